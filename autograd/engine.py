@@ -1,0 +1,534 @@
+"""The engine: a scalar `Value` that records how it was made, and backprop over the graph.
+
+Every operation creates one node. The node keeps, for each parent, the *local*
+derivative d node / d parent (a float), and its `op` names the operation and
+carries the rule in words (`d tanh(a)/da = 1 - tanh(a)^2`). Backward is then the
+chain rule and nothing else:
+
+    for node in reversed(topological_order(root)):
+        for parent, local in zip(node.parents, node.locals):
+            parent.grad += local * node.grad
+
+Each op is defined once, in three lines that sit together: its forward value
+(a method of `Value`), its `Op` with the local derivatives written so that they
+work on floats *and* on Values (the float form is stored at forward time; the
+Value form gives second derivatives), and the rule text.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from contextlib import ContextDecorator
+from numbers import Real
+
+# --- recording on and off -------------------------------------------------------------
+
+_recording = True  # False inside `with no_grad():`
+
+
+class no_grad(ContextDecorator):
+    """`with no_grad():` results record no parents: for evaluation, plots and updates."""
+
+    def __enter__(self) -> no_grad:
+        global _recording
+        self._previous = _recording
+        _recording = False
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        global _recording
+        _recording = self._previous
+
+
+def is_recording() -> bool:
+    """True unless inside `no_grad()`."""
+    return _recording
+
+
+# --- ops: a name, the local derivatives, and the rule in words ------------------------------
+
+
+class Op(str):
+    """The name of an operation (`'tanh'`), carrying its calculus.
+
+    `derivative(out, *parents)` returns d out / d parent for each parent. It is
+    written with plain arithmetic, so it runs on floats (stored at forward time)
+    and on Values (a differentiable gradient, for second derivatives).
+    `rules[i]` says the same for parent i in words.
+    """
+
+    rules: tuple[str, ...]
+    derivative: Callable[..., tuple]
+
+    def __new__(cls, name: str, rules: tuple[str, ...], derivative: Callable[..., tuple]) -> Op:
+        op = super().__new__(cls, name)
+        op.rules = rules
+        op.derivative = derivative
+        return op
+
+
+def _either(method: str, on_floats: Callable[[float], float]) -> Callable:
+    """A function that calls `Value.method` on a Value and `on_floats` on a float."""
+    return lambda x: getattr(x, method)() if isinstance(x, Value) else on_floats(x)
+
+
+def _reciprocal(x):
+    """1/x for a Value or a float; +-inf for 0.0, as PyTorch's gradients give."""
+    if isinstance(x, Value):
+        return x**-1
+    return 1.0 / x if x != 0.0 else math.copysign(math.inf, x)
+
+
+def _power(x, n: float):
+    """x**n for a Value or a float, with 0.0**negative = inf as in PyTorch's gradients."""
+    if not isinstance(x, Value) and x == 0.0 and n < 0:
+        return math.inf
+    return x**n
+
+
+_SQRT_2 = math.sqrt(2.0)
+_SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
+_INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
+_TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
+_GELU_TANH_K = 0.044715
+
+_exp = _either("exp", math.exp)
+_log = _either("log", math.log)
+_sin = _either("sin", math.sin)
+_cos = _either("cos", math.cos)
+_tanh = _either("tanh", math.tanh)
+_erf = _either("erf", math.erf)
+
+ADD = Op("+", ("d(a+b)/da = 1", "d(a+b)/db = 1"), lambda out, a, b: (1.0, 1.0))
+MUL = Op("*", ("d(a*b)/da = b", "d(a*b)/db = a"), lambda out, a, b: (b, a))
+EXP = Op("exp", ("d exp(a)/da = exp(a)",), lambda out, a: (out,))
+LOG = Op("log", ("d log(a)/da = 1/a",), lambda out, a: (_reciprocal(a),))
+SQRT = Op("sqrt", ("d sqrt(a)/da = 1/(2*sqrt(a))",), lambda out, a: (0.5 * _reciprocal(out),))
+TANH = Op("tanh", ("d tanh(a)/da = 1 - tanh(a)^2",), lambda out, a: (1.0 - out * out,))
+SIGMOID = Op("sigmoid", ("d sigmoid(a)/da = sigmoid(a)*(1 - sigmoid(a))",), lambda out, a: (out * (1.0 - out),))
+RELU = Op("relu", ("d relu(a)/da = 1 if a > 0 else 0",), lambda out, a: (1.0 if a > 0 else 0.0,))
+ABS = Op(
+    "abs",
+    ("d|a|/da = sign(a) (0 at a = 0)",),
+    lambda out, a: (1.0 if a > 0 else -1.0 if a < 0 else 0.0,),
+)
+HEAVISIDE = Op("heaviside", ("d heaviside(a)/da = 0",), lambda out, a: (0.0,))
+SIGN = Op("sign", ("d sign(a)/da = 0",), lambda out, a: (0.0,))
+SIN = Op("sin", ("d sin(a)/da = cos(a)",), lambda out, a: (_cos(a),))
+COS = Op("cos", ("d cos(a)/da = -sin(a)",), lambda out, a: (-_sin(a),))
+ERF = Op(
+    "erf",
+    ("d erf(a)/da = 2/sqrt(pi) * exp(-a^2)",),
+    lambda out, a: (_TWO_OVER_SQRT_PI * _exp(-(a * a)),),
+)
+GELU = Op(
+    "gelu",
+    ("d gelu(a)/da = Phi(a) + a*phi(a)",),
+    # Phi is the standard normal CDF, phi its density.
+    lambda out, a: (0.5 * (1.0 + _erf(a * (1.0 / _SQRT_2))) + a * _INV_SQRT_2PI * _exp(-0.5 * (a * a)),),
+)
+
+
+def _gelu_tanh_derivative(out, a):
+    t = _tanh(_SQRT_2_OVER_PI * (a + _GELU_TANH_K * (a * a * a)))
+    dinner = _SQRT_2_OVER_PI * (1.0 + 3.0 * _GELU_TANH_K * (a * a))
+    return (0.5 * (1.0 + t) + 0.5 * a * (1.0 - t * t) * dinner,)
+
+
+GELU_TANH = Op(
+    "gelu_tanh",
+    ("d gelu(a)/da = (1 + t)/2 + a*(1 - t^2)*u'(a)/2, t = tanh(u(a)), u = sqrt(2/pi)*(a + 0.044715*a^3)",),
+    _gelu_tanh_derivative,
+)
+
+
+def _pow_value_derivative(out, a, b):
+    # d/db a^b = a^b * log(a): 0 at a = 0 (PyTorch's convention), nan for a < 0 (no real log).
+    if a > 0:
+        by_exponent = out * _log(a)
+    else:
+        by_exponent = 0.0 if float(a) == 0 else math.nan
+    return (b * _power(a, b - 1.0) if float(b) != 0 else 0.0, by_exponent)
+
+
+POW = Op("**", ("d(a**b)/da = b*a**(b-1)", "d(a**b)/db = a**b * log(a)"), _pow_value_derivative)
+
+_pow_ops: dict[float, Op] = {}
+_leaky_relu_ops: dict[float, Op] = {}
+
+
+def _pow_op(n: float) -> Op:
+    """The op `a**n` for a fixed number n (one Op per exponent, shared by its nodes)."""
+    if n not in _pow_ops:
+        shown = f"{n:g}"
+        _pow_ops[n] = Op(
+            f"**{shown}",
+            (f"d(a**{shown})/da = {shown}*a**({shown}-1)",),
+            lambda out, a: (n * _power(a, n - 1.0) if n != 0 else 0.0,),
+        )
+    return _pow_ops[n]
+
+
+def _leaky_relu_op(slope: float) -> Op:
+    """The op `leaky_relu(a)` for a fixed negative slope."""
+    if slope not in _leaky_relu_ops:
+        _leaky_relu_ops[slope] = Op(
+            "leaky_relu",
+            (f"d leaky_relu(a)/da = 1 if a > 0 else {slope:g}",),
+            lambda out, a: (1.0 if a > 0 else slope,),
+        )
+    return _leaky_relu_ops[slope]
+
+
+# --- making nodes ---------------------------------------------------------------------------
+
+_new = object.__new__  # makes a Value without running __init__'s checks
+
+
+def _unary(op: Op, a: Value, data: float) -> Value:
+    """The node op(a) with value `data`; records the edge to `a` unless in no_grad."""
+    out = _new(Value)
+    out.data = data
+    out.grad = 0.0
+    out.label = ""
+    if _recording:
+        out.op = op
+        (local,) = op.derivative(data, a.data)
+        out.edges = (a, local)
+    else:
+        out.op = ""
+        out.edges = ()
+    return out
+
+
+def _binary(op: Op, a: Value, b: Value, data: float) -> Value:
+    """The node op(a, b) with value `data`; records the edges unless in no_grad."""
+    out = _new(Value)
+    out.data = data
+    out.grad = 0.0
+    out.label = ""
+    if _recording:
+        out.op = op
+        local_a, local_b = op.derivative(data, a.data, b.data)
+        out.edges = (a, local_a, b, local_b)
+    else:
+        out.op = ""
+        out.edges = ()
+    return out
+
+
+def _constant(x: object) -> Value:
+    """A number on the other side of an operator, as a leaf; NotImplemented for anything else."""
+    if isinstance(x, Value):
+        return x
+    if isinstance(x, Real):
+        return Value(x)
+    return NotImplemented
+
+
+def _where(node: Value) -> str:
+    """Which node an error is about, for messages: "(node 'p')"."""
+    return f"(node {node.label!r})" if node.label else "(unlabelled node)"
+
+
+def _short(x: float) -> str:
+    """4 significant digits, always with a decimal point or exponent: 0.7071, 1.0, 1.235e+04."""
+    s = f"{x:.4g}"
+    return s if any(c in s for c in ".enia") else s + ".0"
+
+
+# --- the Value ------------------------------------------------------------------------------
+
+
+class Value:
+    """One float in a computation graph: its `data`, its `grad`, and how it was made.
+
+    `op` names the operation that made it (`""` for a leaf) and carries the rules,
+    `parents` are its inputs in order, `locals[i]` is d self / d parents[i].
+    """
+
+    # edges = (parent, local, parent, local, ...): each parent beside d self / d parent.
+    # One flat tuple instead of two (parents, locals) saves 40 bytes a node.
+    __slots__ = ("data", "grad", "label", "op", "edges")
+
+    def __init__(self, data: float, label: str = "") -> None:
+        if not isinstance(data, Real):
+            raise TypeError(f"Value() takes a real number (float, int or bool), got {type(data).__name__} {data!r}")
+        if not isinstance(label, str):
+            raise TypeError(f"Value() label must be a str, got {type(label).__name__} {label!r}")
+        self.data = float(data)
+        self.grad = 0.0
+        self.label = label
+        self.op = ""
+        self.edges = ()
+
+    @property
+    def parents(self) -> tuple[Value, ...]:
+        """The inputs of the op that made this node, in order (empty for a leaf)."""
+        return self.edges[0::2]
+
+    @property
+    def locals(self) -> tuple:
+        """locals[i] = d self / d parents[i], computed when the node was made."""
+        return self.edges[1::2]
+
+    def __repr__(self) -> str:
+        text = f"Value(data={_short(self.data)}, grad={_short(self.grad)}"
+        if self.op:
+            text += f", op={str(self.op)!r}"
+        if self.label:
+            text += f", label={self.label!r}"
+        return text + ")"
+
+    def __float__(self) -> float:
+        return self.data
+
+    # Comparisons look at data (for `if loss < 0.01`); equality stays identity,
+    # so Values can live in sets and dicts as graph nodes.
+    def __lt__(self, other: Value | float) -> bool:
+        return self.data < float(other)
+
+    def __le__(self, other: Value | float) -> bool:
+        return self.data <= float(other)
+
+    def __gt__(self, other: Value | float) -> bool:
+        return self.data > float(other)
+
+    def __ge__(self, other: Value | float) -> bool:
+        return self.data >= float(other)
+
+    # --- primitives -------------------------------------------------------------------------
+
+    # + and * make nearly every node of a network, so they build the node in place
+    # (the same steps as _binary, without the call).
+    def __add__(self, other: Value | float) -> Value:
+        if other.__class__ is not Value:
+            other = _constant(other)
+            if other is NotImplemented:
+                return NotImplemented
+        out = _new(Value)
+        out.data = data = self.data + other.data
+        out.grad = 0.0
+        out.label = ""
+        if _recording:
+            out.op = ADD
+            local_a, local_b = ADD.derivative(data, self.data, other.data)
+            out.edges = (self, local_a, other, local_b)
+        else:
+            out.op = ""
+            out.edges = ()
+        return out
+
+    def __mul__(self, other: Value | float) -> Value:
+        if other.__class__ is not Value:
+            other = _constant(other)
+            if other is NotImplemented:
+                return NotImplemented
+        out = _new(Value)
+        out.data = data = self.data * other.data
+        out.grad = 0.0
+        out.label = ""
+        if _recording:
+            out.op = MUL
+            local_a, local_b = MUL.derivative(data, self.data, other.data)
+            out.edges = (self, local_a, other, local_b)
+        else:
+            out.op = ""
+            out.edges = ()
+        return out
+
+    def __pow__(self, exponent: Value | float) -> Value:
+        """a**n for a number n (one parent), or a**b for a Value b (two parents)."""
+        a = self.data
+        if isinstance(exponent, Value):
+            b = exponent.data
+        elif isinstance(exponent, Real):
+            b = float(exponent)
+        else:
+            return NotImplemented
+        if a == 0.0 and b < 0:
+            raise ValueError(
+                f"** is undefined for 0.0 ** {b!r}: zero to a negative power, a division by zero? {_where(self)}"
+            )
+        if a < 0 and not b.is_integer():
+            raise ValueError(
+                f"** is undefined for {a!r} ** {b!r}: a negative base to a non-integer power {_where(self)}"
+            )
+        try:
+            data = a**b
+        except OverflowError:
+            raise OverflowError(f"** overflows a float for {a!r} ** {b!r} {_where(self)}") from None
+        if isinstance(exponent, Value):
+            return _binary(POW, self, exponent, data)
+        return _unary(_pow_op(b), self, data)
+
+    def exp(self) -> Value:
+        """e^a."""
+        try:
+            data = math.exp(self.data)
+        except OverflowError:
+            raise OverflowError(f"exp overflows a float for {self.data!r} {_where(self)}") from None
+        return _unary(EXP, self, data)
+
+    def log(self) -> Value:
+        """Natural logarithm, defined for a > 0."""
+        if not self.data > 0:  # also catches nan
+            if math.isnan(self.data):
+                return _unary(LOG, self, math.nan)
+            raise ValueError(f"log is undefined for {self.data!r} {_where(self)}")
+        return _unary(LOG, self, math.log(self.data))
+
+    def sqrt(self) -> Value:
+        """Square root, defined for a >= 0."""
+        if self.data < 0:
+            raise ValueError(f"sqrt is undefined for {self.data!r} {_where(self)}")
+        return _unary(SQRT, self, math.sqrt(self.data))
+
+    def tanh(self) -> Value:
+        """tanh(a) = (e^a - e^-a)/(e^a + e^-a); saturates to +-1, never overflows."""
+        return _unary(TANH, self, math.tanh(self.data))
+
+    def sigmoid(self) -> Value:
+        """1/(1 + e^-a), computed without overflow for any a."""
+        a = self.data
+        if a >= 0:
+            data = 1.0 / (1.0 + math.exp(-a))
+        else:
+            e = math.exp(a)  # e^a underflows to 0.0 for very negative a, which is right
+            data = e / (1.0 + e)
+        return _unary(SIGMOID, self, data)
+
+    def relu(self) -> Value:
+        """max(0, a); derivative 1 for a > 0, else 0 (PyTorch's choice at 0)."""
+        return _unary(RELU, self, self.data if self.data > 0 else 0.0)
+
+    def leaky_relu(self, slope: float = 0.01) -> Value:
+        """a for a > 0, slope*a otherwise."""
+        a = self.data
+        return _unary(_leaky_relu_op(float(slope)), self, a if a > 0 else slope * a)
+
+    def gelu(self, approximate: str = "none") -> Value:
+        """a*Phi(a) (approximate='none'), or PyTorch's tanh approximation ('tanh')."""
+        a = self.data
+        if approximate == "none":
+            return _unary(GELU, self, 0.5 * a * (1.0 + math.erf(a / _SQRT_2)))
+        if approximate == "tanh":
+            inner = _SQRT_2_OVER_PI * (a + _GELU_TANH_K * a * a * a)
+            return _unary(GELU_TANH, self, 0.5 * a * (1.0 + math.tanh(inner)))
+        raise ValueError(f"gelu approximate must be 'none' or 'tanh', got {approximate!r}")
+
+    def erf(self) -> Value:
+        """The error function (2/sqrt(pi)) * integral_0^a e^(-t^2) dt."""
+        return _unary(ERF, self, math.erf(self.data))
+
+    def heaviside(self) -> Value:
+        """1 if a > 0 else 0; its derivative is 0 everywhere it exists."""
+        return _unary(HEAVISIDE, self, 1.0 if self.data > 0 else 0.0)
+
+    def sign(self) -> Value:
+        """The perceptron's step: 1 if a >= 0 else -1; derivative 0."""
+        return _unary(SIGN, self, 1.0 if self.data >= 0 else -1.0)
+
+    def sin(self) -> Value:
+        """sin(a)."""
+        return _unary(SIN, self, self._finite_for("sin", math.sin))
+
+    def cos(self) -> Value:
+        """cos(a)."""
+        return _unary(COS, self, self._finite_for("cos", math.cos))
+
+    def _finite_for(self, name: str, fn: Callable[[float], float]) -> float:
+        if math.isinf(self.data):
+            raise ValueError(f"{name} is undefined for {self.data!r} {_where(self)}")
+        return fn(self.data)
+
+    def __abs__(self) -> Value:
+        return _unary(ABS, self, abs(self.data))
+
+    # --- derived ops: one line each, from the primitives above ----------------------------------
+
+    def __neg__(self) -> Value:  # -a == a * -1
+        return self * -1.0
+
+    def __radd__(self, other: float) -> Value:  # n + a == a + n
+        return self + other
+
+    def __sub__(self, other: Value | float) -> Value:  # a - b == a + (-b)
+        return self + (-other)
+
+    def __rsub__(self, other: float) -> Value:  # n - a == n + (-a)
+        return (-self) + other
+
+    def __rmul__(self, other: float) -> Value:  # n * a == a * n
+        return self * other
+
+    def __truediv__(self, other: Value | float) -> Value:  # a / b == a * b**-1
+        if not isinstance(other, Value):
+            other = _constant(other)
+            if other is NotImplemented:
+                return NotImplemented
+        return self * other**-1
+
+    def __rtruediv__(self, other: float) -> Value:  # n / a == n * a**-1
+        return self**-1 * other
+
+    def __rpow__(self, base: float) -> Value:  # n ** a, with n as a constant leaf
+        base = _constant(base)
+        if base is NotImplemented:
+            return NotImplemented
+        return base**self
+
+    # --- backward -------------------------------------------------------------------------------
+
+    def backward(self) -> None:
+        """Add d self / d node to `node.grad` for every node of the graph, self included.
+
+        Gradients accumulate, as in micrograd and PyTorch: calling backward twice
+        without zeroing doubles every grad. Call `zero_grad()` on a model (or set
+        `.grad = 0.0`) between steps.
+        """
+        order = topological_order(self)
+        # Earlier grads are set aside so that the pass below spreads only this call's
+        # gradient; then they are added back. Without this, a second call would push
+        # the sum of both calls down the graph and more than double the leaves.
+        earlier = [node.grad for node in order]
+        accumulated = any(earlier)
+        if accumulated:
+            for node in order:
+                node.grad = 0.0
+        self.grad = 1.0
+        for node in reversed(order):
+            upstream = node.grad
+            edges = iter(node.edges)
+            for parent, local in zip(edges, edges):  # (parent, local), (parent, local), ...
+                parent.grad += local * upstream
+        if accumulated:
+            for node, grad in zip(order, earlier):
+                node.grad += grad
+
+
+def topological_order(root: Value) -> list[Value]:
+    """Every node `root` depends on, parents before children, `root` last.
+
+    Depth-first, with an explicit stack instead of recursion, so a chain of a
+    million nodes is fine. A node is pushed, then a `None` marker, then its
+    parents: when the marker comes off the stack, all of the node's parents are
+    in `order`, so the node goes in next. Parents are tuples, so the order is the
+    same on every run.
+    """
+    order: list[Value] = []
+    visited: set[Value] = set()
+    stack: list[Value | None] = [root]
+    while stack:
+        node = stack.pop()
+        if node is None:  # the marker: the node under it has all its parents in order
+            order.append(stack.pop())
+        elif node not in visited:
+            visited.add(node)
+            stack.append(node)
+            stack.append(None)
+            for parent in node.edges[-2::-2]:  # parents, last first: the first is visited first
+                if parent not in visited:
+                    stack.append(parent)
+    return order

@@ -1,0 +1,122 @@
+"""Derivatives as values: `grad` (also of a grad), the `hessian`, and `gradcheck`.
+
+`grad` runs the same chain rule as `Value.backward`, but keeps the adjoints
+(dL/d node) in a dict instead of adding them to `.grad`. With
+`create_graph=True` each local derivative is rebuilt as a Value from the op's
+`derivative` (the same formula stored at forward time), so the result is itself
+a graph that can be differentiated again: that is all second derivatives need.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from numbers import Real
+
+from autograd.engine import Value, _short, topological_order
+
+
+def grad(output: Value, inputs: Sequence[Value], create_graph: bool = False) -> list:
+    """d output / d x for each x in `inputs`, as a list; no `.grad` is touched.
+
+    Floats by default. With `create_graph=True`, Values that record how they were
+    computed, so `grad(grad(f, [x], create_graph=True)[0], [x])` is f''(x).
+    An input that `output` does not depend on gets 0.0.
+    """
+    if not isinstance(output, Value):
+        raise TypeError(f"grad() output must be a Value, got {type(output).__name__} {output!r}")
+    inputs = list(inputs)
+    for i, x in enumerate(inputs):
+        if not isinstance(x, Value):
+            raise TypeError(f"grad() inputs must be Values, got {type(x).__name__} {x!r} at position {i}")
+
+    adjoint: dict[Value, float | Value] = {output: Value(1.0) if create_graph else 1.0}
+    for node in reversed(topological_order(output)):
+        upstream = adjoint.get(node)
+        if upstream is None or not node.edges:
+            continue
+        parents = node.parents
+        if create_graph:
+            locals_ = node.op.derivative(node, *parents)  # the op's formula, on Values
+        else:
+            locals_ = node.locals
+        for parent, local in zip(parents, locals_):
+            contribution = local * upstream
+            adjoint[parent] = adjoint[parent] + contribution if parent in adjoint else contribution
+    zero = Value(0.0) if create_graph else 0.0
+    return [_as_result(adjoint.get(x, zero), create_graph) for x in inputs]
+
+
+def _as_result(derivative: float | Value, create_graph: bool) -> float | Value:
+    # A local derivative can be a plain number (d(a+b)/da = 1), so an adjoint can be too.
+    if create_graph and not isinstance(derivative, Value):
+        return Value(derivative)
+    return derivative
+
+
+def _leaves(xs: Sequence[float], who: str) -> list[Value]:
+    """Fresh leaf Values x0, x1, ... at the points `xs`, checked to be numbers."""
+    xs = list(xs)
+    for i, x in enumerate(xs):
+        if isinstance(x, Value) or not isinstance(x, Real):
+            raise TypeError(f"{who}() xs must be numbers, got {type(x).__name__} {x!r} at position {i}")
+    return [Value(x, label=f"x{i}") for i, x in enumerate(xs)]
+
+
+def _call(f: Callable, inputs: list[Value], who: str) -> Value:
+    out = f(inputs)
+    if not isinstance(out, Value):
+        raise TypeError(f"{who}() f must return a Value, got {type(out).__name__} {out!r}")
+    return out
+
+
+def hessian(f: Callable[[list[Value]], Value], xs: Sequence[float]) -> list[list[float]]:
+    """H[i][j] = d^2 f / dx_i dx_j at the point `xs`, as an n x n list of lists.
+
+    Differentiates the gradient graph once more: row i is grad(df/dx_i, xs).
+    """
+    inputs = _leaves(xs, "hessian")
+    first = grad(_call(f, inputs, "hessian"), inputs, create_graph=True)
+    return [grad(df_dxi, inputs) for df_dxi in first]
+
+
+def gradcheck(
+    f: Callable[[list[Value]], Value],
+    xs: Sequence[float],
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+) -> bool:
+    """Compare `grad` with central differences (f(x + eps) - f(x - eps)) / (2 eps).
+
+    Returns True when |analytic - numeric| <= atol + rtol * |numeric| for every
+    input; otherwise raises AssertionError with a table of all of them.
+    """
+    inputs = _leaves(xs, "gradcheck")
+    analytic = grad(_call(f, inputs, "gradcheck"), inputs)
+    point = [x.data for x in inputs]
+
+    def f_at(shifted: list[float]) -> float:
+        return _call(f, [Value(v) for v in shifted], "gradcheck").data
+
+    numeric = []
+    for i in range(len(point)):
+        up, down = list(point), list(point)
+        up[i] += eps
+        down[i] -= eps
+        numeric.append((f_at(up) - f_at(down)) / (2 * eps))
+
+    bad = [
+        i
+        for i, (a, n) in enumerate(zip(analytic, numeric))
+        if not abs(a - n) <= atol + rtol * abs(n)  # `not <=` also catches nan
+    ]
+    if bad:
+        rows = [f"{'input':>6} {'x':>12} {'analytic':>14} {'numeric':>14} {'difference':>12}"]
+        for i, (x, a, n) in enumerate(zip(point, analytic, numeric)):
+            mark = "  <-- mismatch" if i in bad else ""
+            rows.append(f"{'x' + str(i):>6} {_short(x):>12} {a:>14.6g} {n:>14.6g} {abs(a - n):>12.3g}{mark}")
+        raise AssertionError(
+            f"gradcheck failed for {len(bad)} of {len(point)} inputs (eps={eps}, atol={atol}, rtol={rtol}):\n"
+            + "\n".join(rows)
+        )
+    return True

@@ -1,0 +1,1 @@
+"""Classroom demos, one module per idea: `python -m demos.<name>`."""

@@ -1,0 +1,190 @@
+"""Every op: value, gradient and second derivative against PyTorch (float64), and
+gradients against central differences.
+
+Each case differentiates L = op(u) * u with u = x + x: the node x is reused (a
+diamond) and the upstream gradient reaching op is u, not 1.
+"""
+
+import math
+
+import pytest
+
+from autograd import Value, grad, gradcheck
+
+torch = pytest.importorskip("torch")
+F = torch.nn.functional
+
+POINTS = [-2.5, -0.7, -0.1, 0.3, 1.2, 3.0]
+POSITIVE = [0.05, 0.3, 1.2, 3.0]
+
+# name: (ours on a Value, PyTorch on a tensor, points); the points stay off kinks.
+UNARY = {
+    "exp": (lambda v: v.exp(), torch.exp, POINTS),
+    "log": (lambda v: v.log(), torch.log, POSITIVE),
+    "sqrt": (lambda v: v.sqrt(), torch.sqrt, POSITIVE),
+    "tanh": (lambda v: v.tanh(), torch.tanh, POINTS),
+    "sigmoid": (lambda v: v.sigmoid(), torch.sigmoid, POINTS),
+    "relu": (lambda v: v.relu(), torch.relu, POINTS),
+    "leaky_relu": (lambda v: v.leaky_relu(), F.leaky_relu, POINTS),
+    "leaky_relu(0.2)": (lambda v: v.leaky_relu(0.2), lambda t: F.leaky_relu(t, 0.2), POINTS),
+    "gelu": (lambda v: v.gelu(), F.gelu, POINTS),
+    "gelu_tanh": (lambda v: v.gelu(approximate="tanh"), lambda t: F.gelu(t, approximate="tanh"), POINTS),
+    "erf": (lambda v: v.erf(), torch.erf, POINTS),
+    "sin": (lambda v: v.sin(), torch.sin, POINTS),
+    "cos": (lambda v: v.cos(), torch.cos, POINTS),
+    "abs": (lambda v: abs(v), torch.abs, POINTS),
+    "neg": (lambda v: -v, torch.neg, POINTS),
+    "square": (lambda v: v**2, lambda t: t**2, POINTS),
+    "cube": (lambda v: v**3, lambda t: t**3, POINTS),
+    "power -2": (lambda v: v**-2, lambda t: t**-2, POINTS),
+    "power 0.5": (lambda v: v**0.5, lambda t: t**0.5, POSITIVE),
+    "power 0": (lambda v: v**0, lambda t: t**0, POINTS),
+    "reciprocal": (lambda v: 1 / v, lambda t: 1 / t, POINTS),
+    "number - v": (lambda v: 2.5 - v, lambda t: 2.5 - t, POINTS),
+    "v - number": (lambda v: v - 2.5, lambda t: t - 2.5, POINTS),
+    "v / number": (lambda v: v / 4.0, lambda t: t / 4.0, POINTS),
+    "number ** v": (lambda v: 1.7**v, lambda t: 1.7**t, POINTS),
+    "number * v + number": (lambda v: 3 * v + 1, lambda t: 3 * t + 1, POINTS),
+}
+
+# Binary ops: (ours, PyTorch, pairs of points).
+PAIRS = [(-2.5, 0.7), (-0.1, 3.0), (0.3, -1.2), (1.2, 0.4)]
+POSITIVE_BASES = [(0.3, -1.2), (1.2, 0.4), (2.5, 2.0), (0.7, -0.5)]
+BINARY = {
+    "add": (lambda a, b: a + b, lambda a, b: a + b, PAIRS),
+    "sub": (lambda a, b: a - b, lambda a, b: a - b, PAIRS),
+    "mul": (lambda a, b: a * b, lambda a, b: a * b, PAIRS),
+    "div": (lambda a, b: a / b, lambda a, b: a / b, PAIRS),
+    "pow": (lambda a, b: a**b, lambda a, b: a**b, POSITIVE_BASES),
+}
+
+
+def torch_leaf(x):
+    return torch.tensor(x, dtype=torch.float64, requires_grad=True)
+
+
+def close(a, b, tol=1e-10):
+    return math.isclose(a, b, rel_tol=tol, abs_tol=tol)
+
+
+def unary_cases():
+    return [pytest.param(name, x, id=f"{name}@{x}") for name, (_, _, points) in UNARY.items() for x in points]
+
+
+def binary_cases():
+    return [pytest.param(name, a, b, id=f"{name}@{a},{b}") for name, (_, _, pairs) in BINARY.items() for a, b in pairs]
+
+
+@pytest.mark.parametrize("name, x", unary_cases())
+def test_unary_op_matches_pytorch_value_gradient_and_second_derivative(name, x):
+    ours, theirs, _ = UNARY[name]
+    v = Value(x)
+    u = v + v
+    y = ours(u)
+    loss = y * u
+    loss.backward()
+    (second,) = grad(grad(ours(v + v) * (v + v), [v], create_graph=True)[0], [v])
+
+    t = torch_leaf(x)
+    tu = t + t
+    ty = theirs(tu)
+    (tgrad,) = torch.autograd.grad(ty * tu, [t], create_graph=True)
+    (tsecond,) = torch.autograd.grad(tgrad, [t])
+
+    assert close(y.data, ty.item())
+    assert close(v.grad, tgrad.item())
+    assert close(second, tsecond.item())
+
+
+@pytest.mark.parametrize("name, a, b", binary_cases())
+def test_binary_op_matches_pytorch_value_gradient_and_second_derivative(name, a, b):
+    ours, theirs, _ = BINARY[name]
+    va, vb = Value(a), Value(b)
+    y = ours(va, vb)
+    loss = y * va  # va reused; the upstream of op is va, not 1
+    loss.backward()
+    first = grad(ours(va, vb) * va, [va, vb], create_graph=True)
+    hessian_rows = [grad(g, [va, vb]) for g in first]
+
+    ta, tb = torch_leaf(a), torch_leaf(b)
+    ty = theirs(ta, tb)
+    tfirst = torch.autograd.grad(ty * ta, [ta, tb], create_graph=True)
+    thessian = [
+        [
+            d.item()
+            for d in torch.autograd.grad(g, [ta, tb], retain_graph=True, allow_unused=True, materialize_grads=True)
+        ]
+        for g in tfirst
+    ]
+
+    assert close(y.data, ty.item())
+    assert close(va.grad, tfirst[0].item())
+    assert close(vb.grad, tfirst[1].item())
+    for row, trow in zip(hessian_rows, thessian):
+        assert all(close(h, th) for h, th in zip(row, trow)), (hessian_rows, thessian)
+
+
+@pytest.mark.parametrize("name, x", unary_cases())
+def test_unary_op_gradient_matches_central_differences(name, x):
+    ours = UNARY[name][0]
+    assert gradcheck(lambda v: ours(v[0] + v[0]) * v[0], [x], eps=1e-6, atol=1e-6, rtol=1e-5)
+
+
+@pytest.mark.parametrize("name, a, b", binary_cases())
+def test_binary_op_gradient_matches_central_differences(name, a, b):
+    ours = BINARY[name][0]
+    assert gradcheck(lambda v: ours(v[0], v[1]) * v[0], [a, b], eps=1e-6, atol=1e-6, rtol=1e-5)
+
+
+def test_heaviside_and_sign_values_and_zero_derivative():
+    # PyTorch's sign is 0 at 0; the perceptron's step is 1 there, so 0 is checked by hand.
+    for x in [-2.0, -0.5, 0.5, 2.0]:
+        t = torch.tensor(x, dtype=torch.float64)
+        assert Value(x).heaviside().data == torch.heaviside(t, torch.tensor(0.0, dtype=torch.float64)).item()
+        assert Value(x).sign().data == torch.sign(t).item()
+    assert Value(0.0).heaviside().data == 0.0
+    assert Value(0.0).sign().data == 1.0
+    for x in [-1.0, 0.0, 1.0]:
+        for op in (Value.heaviside, Value.sign):
+            v = Value(x)
+            op(v * 2).backward()
+            assert v.grad == 0.0
+
+
+@pytest.mark.parametrize("x", [0.0])
+def test_kinks_take_pytorch_conventions(x):
+    """At 0: relu' = 0, leaky_relu' = slope, |x|' = 0, sqrt' = inf, as PyTorch."""
+    for ours, theirs in [
+        (Value.relu, torch.relu),
+        (Value.leaky_relu, F.leaky_relu),
+        (abs, torch.abs),
+        (Value.sqrt, torch.sqrt),
+    ]:
+        v = Value(x)
+        ours(v).backward()
+        t = torch_leaf(x)
+        theirs(t).backward()
+        assert v.grad == t.grad.item()
+
+
+@pytest.mark.parametrize("x", [-1000.0, -50.0, 50.0, 1000.0])
+def test_sigmoid_and_tanh_saturate_without_overflow(x):
+    t = torch.tensor(x, dtype=torch.float64)
+    assert math.isclose(Value(x).sigmoid().data, torch.sigmoid(t).item(), rel_tol=1e-12)
+    assert Value(x).tanh().data == torch.tanh(t).item()
+    assert Value(-1000.0).sigmoid().data == 0.0
+    v = Value(x)
+    v.sigmoid().backward()
+    assert v.grad == 0.0 or abs(v.grad) < 1e-20
+
+
+def test_float_and_number_operands_on_either_side():
+    v = Value(3.0)
+    assert (2 + v).data == 5.0 and (v + 2).data == 5.0
+    assert (2 - v).data == -1.0 and (v - 2).data == 1.0
+    assert (2 * v).data == 6.0 and (v * 2).data == 6.0
+    assert (6 / v).data == 2.0 and (v / 2).data == 1.5
+    assert (2**v).data == 8.0 and (v**2).data == 9.0
+    assert (v ** Value(2.0)).data == 9.0
+    assert float(v) == 3.0
+    assert abs(Value(-2.0)).data == 2.0
