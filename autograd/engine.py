@@ -1,13 +1,14 @@
 """The engine: a scalar `Value` that records how it was made, and backprop over the graph.
 
-Every operation creates one node. The node keeps, for each parent, the *local*
-derivative d node / d parent (a float), and its `op` names the operation and
+Every operation creates one node. The node keeps its inputs (`a`, and `b` for a
+binary op) and, for each, the *local* derivative d node / d input (`da`, `db`),
+a number computed when the node is made; its `op` names the operation and
 carries the rule in words (`d tanh(a)/da = 1 - tanh(a)^2`). Backward is then the
-chain rule and nothing else:
+chain rule and nothing else, in `Value.backward`:
 
     for node in reversed(topological_order(root)):
-        for parent, local in zip(node.parents, node.locals):
-            parent.grad += local * node.grad
+        node.a.grad += node.da * node.grad      # for each input the node has
+        node.b.grad += node.db * node.grad
 
 Each op is defined once, in three lines that sit together: its forward value
 (a method of `Value`), its `Op` with the local derivatives written so that they
@@ -192,13 +193,14 @@ def _unary(op: Op, a: Value, data: float) -> Value:
     out.data = data
     out.grad = 0.0
     out.label = ""
+    out.b = out.db = None
     if _recording:
         out.op = op
-        (local,) = op.derivative(data, a.data)
-        out.edges = (a, local)
+        out.a = a
+        (out.da,) = op.derivative(data, a.data)
     else:
         out.op = ""
-        out.edges = ()
+        out.a = out.da = None
     return out
 
 
@@ -210,11 +212,12 @@ def _binary(op: Op, a: Value, b: Value, data: float) -> Value:
     out.label = ""
     if _recording:
         out.op = op
-        local_a, local_b = op.derivative(data, a.data, b.data)
-        out.edges = (a, local_a, b, local_b)
+        out.a = a
+        out.b = b
+        out.da, out.db = op.derivative(data, a.data, b.data)
     else:
         out.op = ""
-        out.edges = ()
+        out.a = out.da = out.b = out.db = None
     return out
 
 
@@ -248,9 +251,12 @@ class Value:
     `parents` are its inputs in order, `locals[i]` is d self / d parents[i].
     """
 
-    # edges = (parent, local, parent, local, ...): each parent beside d self / d parent.
-    # One flat tuple instead of two (parents, locals) saves 40 bytes a node.
-    __slots__ = ("data", "grad", "label", "op", "edges")
+    # An op has one or two inputs, a and b, named as in its rules ("d(a*b)/da = b");
+    # da = d self / d a and db = d self / d b are the local derivatives, numbers
+    # fixed when the node is made. A leaf has a = b = None; a unary op, b = None.
+    # Slots rather than tuples: one object per node, which is what makes the
+    # graph small and cheap for Python's garbage collector.
+    __slots__ = ("data", "grad", "label", "op", "a", "da", "b", "db")
 
     def __init__(self, data: float, label: str = "") -> None:
         if not isinstance(data, Real):
@@ -261,17 +267,21 @@ class Value:
         self.grad = 0.0
         self.label = label
         self.op = ""
-        self.edges = ()
+        self.a = self.da = self.b = self.db = None
 
     @property
     def parents(self) -> tuple[Value, ...]:
-        """The inputs of the op that made this node, in order (empty for a leaf)."""
-        return self.edges[0::2]
+        """The inputs of the op that made this node, in order: (), (a,) or (a, b)."""
+        if self.a is None:
+            return ()
+        return (self.a,) if self.b is None else (self.a, self.b)
 
     @property
     def locals(self) -> tuple:
         """locals[i] = d self / d parents[i], computed when the node was made."""
-        return self.edges[1::2]
+        if self.a is None:
+            return ()
+        return (self.da,) if self.b is None else (self.da, self.db)
 
     def __repr__(self) -> str:
         text = f"Value(data={_short(self.data)}, grad={_short(self.grad)}"
@@ -300,43 +310,19 @@ class Value:
 
     # --- primitives -------------------------------------------------------------------------
 
-    # + and * make nearly every node of a network, so they build the node in place
-    # (the same steps as _binary, without the call).
     def __add__(self, other: Value | float) -> Value:
         if other.__class__ is not Value:
             other = _constant(other)
             if other is NotImplemented:
                 return NotImplemented
-        out = _new(Value)
-        out.data = data = self.data + other.data
-        out.grad = 0.0
-        out.label = ""
-        if _recording:
-            out.op = ADD
-            local_a, local_b = ADD.derivative(data, self.data, other.data)
-            out.edges = (self, local_a, other, local_b)
-        else:
-            out.op = ""
-            out.edges = ()
-        return out
+        return _binary(ADD, self, other, self.data + other.data)
 
     def __mul__(self, other: Value | float) -> Value:
         if other.__class__ is not Value:
             other = _constant(other)
             if other is NotImplemented:
                 return NotImplemented
-        out = _new(Value)
-        out.data = data = self.data * other.data
-        out.grad = 0.0
-        out.label = ""
-        if _recording:
-            out.op = MUL
-            local_a, local_b = MUL.derivative(data, self.data, other.data)
-            out.edges = (self, local_a, other, local_b)
-        else:
-            out.op = ""
-            out.edges = ()
-        return out
+        return _binary(MUL, self, other, self.data * other.data)
 
     def __pow__(self, exponent: Value | float) -> Value:
         """a**n for a number n (one parent), or a**b for a Value b (two parents)."""
@@ -500,9 +486,10 @@ class Value:
         self.grad = 1.0
         for node in reversed(order):
             upstream = node.grad
-            edges = iter(node.edges)
-            for parent, local in zip(edges, edges):  # (parent, local), (parent, local), ...
-                parent.grad += local * upstream
+            if node.a is not None:
+                node.a.grad += node.da * upstream
+            if node.b is not None:
+                node.b.grad += node.db * upstream
         if accumulated:
             for node, grad in zip(order, earlier):
                 node.grad += grad
@@ -528,7 +515,9 @@ def topological_order(root: Value) -> list[Value]:
             visited.add(node)
             stack.append(node)
             stack.append(None)
-            for parent in node.edges[-2::-2]:  # parents, last first: the first is visited first
-                if parent not in visited:
-                    stack.append(parent)
+            # b goes on the stack above a, so a (the first parent) is visited first
+            if node.b is not None and node.b not in visited:
+                stack.append(node.b)
+            if node.a is not None and node.a not in visited:
+                stack.append(node.a)
     return order

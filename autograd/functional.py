@@ -32,7 +32,7 @@ def grad(output: Value, inputs: Sequence[Value], create_graph: bool = False) -> 
     adjoint: dict[Value, float | Value] = {output: Value(1.0) if create_graph else 1.0}
     for node in reversed(topological_order(output)):
         upstream = adjoint.get(node)
-        if upstream is None or not node.edges:
+        if upstream is None or node.a is None:
             continue
         parents = node.parents
         if create_graph:

@@ -84,7 +84,7 @@ def test_gradcheck_fails_with_a_table_when_a_derivative_is_wrong():
     def wrong_derivative(v):
         x = v[0]
         y = x.tanh()
-        y.edges = (x, 2.0)  # claim d tanh(x)/dx = 2: a planted bug
+        y.da = 2.0  # claim d tanh(x)/dx = 2: a planted bug
         return y * v[1]
 
     with pytest.raises(AssertionError) as failure:
