@@ -11,7 +11,18 @@ in topological order. `grad`, `hessian` and `gradcheck` give derivatives as
 numbers, `no_grad()` turns recording off.
 """
 
-from autograd.engine import Op, Value, is_recording, no_grad, topological_order
+from autograd.engine import ManyInputValue, Op, Value, is_recording, linear, no_grad, topological_order
 from autograd.functional import grad, gradcheck, hessian
 
-__all__ = ["Op", "Value", "grad", "gradcheck", "hessian", "is_recording", "no_grad", "topological_order"]
+__all__ = [
+    "ManyInputValue",
+    "Op",
+    "Value",
+    "grad",
+    "gradcheck",
+    "hessian",
+    "is_recording",
+    "linear",
+    "no_grad",
+    "topological_order",
+]

@@ -19,7 +19,7 @@ Value form gives second derivatives), and the rule text.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import ContextDecorator
 from numbers import Real
 
@@ -68,6 +68,18 @@ class Op(str):
         op.derivative = derivative
         return op
 
+    def rule(self, index: int, arity: int) -> str:
+        """The rule, in words, for parent `index` of a node with `arity` parents."""
+        return self.rules[index]
+
+
+class LinearOp(Op):
+    """z = w.x + b over n weights, n inputs and a bias: 2n + 1 parents, three rules."""
+
+    def rule(self, index: int, arity: int) -> str:
+        n = (arity - 1) // 2
+        return self.rules[0 if index < n else 1 if index < 2 * n else 2]
+
 
 def _either(method: str, on_floats: Callable[[float], float]) -> Callable:
     """A function that calls `Value.method` on a Value and `on_floats` on a float."""
@@ -101,6 +113,17 @@ _cos = _either("cos", math.cos)
 _tanh = _either("tanh", math.tanh)
 _erf = _either("erf", math.erf)
 
+
+def _stable_sigmoid(x: float) -> float:
+    """1/(1 + e^-x) for a float, without overflow: e^x/(1 + e^x) for negative x."""
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)  # underflows to 0.0 for very negative x, which is right
+    return e / (1.0 + e)
+
+
+_sigmoid = _either("sigmoid", _stable_sigmoid)
+
 ADD = Op("+", ("d(a+b)/da = 1", "d(a+b)/db = 1"), lambda out, a, b: (1.0, 1.0))
 MUL = Op("*", ("d(a*b)/da = b", "d(a*b)/db = a"), lambda out, a, b: (b, a))
 EXP = Op("exp", ("d exp(a)/da = exp(a)",), lambda out, a: (out,))
@@ -108,6 +131,7 @@ LOG = Op("log", ("d log(a)/da = 1/a",), lambda out, a: (_reciprocal(a),))
 SQRT = Op("sqrt", ("d sqrt(a)/da = 1/(2*sqrt(a))",), lambda out, a: (0.5 * _reciprocal(out),))
 TANH = Op("tanh", ("d tanh(a)/da = 1 - tanh(a)^2",), lambda out, a: (1.0 - out * out,))
 SIGMOID = Op("sigmoid", ("d sigmoid(a)/da = sigmoid(a)*(1 - sigmoid(a))",), lambda out, a: (out * (1.0 - out),))
+SOFTPLUS = Op("softplus", ("d softplus(a)/da = sigmoid(a)",), lambda out, a: (_sigmoid(a),))
 RELU = Op("relu", ("d relu(a)/da = 1 if a > 0 else 0",), lambda out, a: (1.0 if a > 0 else 0.0,))
 ABS = Op(
     "abs",
@@ -228,6 +252,13 @@ def _constant(x: object) -> Value:
     if isinstance(x, Real):
         return Value(x)
     return NotImplemented
+
+
+def _checked_constant(x: object, what: str) -> Value:
+    """A number as a leaf Value, or a TypeError that says what `what` takes."""
+    if isinstance(x, Real):
+        return Value(x)
+    raise TypeError(f"{what} must be numbers or Values, got {type(x).__name__} {x!r}")
 
 
 def _where(node: Value) -> str:
@@ -377,13 +408,13 @@ class Value:
 
     def sigmoid(self) -> Value:
         """1/(1 + e^-a), computed without overflow for any a."""
+        return _unary(SIGMOID, self, _stable_sigmoid(self.data))
+
+    def softplus(self) -> Value:
+        """log(1 + e^a), without overflow: a + log(1 + e^-a) for positive a."""
         a = self.data
-        if a >= 0:
-            data = 1.0 / (1.0 + math.exp(-a))
-        else:
-            e = math.exp(a)  # e^a underflows to 0.0 for very negative a, which is right
-            data = e / (1.0 + e)
-        return _unary(SIGMOID, self, data)
+        data = a + math.log1p(math.exp(-a)) if a > 0 else math.log1p(math.exp(a))
+        return _unary(SOFTPLUS, self, data)
 
     def relu(self) -> Value:
         """max(0, a); derivative 1 for a > 0, else 0 (PyTorch's choice at 0)."""
@@ -490,9 +521,67 @@ class Value:
                 node.a.grad += node.da * upstream
             if node.b is not None:
                 node.b.grad += node.db * upstream
+            if node.__class__ is ManyInputValue:
+                for parent, local in zip(node.inputs, node.dinputs):
+                    parent.grad += local * upstream
         if accumulated:
             for node, grad in zip(order, earlier):
                 node.grad += grad
+
+
+class ManyInputValue(Value):
+    """A node made by an op of many inputs: a neuron's pre-activation z = w.x + b.
+
+    Its parents and their local derivatives are kept in two tuples, `inputs` and
+    `dinputs` (dinputs[i] = d self / d inputs[i]); `a` and `b` are None.
+    """
+
+    __slots__ = ("inputs", "dinputs")
+
+    @property
+    def parents(self) -> tuple[Value, ...]:
+        return self.inputs
+
+    @property
+    def locals(self) -> tuple:
+        return self.dinputs
+
+
+LINEAR = LinearOp(
+    "linear",
+    ("dz/dw_i = x_i", "dz/dx_i = w_i", "dz/db = 1"),
+    # parents are (w_1..w_n, x_1..x_n, b): each weight's derivative is its input and back
+    lambda out, *p: (*p[len(p) // 2 : -1], *p[: len(p) // 2], 1.0),
+)
+
+
+def linear(weights: Sequence[Value], inputs: Sequence[Value | float], bias: Value) -> Value:
+    """z = w_1*x_1 + ... + w_n*x_n + b as one node, with 2n + 1 parents.
+
+    The same number, to the last bit, as micrograd's chain `b + w_1*x_1 + ...`
+    (the sum runs in that order); dz/dw_i = x_i, dz/dx_i = w_i, dz/db = 1.
+    """
+    if len(weights) != len(inputs):
+        raise ValueError(f"linear() needs as many inputs as weights: {len(weights)} weights, got {len(inputs)} inputs")
+    inputs = [x if x.__class__ is Value else _checked_constant(x, "linear() inputs") for x in inputs]
+    w_data = [w.data for w in weights]
+    x_data = [x.data for x in inputs]
+    z = bias.data
+    for w, x in zip(w_data, x_data):
+        z += w * x
+    out = _new(ManyInputValue)
+    out.data = z
+    out.grad = 0.0
+    out.label = ""
+    out.a = out.da = out.b = out.db = None
+    if _recording:
+        out.op = LINEAR
+        out.inputs = (*weights, *inputs, bias)
+        out.dinputs = (*x_data, *w_data, 1.0)  # LINEAR.derivative, on the numbers at hand
+    else:
+        out.op = ""
+        out.inputs = out.dinputs = ()
+    return out
 
 
 def topological_order(root: Value) -> list[Value]:
@@ -515,9 +604,13 @@ def topological_order(root: Value) -> list[Value]:
             visited.add(node)
             stack.append(node)
             stack.append(None)
-            # b goes on the stack above a, so a (the first parent) is visited first
+            # parents go on last-first, so the first parent comes off first
             if node.b is not None and node.b not in visited:
                 stack.append(node.b)
             if node.a is not None and node.a not in visited:
                 stack.append(node.a)
+            if node.__class__ is ManyInputValue:
+                for parent in reversed(node.inputs):
+                    if parent not in visited:
+                        stack.append(parent)
     return order

@@ -32,9 +32,9 @@ def grad(output: Value, inputs: Sequence[Value], create_graph: bool = False) -> 
     adjoint: dict[Value, float | Value] = {output: Value(1.0) if create_graph else 1.0}
     for node in reversed(topological_order(output)):
         upstream = adjoint.get(node)
-        if upstream is None or node.a is None:
-            continue
         parents = node.parents
+        if upstream is None or not parents:  # not on a path to output, or a leaf
+            continue
         if create_graph:
             locals_ = node.op.derivative(node, *parents)  # the op's formula, on Values
         else:

@@ -9,7 +9,7 @@ import math
 
 import pytest
 
-from autograd import Value, grad, gradcheck
+from autograd import Value, grad, gradcheck, hessian, linear
 
 torch = pytest.importorskip("torch")
 F = torch.nn.functional
@@ -30,6 +30,7 @@ UNARY = {
     "gelu": (lambda v: v.gelu(), F.gelu, POINTS),
     "gelu_tanh": (lambda v: v.gelu(approximate="tanh"), lambda t: F.gelu(t, approximate="tanh"), POINTS),
     "erf": (lambda v: v.erf(), torch.erf, POINTS),
+    "softplus": (lambda v: v.softplus(), F.softplus, POINTS + [-40.0, 40.0]),
     "sin": (lambda v: v.sin(), torch.sin, POINTS),
     "cos": (lambda v: v.cos(), torch.cos, POINTS),
     "abs": (lambda v: abs(v), torch.abs, POINTS),
@@ -188,3 +189,50 @@ def test_float_and_number_operands_on_either_side():
     assert (v ** Value(2.0)).data == 9.0
     assert float(v) == 3.0
     assert abs(Value(-2.0)).data == 2.0
+
+
+def test_linear_is_one_node_with_the_chains_value_and_gradients():
+    w = [Value(0.3), Value(-1.2), Value(0.7)]
+    x = [Value(2.0), Value(0.5), Value(-1.5)]
+    b = Value(0.1)
+    z = linear(w, x, b)
+    assert z.op == "linear" and z.parents == (*w, *x, b)
+    assert z.locals == (2.0, 0.5, -1.5, 0.3, -1.2, 0.7, 1.0)
+    assert [z.op.rule(i, 7) for i in (0, 2, 3, 5, 6)] == [
+        "dz/dw_i = x_i", "dz/dw_i = x_i", "dz/dx_i = w_i", "dz/dx_i = w_i", "dz/db = 1"
+    ]  # fmt: skip
+    (z.tanh() * z).backward()
+    chain = sum((wi * xi for wi, xi in zip(w, x)), b)  # micrograd's elementary nodes
+    assert chain.data == z.data  # same order of additions: the same bits
+    grads = [v.grad for v in (*w, *x, b)]
+    for v in (*w, *x, b):
+        v.grad = 0.0
+    (chain.tanh() * chain).backward()
+    assert [v.grad for v in (*w, *x, b)] == grads
+
+
+def test_linear_matches_pytorch_gradients_and_hessian():
+    point = [0.3, -1.2, 2.0, 0.5, 0.1]  # w1, w2, x1, x2, b
+
+    def f(v):
+        return linear(v[:2], v[2:4], v[4]).sigmoid() * v[2]
+
+    def torch_f(t):
+        return torch.sigmoid(t[0] * t[2] + t[1] * t[3] + t[4]) * t[2]
+
+    t = torch.tensor(point, dtype=torch.float64, requires_grad=True)
+    (tgrad,) = torch.autograd.grad(torch_f(t), [t])
+    leaves = [Value(p) for p in point]
+    assert all(close(g, tg.item()) for g, tg in zip(grad(f(leaves), leaves), tgrad))
+    theirs = torch.autograd.functional.hessian(torch_f, t.detach())
+    for row, trow in zip(hessian(f, point), theirs):
+        assert all(close(h, th.item()) for h, th in zip(row, trow))
+
+
+def test_linear_takes_numbers_as_inputs_and_rejects_mismatched_lengths():
+    z = linear([Value(2.0)], [3.0], Value(1.0))
+    assert z.data == 7.0 and z.parents[1].data == 3.0
+    with pytest.raises(ValueError, match="2 weights, got 1 inputs"):
+        linear([Value(1.0), Value(2.0)], [1.0], Value(0.0))
+    with pytest.raises(TypeError, match="must be numbers or Values, got str"):
+        linear([Value(1.0)], ["a"], Value(0.0))

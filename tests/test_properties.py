@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autograd import Value, grad
+from autograd import Value, grad, linear
 
 torch = pytest.importorskip("torch")
 F = torch.nn.functional
@@ -22,6 +22,7 @@ UNARY = [
     (lambda a: a.gelu(), F.gelu),
     (lambda a: a.gelu(approximate="tanh"), lambda t: F.gelu(t, approximate="tanh")),
     (lambda a: a.erf(), torch.erf),
+    (lambda a: a.softplus(), F.softplus),
     (lambda a: a.tanh().exp(), lambda t: t.tanh().exp()),
     (lambda a: (a * a + 1).log(), lambda t: (t * t + 1).log()),
     (lambda a: (a * a + 1).sqrt(), lambda t: (t * t + 1).sqrt()),
@@ -41,6 +42,7 @@ BINARY = [
     (lambda a, b: a * b, lambda a, b: a * b),
     (lambda a, b: a / (b * b + 1), lambda a, b: a / (b * b + 1)),
     (lambda a, b: (a * a + 1) ** b.tanh(), lambda a, b: (a * a + 1) ** b.tanh()),
+    (lambda a, b: linear([a, b], [b, a], a), lambda a, b: a * b + b * a + a),
 ]
 
 floats = st.floats(min_value=-2.0, max_value=2.0, allow_nan=False)
