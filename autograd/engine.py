@@ -563,7 +563,7 @@ def linear(weights: Sequence[Value], inputs: Sequence[Value | float], bias: Valu
     """
     if len(weights) != len(inputs):
         raise ValueError(f"linear() needs as many inputs as weights: {len(weights)} weights, got {len(inputs)} inputs")
-    inputs = [x if x.__class__ is Value else _checked_constant(x, "linear() inputs") for x in inputs]
+    inputs = [x if isinstance(x, Value) else _checked_constant(x, "linear() inputs") for x in inputs]
     w_data = [w.data for w in weights]
     x_data = [x.data for x in inputs]
     z = bias.data

@@ -1,0 +1,168 @@
+"""Small datasets made on the spot (no downloads), the same for the same seed.
+
+Every function takes `seed=` and uses its own random generator, so a dataset
+never depends on what else was drawn before. Classification labels are 0..k-1
+(or -1/+1 with `signed=True`, for the perceptron, hinge and logistic losses).
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Callable, Iterator, Sequence
+
+Dataset = tuple[list[list[float]], list[int]]
+
+
+def _labels(y: list[int], signed: bool) -> list[int]:
+    return [2 * t - 1 for t in y] if signed else y
+
+
+def _gate(outputs: list[int], signed: bool) -> Dataset:
+    return [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]], _labels(outputs, signed)
+
+
+def xor(signed: bool = False) -> Dataset:
+    """The four corners of the unit square, labelled x1 XOR x2 (not linearly separable)."""
+    return _gate([0, 1, 1, 0], signed)
+
+
+def and_gate(signed: bool = False) -> Dataset:
+    """The four corners, labelled x1 AND x2."""
+    return _gate([0, 0, 0, 1], signed)
+
+
+def or_gate(signed: bool = False) -> Dataset:
+    """The four corners, labelled x1 OR x2."""
+    return _gate([0, 1, 1, 1], signed)
+
+
+def _check_count(n: int, who: str, minimum: int = 1) -> None:
+    if isinstance(n, bool) or not isinstance(n, int) or n < minimum:
+        raise ValueError(f"{who} n_samples must be a whole number >= {minimum}, got {n!r}")
+
+
+def make_moons(n_samples: int = 100, noise: float = 0.1, seed: int = 0, signed: bool = False) -> Dataset:
+    """Two interleaving half circles (as sklearn's make_moons): the upper is class 0, the lower class 1."""
+    _check_count(n_samples, "make_moons", 2)
+    rng = random.Random(seed)
+    n_upper = n_samples // 2
+    n_lower = n_samples - n_upper
+    X, y = [], []
+    for i in range(n_upper):
+        t = math.pi * i / max(n_upper - 1, 1)
+        X.append([math.cos(t), math.sin(t)])
+        y.append(0)
+    for i in range(n_lower):
+        t = math.pi * i / max(n_lower - 1, 1)
+        X.append([1 - math.cos(t), 0.5 - math.sin(t)])
+        y.append(1)
+    X = [[a + rng.gauss(0, noise), b + rng.gauss(0, noise)] for a, b in X]
+    return _shuffled(X, _labels(y, signed), rng)
+
+
+def make_circles(
+    n_samples: int = 100, noise: float = 0.05, factor: float = 0.5, seed: int = 0, signed: bool = False
+) -> Dataset:
+    """A circle (class 0) around a smaller one of radius `factor` (class 1)."""
+    _check_count(n_samples, "make_circles", 2)
+    if not 0 < factor < 1:
+        raise ValueError(f"make_circles factor must be in (0, 1), got {factor!r}")
+    rng = random.Random(seed)
+    n_outer = n_samples // 2
+    X, y = [], []
+    for i in range(n_samples):
+        outer = i < n_outer
+        count = n_outer if outer else n_samples - n_outer
+        t = 2 * math.pi * (i if outer else i - n_outer) / count
+        r = 1.0 if outer else factor
+        X.append([r * math.cos(t) + rng.gauss(0, noise), r * math.sin(t) + rng.gauss(0, noise)])
+        y.append(0 if outer else 1)
+    return _shuffled(X, _labels(y, signed), rng)
+
+
+def make_blobs(n_samples: int = 150, centers: int = 3, std: float = 0.6, seed: int = 0) -> Dataset:
+    """k Gaussian blobs in 2-D with centers spread on a circle of radius 3; labels 0..k-1."""
+    _check_count(n_samples, "make_blobs")
+    if isinstance(centers, bool) or not isinstance(centers, int) or centers < 1:
+        raise ValueError(f"make_blobs centers must be a whole number >= 1, got {centers!r}")
+    rng = random.Random(seed)
+    X, y = [], []
+    for i in range(n_samples):
+        k = i % centers
+        angle = 2 * math.pi * k / centers
+        X.append([3 * math.cos(angle) + rng.gauss(0, std), 3 * math.sin(angle) + rng.gauss(0, std)])
+        y.append(k)
+    return _shuffled(X, y, rng)
+
+
+def make_spirals(n_samples: int = 150, classes: int = 3, noise: float = 0.1, seed: int = 0) -> Dataset:
+    """k interleaved spiral arms (the CS231n toy set), radius 0 to 1; labels 0..k-1."""
+    _check_count(n_samples, "make_spirals", classes)
+    rng = random.Random(seed)
+    per_class = n_samples // classes
+    X, y = [], []
+    for k in range(classes):
+        for i in range(per_class):
+            r = i / max(per_class - 1, 1)
+            t = k * 2 * math.pi / classes + 4 * r + rng.gauss(0, noise)
+            X.append([r * math.sin(t), r * math.cos(t)])
+            y.append(k)
+    return _shuffled(X, y, rng)
+
+
+def sample_function(
+    f: Callable[[float], float],
+    n_samples: int = 50,
+    low: float = 0.0,
+    high: float = 1.0,
+    noise: float = 0.0,
+    seed: int = 0,
+) -> tuple[list[list[float]], list[float]]:
+    """n evenly spaced x in [low, high] with targets f(x) (+ Gaussian noise): 1-D regression."""
+    _check_count(n_samples, "sample_function", 2)
+    rng = random.Random(seed)
+    xs = [low + (high - low) * i / (n_samples - 1) for i in range(n_samples)]
+    return [[x] for x in xs], [f(x) + (rng.gauss(0, noise) if noise else 0.0) for x in xs]
+
+
+def _shuffled(X: list, y: list, rng: random.Random) -> Dataset:
+    order = list(range(len(X)))
+    rng.shuffle(order)
+    return [X[i] for i in order], [y[i] for i in order]
+
+
+def train_test_split(
+    X: Sequence, y: Sequence, test_size: float = 0.25, shuffle: bool = True, seed: int = 0
+) -> tuple[list, list, list, list]:
+    """(X_train, X_test, y_train, y_test), the last `test_size` fraction (after a seeded shuffle) for testing."""
+    if len(X) != len(y):
+        raise ValueError(f"train_test_split needs one target per example: {len(X)} examples, {len(y)} targets")
+    if not 0 < test_size < 1:
+        raise ValueError(f"test_size must be a fraction in (0, 1), got {test_size!r}")
+    order = list(range(len(X)))
+    if shuffle:
+        random.Random(seed).shuffle(order)
+    n_test = max(1, round(len(X) * test_size))
+    train, test = order[:-n_test], order[-n_test:]
+    return [X[i] for i in train], [X[i] for i in test], [y[i] for i in train], [y[i] for i in test]
+
+
+def batches(
+    X: Sequence, y: Sequence, batch_size: int, shuffle: bool = True, seed: int = 0
+) -> Iterator[tuple[list, list]]:
+    """Minibatches (X_batch, y_batch) covering the data once; the last one may be smaller.
+
+    With shuffle=True the order comes from `seed`: pass a different seed each
+    epoch (e.g. seed=epoch) for a new order that is still reproducible.
+    """
+    if len(X) != len(y):
+        raise ValueError(f"batches needs one target per example: {len(X)} examples, {len(y)} targets")
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+        raise ValueError(f"batch_size must be a whole number >= 1, got {batch_size!r}")
+    order = list(range(len(X)))
+    if shuffle:
+        random.Random(seed).shuffle(order)
+    for start in range(0, len(order), batch_size):
+        chunk = order[start : start + batch_size]
+        yield [X[i] for i in chunk], [y[i] for i in chunk]

@@ -1,0 +1,188 @@
+"""Neuron, Layer, MLP and Dropout, made of `Value` nodes.
+
+A neuron is written as the notes write it (seeds 002-004): the pre-activation
+z = w.x + b, then the activation h = phi(z). By default z is one node (the
+engine's `linear` op, parents w, x and b), so a drawn MLP shows one z and one h
+per neuron, labelled `layers.0.neurons.1.z` and `...h`. `expand=True` builds
+micrograd's chain of `*` and `+` nodes instead, for the lecture that walks every
+multiply; values and gradients are the same to the last bit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from numbers import Real
+
+from autograd import Value, linear
+from nn.init import INITS, generator, initial_weights
+from nn.module import Module
+
+Activation = Callable[[Value], Value]
+
+ACTIVATIONS: dict[str, Activation] = {
+    "identity": lambda z: z,
+    "sigmoid": Value.sigmoid,
+    "tanh": Value.tanh,
+    "relu": Value.relu,
+    "leaky_relu": Value.leaky_relu,
+    "gelu": Value.gelu,
+    "heaviside": Value.heaviside,
+    "sign": Value.sign,
+    "sin": Value.sin,
+}
+
+
+def activation_function(activation: str | Activation) -> Activation:
+    """The function for an activation name, or the callable itself."""
+    if callable(activation):
+        return activation
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"unknown activation {activation!r}; expected one of {', '.join(ACTIVATIONS)} or a callable")
+    return ACTIVATIONS[activation]
+
+
+def _activation_name(activation: str | Activation) -> str:
+    return activation if isinstance(activation, str) else getattr(activation, "__name__", "custom")
+
+
+def as_inputs(x: Sequence[Value | float], nin: int, who: str) -> list[Value]:
+    """Check that x holds nin numbers or Values; numbers become leaf Values x0, x1, ..."""
+    if isinstance(x, (Value, Real)) or not isinstance(x, Sequence) or isinstance(x, str):
+        raise TypeError(f"{who} takes a list of {nin} numbers or Values, got {type(x).__name__} {x!r}")
+    if len(x) != nin:
+        raise ValueError(f"{who} expects {nin} inputs, got {len(x)}")
+    inputs = []
+    for i, xi in enumerate(x):
+        if isinstance(xi, Value):
+            inputs.append(xi)
+        elif isinstance(xi, Real):
+            inputs.append(Value(xi, label=f"x{i}"))
+        else:
+            raise TypeError(f"{who} input {i} must be a number or a Value, got {type(xi).__name__} {xi!r}")
+    return inputs
+
+
+class Neuron(Module):
+    """h = phi(w.x + b): nin weights, a bias (starting at 0) and an activation."""
+
+    def __init__(
+        self,
+        nin: int,
+        activation: str | Activation = "relu",
+        init: str = "uniform",
+        expand: bool = False,
+        fan_out: int = 1,
+    ) -> None:
+        if isinstance(nin, bool) or not isinstance(nin, int) or nin < 1:
+            raise ValueError(f"Neuron needs a whole number of inputs >= 1, got {nin!r}")
+        if init not in INITS:
+            raise ValueError(f"unknown init {init!r}; expected one of {', '.join(INITS)}")
+        self.phi = activation_function(activation)
+        self.activation = _activation_name(activation)
+        self.init = init
+        self.expand = expand
+        self.w = [Value(x) for x in initial_weights(init, nin, fan_out, self.activation)]
+        self.b = Value(0.0)
+        self.name_parameters()
+
+    def forward(self, x: Sequence[Value | float]) -> Value:
+        x = as_inputs(x, len(self.w), f"Neuron({len(self.w)})")
+        return self.fire(x)
+
+    def fire(self, x: list[Value]) -> Value:
+        """The neuron on checked inputs: z, then h (h is z itself for 'identity')."""
+        if self.expand:
+            z = sum((wi * xi for wi, xi in zip(self.w, x)), self.b)  # micrograd's chain
+        else:
+            z = linear(self.w, x, self.b)
+        z.label = f"{self.name}.z" if self.name else "z"
+        h = self.phi(z)
+        if h is not z:
+            h.label = f"{self.name}.h" if self.name else "h"
+        return h
+
+    def extra_repr(self) -> str:
+        expand = ", expand=True" if self.expand else ""
+        return f"{len(self.w)} inputs, {self.activation}, init={self.init}{expand}"
+
+
+class Layer(Module):
+    """nout neurons that all see the same nin inputs."""
+
+    def __init__(
+        self,
+        nin: int,
+        nout: int,
+        activation: str | Activation = "relu",
+        init: str = "uniform",
+        expand: bool = False,
+    ) -> None:
+        if isinstance(nout, bool) or not isinstance(nout, int) or nout < 1:
+            raise ValueError(f"Layer needs a whole number of neurons >= 1, got {nout!r}")
+        self.neurons = [Neuron(nin, activation, init, expand, fan_out=nout) for _ in range(nout)]
+        self.name_parameters()
+
+    def forward(self, x: Sequence[Value | float]) -> Value | list[Value]:
+        x = as_inputs(x, len(self.neurons[0].w), f"Layer({len(self.neurons[0].w)}, {len(self.neurons)})")
+        out = [n.fire(x) for n in self.neurons]
+        return out[0] if len(out) == 1 else out
+
+    def extra_repr(self) -> str:
+        first = self.neurons[0]
+        return f"{len(first.w)} -> {len(self.neurons)}, {first.activation}"
+
+    def __repr__(self) -> str:  # one line: a layer's neurons all look alike
+        return f"Layer({self.extra_repr()})"
+
+
+class MLP(Module):
+    """A multilayer perceptron: MLP(2, [16, 16, 1]) is 2 inputs, two hidden layers of 16, 1 output.
+
+    Hidden layers use `activation`, the last one `output_activation`.
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        nouts: Sequence[int],
+        activation: str | Activation = "relu",
+        output_activation: str | Activation = "identity",
+        init: str = "uniform",
+        expand: bool = False,
+    ) -> None:
+        if isinstance(nouts, int) or not nouts:
+            raise ValueError(f"MLP needs a list of layer sizes such as [16, 16, 1], got {nouts!r}")
+        sizes = [nin, *nouts]
+        self.layers = [
+            Layer(sizes[i], sizes[i + 1], activation if i < len(nouts) - 1 else output_activation, init, expand)
+            for i in range(len(nouts))
+        ]
+        self.name_parameters()
+
+    def forward(self, x: Sequence[Value | float]) -> Value | list[Value]:
+        x = as_inputs(x, len(self.layers[0].neurons[0].w), f"MLP({len(self.layers[0].neurons[0].w)}, ...)")
+        for layer in self.layers:
+            x = [n.fire(x) for n in layer.neurons]
+        return x[0] if len(x) == 1 else x
+
+    def extra_repr(self) -> str:
+        sizes = [len(layer.neurons) for layer in self.layers]
+        return f"{len(self.layers[0].neurons[0].w)} -> {sizes}, {self.num_parameters()} parameters"
+
+
+class Dropout(Module):
+    """In training, zero each input with probability p and scale the rest by 1/(1-p); in eval, pass all."""
+
+    def __init__(self, p: float = 0.5) -> None:
+        if isinstance(p, bool) or not isinstance(p, Real) or not 0 <= p < 1:
+            raise ValueError(f"Dropout probability must be in [0, 1), got {p!r}")
+        self.p = float(p)
+
+    def forward(self, x: Sequence[Value]) -> list[Value]:
+        if not self.training or self.p == 0:
+            return list(x)
+        keep = 1.0 / (1.0 - self.p)
+        return [xi * (0.0 if generator.random() < self.p else keep) for xi in x]
+
+    def extra_repr(self) -> str:
+        return f"p={self.p:g}"

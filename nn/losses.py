@@ -1,0 +1,193 @@
+"""Loss functions, built from Value ops so that backward() differentiates them.
+
+Each takes one prediction and its target, or lists of both, and returns one
+Value: the loss, or its mean over the list. The formulas are the notes' (seed
+000) and PyTorch's, whose functional versions give the same values and gradients:
+
+    mse_loss              (y_hat - t)^2                                  F.mse_loss
+    bce_loss              -(t log p + (1 - t) log(1 - p)), log >= -100   F.binary_cross_entropy
+    bce_with_logits_loss  softplus(x) - t x  (stable for any logit x)    F.binary_cross_entropy_with_logits
+    cross_entropy         -log_softmax(logits)[target]                   F.cross_entropy
+    huber_loss            r^2/2 if |r| <= delta, else delta (|r| - delta/2)   F.huber_loss
+    hinge_loss            relu(1 - y s), y in {-1, +1}  (micrograd's max-margin loss)
+    logistic_loss         log(1 + exp(-y f)) = softplus(-y f), y in {-1, +1}  F.soft_margin_loss
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from numbers import Real
+
+from autograd import Value
+
+_LOG_FLOOR = -100.0  # PyTorch clamps BCE's logs here, so that p = 0 or 1 gives a finite loss
+
+
+def _as_value(x: Value | float, who: str) -> Value:
+    if isinstance(x, Value):
+        return x
+    if isinstance(x, Real):
+        return Value(x)
+    raise TypeError(f"{who} prediction must be a Value or a number, got {type(x).__name__} {x!r}")
+
+
+def _as_target(t: object, who: str) -> float:
+    if isinstance(t, Value):
+        return t.data
+    if isinstance(t, Real):
+        return float(t)
+    raise TypeError(f"{who} target must be a number, got {type(t).__name__} {t!r}")
+
+
+def _pairs(prediction, target, who: str) -> list[tuple[Value, float]]:
+    """[(prediction, target)] for one example, or the pairs of two lists of equal length."""
+    if isinstance(prediction, (list, tuple)):
+        if not isinstance(target, (list, tuple)):
+            raise TypeError(f"{who} got a list of {len(prediction)} predictions but one target {target!r}")
+        if len(prediction) != len(target):
+            raise ValueError(
+                f"{who} needs one target per prediction: {len(prediction)} predictions, {len(target)} targets"
+            )
+        if not prediction:
+            raise ValueError(f"{who} got no predictions")
+        return [(_as_value(p, who), _as_target(t, who)) for p, t in zip(prediction, target)]
+    return [(_as_value(prediction, who), _as_target(target, who))]
+
+
+def total(values: Sequence[Value]) -> Value:
+    """v1 + v2 + ... as a graph (no leading 0 node, unlike sum())."""
+    result = values[0]
+    for v in values[1:]:
+        result = result + v
+    return result
+
+
+def mean(values: Sequence[Value]) -> Value:
+    """(v1 + ... + vn) * (1/n) as a graph; one value is returned as it is."""
+    return values[0] if len(values) == 1 else total(values) * (1.0 / len(values))
+
+
+def _elementwise(loss: Callable[[Value, float], Value], who: str, check: Callable | None = None):
+    """A loss over one pair, turned into a loss over one pair or the mean over lists."""
+
+    def batched(prediction, target) -> Value:
+        pairs = _pairs(prediction, target, who)
+        if check is not None:
+            for p, t in pairs:
+                check(p, t)
+        return mean([loss(p, t) for p, t in pairs])
+
+    return batched
+
+
+def _signed_target(who: str) -> Callable:
+    def check(p: Value, y: float) -> None:
+        if y not in (-1.0, 1.0):
+            raise ValueError(f"{who} targets must be -1 or +1, got {y!r}")
+
+    return check
+
+
+def _probability_target(who: str) -> Callable:
+    def check(p: Value, t: float) -> None:
+        if not 0.0 <= t <= 1.0:
+            raise ValueError(f"{who} targets must be in [0, 1], got {t!r}")
+
+    return check
+
+
+def _clamped_log(p: Value) -> Value:
+    """log(p), but -100 (a constant, so gradient 0) where log(p) < -100, as PyTorch's BCE."""
+    if p.data > 0 and math.log(p.data) >= _LOG_FLOOR:
+        return p.log()
+    return Value(_LOG_FLOOR)
+
+
+def _bce(p: Value, t: float) -> Value:
+    if not 0.0 <= p.data <= 1.0:
+        raise ValueError(f"bce_loss takes probabilities in [0, 1], got {p.data!r}; for logits use bce_with_logits_loss")
+    return -(t * _clamped_log(p) + (1.0 - t) * _clamped_log(1.0 - p))
+
+
+def _huber(delta: float) -> Callable[[Value, float], Value]:
+    def loss(p: Value, t: float) -> Value:
+        r = p - t
+        return 0.5 * r * r if abs(r.data) <= delta else delta * (abs(r) - 0.5 * delta)
+
+    return loss
+
+
+mse_loss = _elementwise(lambda p, t: (p - t) ** 2, "mse_loss")
+mse_loss.__doc__ = "Mean squared error (y_hat - t)^2; its gradient is 2/N (y_hat - t)."
+
+bce_loss = _elementwise(_bce, "bce_loss", _probability_target("bce_loss"))
+bce_loss.__doc__ = "Binary cross-entropy on probabilities p in [0, 1], targets t in [0, 1]; logs clamped at -100."
+
+bce_with_logits_loss = _elementwise(
+    lambda x, t: x.softplus() - x * t, "bce_with_logits_loss", _probability_target("bce_with_logits_loss")
+)
+bce_with_logits_loss.__doc__ = "Binary cross-entropy on a logit x (sigmoid inside): softplus(x) - t x, stable."
+
+hinge_loss = _elementwise(lambda s, y: (1.0 - y * s).relu(), "hinge_loss", _signed_target("hinge_loss"))
+hinge_loss.__doc__ = "SVM max-margin loss relu(1 - y s) for labels y in {-1, +1} (micrograd's moons demo)."
+
+logistic_loss = _elementwise(lambda f, y: (-y * f).softplus(), "logistic_loss", _signed_target("logistic_loss"))
+logistic_loss.__doc__ = "log(1 + exp(-y f)) for labels y in {-1, +1}, computed as softplus(-y f): stable."
+
+
+def huber_loss(prediction, target, delta: float = 1.0) -> Value:
+    """r^2/2 for |r| <= delta, delta (|r| - delta/2) beyond, with r = y_hat - t (seed 000, eq. 14)."""
+    if isinstance(delta, bool) or not isinstance(delta, Real) or not delta > 0:
+        raise ValueError(f"huber_loss delta must be a positive number, got {delta!r}")
+    return _elementwise(_huber(float(delta)), "huber_loss")(prediction, target)
+
+
+# --- softmax and cross-entropy ------------------------------------------------------------------
+
+
+def _logits(logits: Sequence[Value | float], who: str) -> list[Value]:
+    if isinstance(logits, (Value, Real)) or not logits:
+        raise ValueError(f"{who} takes a list of logits, one per class, got {logits!r}")
+    return [_as_value(x, who) for x in logits]
+
+
+def log_softmax(logits: Sequence[Value | float]) -> list[Value]:
+    """log softmax_i = x_i - m - log sum_j exp(x_j - m), m = max x: no overflow for any logits.
+
+    m is a constant: subtracting it changes no value and no gradient.
+    """
+    xs = _logits(logits, "log_softmax")
+    m = max(x.data for x in xs)
+    shifted = [x - m for x in xs]
+    log_total = total([s.exp() for s in shifted]).log()
+    return [s - log_total for s in shifted]
+
+
+def softmax(logits: Sequence[Value | float]) -> list[Value]:
+    """softmax_i = exp(x_i - m) / sum_j exp(x_j - m), m = max x: probabilities that sum to 1."""
+    xs = _logits(logits, "softmax")
+    m = max(x.data for x in xs)
+    exps = [(x - m).exp() for x in xs]
+    denominator = total(exps)
+    return [e / denominator for e in exps]
+
+
+def cross_entropy(logits, target_class) -> Value:
+    """-log softmax(logits)[target]: one example (a list of logits, an int), or the mean over lists of both."""
+    if logits and isinstance(logits[0], (list, tuple)):
+        if not isinstance(target_class, (list, tuple)) or len(target_class) != len(logits):
+            raise ValueError(
+                f"cross_entropy needs one target class per example: {len(logits)} examples, got {target_class!r}"
+            )
+        return mean([_cross_entropy_one(x, t) for x, t in zip(logits, target_class)])
+    return _cross_entropy_one(logits, target_class)
+
+
+def _cross_entropy_one(logits, target_class) -> Value:
+    xs = _logits(logits, "cross_entropy")
+    if isinstance(target_class, bool) or not isinstance(target_class, int):
+        raise TypeError(f"cross_entropy target must be a class index (int), got {type(target_class).__name__}")
+    if not 0 <= target_class < len(xs):
+        raise ValueError(f"cross_entropy target class must be in 0..{len(xs) - 1}, got {target_class}")
+    return -log_softmax(xs)[target_class]

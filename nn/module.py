@@ -1,0 +1,171 @@
+"""`Module`: what every model shares, with PyTorch's names.
+
+A module's parameters are the `Value`s it holds, found by walking its attributes
+in the order they were set: a Value, a list of Values, a Module or a list of
+Modules. Their dotted names (`layers.0.neurons.1.w.0`) become their labels, so a
+drawn graph says which weight it is.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from numbers import Real
+
+from autograd import Value
+
+FORMAT = "backprop-lab model"
+
+
+class Module:
+    """Base class of Neuron, Layer, MLP, Dropout; subclass it for models of your own."""
+
+    training: bool = True
+    name: str = ""  # the module's dotted path inside the model that holds it
+
+    def __call__(self, *args, **kwargs):
+        return self.forward(*args, **kwargs)
+
+    def forward(self, *args, **kwargs):
+        raise NotImplementedError(f"{type(self).__name__} must define forward()")
+
+    # --- parameters -------------------------------------------------------------------------
+
+    def children(self) -> Iterator[tuple[str, Module]]:
+        """(name, module) for each submodule, in the order they were set."""
+        for attr, value in vars(self).items():
+            if isinstance(value, Module):
+                yield attr, value
+            elif isinstance(value, list) and value and all(isinstance(v, Module) for v in value):
+                for i, module in enumerate(value):
+                    yield f"{attr}.{i}", module
+
+    def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Value]]:
+        """(dotted name, Value) for every parameter, e.g. ('layers.0.neurons.1.w.0', Value(...))."""
+        for attr, value in vars(self).items():
+            if isinstance(value, Value):
+                yield prefix + attr, value
+            elif isinstance(value, list) and value and all(isinstance(v, Value) for v in value):
+                for i, v in enumerate(value):
+                    yield f"{prefix}{attr}.{i}", v
+        for name, module in self.children():
+            yield from module.named_parameters(f"{prefix}{name}.")
+
+    def parameters(self) -> list[Value]:
+        """All parameters, in a fixed order: the list an optimizer takes."""
+        return [p for _, p in self.named_parameters()]
+
+    def num_parameters(self) -> int:
+        return sum(1 for _ in self.named_parameters())
+
+    def zero_grad(self) -> None:
+        """Set every parameter's grad to 0.0 (backward adds to grads; do this each step)."""
+        for p in self.parameters():
+            p.grad = 0.0
+
+    def name_parameters(self) -> None:
+        """Label each parameter with its dotted name and tell submodules their path.
+
+        The built-in modules call this at the end of __init__; the outermost call
+        wins, so a Neuron inside an MLP ends up named `layers.0.neurons.1`.
+        """
+        for name, p in self.named_parameters():
+            p.label = name
+        self._name_children(self.name)
+
+    def _name_children(self, path: str) -> None:
+        for name, module in self.children():
+            module.name = f"{path}.{name}" if path else name
+            module._name_children(module.name)
+
+    # --- modes ------------------------------------------------------------------------------
+
+    def train(self, mode: bool = True) -> Module:
+        """Training mode (Dropout drops); returns self."""
+        self.training = mode
+        for _, module in self.children():
+            module.train(mode)
+        return self
+
+    def eval(self) -> Module:
+        """Evaluation mode (Dropout passes everything through); returns self."""
+        return self.train(False)
+
+    # --- saving and loading -------------------------------------------------------------------
+
+    def state_dict(self) -> dict[str, float]:
+        """{dotted name: value} for every parameter."""
+        return {name: p.data for name, p in self.named_parameters()}
+
+    def load_state_dict(self, state: dict[str, float]) -> None:
+        """Set every parameter from `state`; on any mismatch raise and change nothing."""
+        if not isinstance(state, dict):
+            raise TypeError(f"load_state_dict() takes a dict of name -> number, got {type(state).__name__}")
+        params = dict(self.named_parameters())
+        missing = [name for name in params if name not in state]
+        unexpected = [name for name in state if name not in params]
+        if missing or unexpected:
+            raise ValueError(
+                f"state does not fit this {type(self).__name__} ({len(params)} parameters): "
+                f"missing {_few(missing)}, unexpected {_few(unexpected)}"
+            )
+        for name, value in state.items():
+            if isinstance(value, bool) or not isinstance(value, Real):
+                raise TypeError(f"state[{name!r}] must be a number, got {type(value).__name__} {value!r}")
+        for name, p in params.items():  # everything checked: now assign
+            p.data = float(state[name])
+
+    def save(self, path: str | os.PathLike) -> None:
+        """Write the parameters to `path` as JSON, atomically: a crash never leaves half a file.
+
+        Floats are written by `repr`, so they load back to the same bits.
+        """
+        document = {"format": FORMAT, "model": repr(self), "parameters": self.state_dict()}
+        text = json.dumps(document, indent=1, allow_nan=True)
+        directory = os.path.dirname(os.path.abspath(path))
+        fd, temporary = tempfile.mkstemp(prefix=".saving-", suffix=".json", dir=directory)
+        try:
+            with os.fdopen(fd, "w") as f:
+                f.write(text)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(temporary, path)  # atomic on POSIX and Windows
+        except BaseException:
+            os.unlink(temporary)
+            raise
+
+    def load(self, path: str | os.PathLike) -> None:
+        """Read parameters saved by `save`; a file that does not fit changes nothing."""
+        with open(path) as f:
+            try:
+                document = json.load(f)
+            except json.JSONDecodeError as error:
+                raise ValueError(f"{path} is not a saved model: {error}") from None
+        if not isinstance(document, dict) or document.get("format") != FORMAT:
+            raise ValueError(f'{path} is not a saved model (no \'"format": "{FORMAT}"\' in it)')
+        self.load_state_dict(document["parameters"])
+
+    # --- printing -------------------------------------------------------------------------------
+
+    def extra_repr(self) -> str:
+        """What to print between the parentheses of this module's repr."""
+        return ""
+
+    def __repr__(self) -> str:
+        children = list(self.children())
+        head = f"{type(self).__name__}({self.extra_repr()}"
+        if not children:
+            return head + ")"
+        lines = [head]
+        for name, module in children:
+            lines.append(f"  ({name}): " + repr(module).replace("\n", "\n  "))
+        return "\n".join(lines) + "\n)"
+
+
+def _few(names: list[str]) -> str:
+    if not names:
+        return "none"
+    shown = ", ".join(repr(n) for n in names[:3])
+    return shown + (f" and {len(names) - 3} more" if len(names) > 3 else "")

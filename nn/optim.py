@@ -1,0 +1,237 @@
+"""Optimizers with PyTorch's names, defaults and exact update formulas (torch.optim).
+
+Each holds a list of parameters; `step()` updates their `.data` from their
+`.grad`, `zero_grad()` sets the grads to 0. For parameter p with gradient g
+(g += weight_decay * p first, where weight_decay is given), step t = 1, 2, ...:
+
+    SGD      buf = g (t = 1), else momentum*buf + (1 - dampening)*g
+             p -= lr * (g + momentum*buf if nesterov else buf)    (p -= lr*g without momentum)
+    Adam     m = b1*m + (1 - b1)*g,  v = b2*v + (1 - b2)*g^2
+             p -= lr/(1 - b1^t) * m / (sqrt(v)/sqrt(1 - b2^t) + eps)
+    RMSprop  v = alpha*v + (1 - alpha)*g^2;  centered: a = alpha*a + (1 - alpha)*g, v' = v - a^2
+             d = g/(sqrt(v') + eps);  p -= lr*d, or with momentum buf = momentum*buf + d, p -= lr*buf
+    Adagrad  s += g^2,  p -= lr/(1 + (t - 1)*lr_decay) * g/(sqrt(s) + eps)
+    Newton   p -= (H + damping*I)^-1 g, with the Hessian H of the loss (seed 003)
+
+Parameter updates happen in place on `.data` and record no graph.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+from numbers import Real
+
+from autograd import Value, grad
+
+
+def _number(value: object, name: str, who: str, low: float = 0.0, below: float | None = None) -> float:
+    if isinstance(value, bool) or not isinstance(value, Real) or math.isnan(value):
+        raise TypeError(f"{who} {name} must be a number, got {type(value).__name__} {value!r}")
+    if value < low or (below is not None and value >= below):
+        expected = f">= {low:g}" if below is None else f"in [{low:g}, {below:g})"
+        raise ValueError(f"{who} {name} must be {expected}, got {value!r}")
+    return float(value)
+
+
+class Optimizer:
+    """Holds the parameters; subclasses define `update(i, p, g)` for one parameter."""
+
+    def __init__(self, params: Iterable[Value], lr: float, weight_decay: float = 0.0) -> None:
+        who = type(self).__name__
+        if isinstance(params, Value):
+            raise TypeError(f"{who} takes a list of parameters (e.g. model.parameters()), got one Value")
+        self.params = list(params)
+        if not self.params:
+            raise ValueError(f"{who} got no parameters to optimize")
+        for i, p in enumerate(self.params):
+            if not isinstance(p, Value):
+                raise TypeError(f"{who} parameters must be Values, got {type(p).__name__} {p!r} at position {i}")
+        self.lr = _number(lr, "lr", who)
+        self.weight_decay = _number(weight_decay, "weight_decay", who)
+        self.t = 0  # steps taken
+
+    def zero_grad(self) -> None:
+        """Set every parameter's grad to 0.0."""
+        for p in self.params:
+            p.grad = 0.0
+
+    def step(self) -> None:
+        """Update every parameter once from its current grad."""
+        self.t += 1
+        for i, p in enumerate(self.params):
+            g = p.grad + self.weight_decay * p.data if self.weight_decay else p.grad
+            p.data = self.update(i, p.data, g)
+
+    def update(self, i: int, p: float, g: float) -> float:
+        raise NotImplementedError
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent, with optional momentum (heavy ball or Nesterov)."""
+
+    def __init__(
+        self,
+        params: Iterable[Value],
+        lr: float,
+        momentum: float = 0.0,
+        dampening: float = 0.0,
+        nesterov: bool = False,
+        weight_decay: float = 0.0,
+    ) -> None:
+        super().__init__(params, lr, weight_decay)
+        self.momentum = _number(momentum, "momentum", "SGD")
+        self.dampening = _number(dampening, "dampening", "SGD")
+        if nesterov and (self.momentum <= 0 or self.dampening != 0):
+            raise ValueError("SGD with nesterov=True needs momentum > 0 and dampening = 0")
+        self.nesterov = nesterov
+        self.buffers = [0.0] * len(self.params)
+
+    def update(self, i: int, p: float, g: float) -> float:
+        if self.momentum:
+            if self.t == 1:
+                self.buffers[i] = g
+            else:
+                self.buffers[i] = self.momentum * self.buffers[i] + (1 - self.dampening) * g
+            g = g + self.momentum * self.buffers[i] if self.nesterov else self.buffers[i]
+        return p - self.lr * g
+
+
+class Adam(Optimizer):
+    """Adam: steps scaled by running averages of the gradient and of its square."""
+
+    def __init__(
+        self,
+        params: Iterable[Value],
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+    ) -> None:
+        super().__init__(params, lr, weight_decay)
+        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+            raise ValueError(f"Adam betas must be a pair (b1, b2), got {betas!r}")
+        self.b1 = _number(betas[0], "betas[0]", "Adam", 0.0, 1.0)
+        self.b2 = _number(betas[1], "betas[1]", "Adam", 0.0, 1.0)
+        self.eps = _number(eps, "eps", "Adam")
+        self.m = [0.0] * len(self.params)
+        self.v = [0.0] * len(self.params)
+
+    def update(self, i: int, p: float, g: float) -> float:
+        self.m[i] += (1 - self.b1) * (g - self.m[i])  # = b1*m + (1 - b1)*g, in PyTorch's lerp form
+        self.v[i] = self.b2 * self.v[i] + (1 - self.b2) * g * g
+        step_size = self.lr / (1 - self.b1**self.t)
+        denominator = math.sqrt(self.v[i]) / math.sqrt(1 - self.b2**self.t) + self.eps
+        return p - step_size * self.m[i] / denominator
+
+
+class RMSprop(Optimizer):
+    """RMSprop: steps divided by a running root mean square of the gradient."""
+
+    def __init__(
+        self,
+        params: Iterable[Value],
+        lr: float = 1e-2,
+        alpha: float = 0.99,
+        eps: float = 1e-8,
+        momentum: float = 0.0,
+        centered: bool = False,
+        weight_decay: float = 0.0,
+    ) -> None:
+        super().__init__(params, lr, weight_decay)
+        self.alpha = _number(alpha, "alpha", "RMSprop")
+        self.eps = _number(eps, "eps", "RMSprop")
+        self.momentum = _number(momentum, "momentum", "RMSprop")
+        self.centered = centered
+        self.square_avg = [0.0] * len(self.params)
+        self.grad_avg = [0.0] * len(self.params)
+        self.buffers = [0.0] * len(self.params)
+
+    def update(self, i: int, p: float, g: float) -> float:
+        self.square_avg[i] = self.alpha * self.square_avg[i] + (1 - self.alpha) * g * g
+        variance = self.square_avg[i]
+        if self.centered:
+            self.grad_avg[i] += (1 - self.alpha) * (g - self.grad_avg[i])  # PyTorch's lerp form
+            variance = variance - self.grad_avg[i] ** 2
+        direction = g / (math.sqrt(variance) + self.eps)
+        if self.momentum:
+            self.buffers[i] = self.momentum * self.buffers[i] + direction
+            direction = self.buffers[i]
+        return p - self.lr * direction
+
+
+class Adagrad(Optimizer):
+    """Adagrad: steps divided by the root of all squared gradients so far."""
+
+    def __init__(
+        self,
+        params: Iterable[Value],
+        lr: float = 1e-2,
+        lr_decay: float = 0.0,
+        weight_decay: float = 0.0,
+        eps: float = 1e-10,
+    ) -> None:
+        super().__init__(params, lr, weight_decay)
+        self.lr_decay = _number(lr_decay, "lr_decay", "Adagrad")
+        self.eps = _number(eps, "eps", "Adagrad")
+        self.sums = [0.0] * len(self.params)
+
+    def update(self, i: int, p: float, g: float) -> float:
+        self.sums[i] += g * g
+        lr = self.lr / (1 + (self.t - 1) * self.lr_decay)
+        return p - lr * g / (math.sqrt(self.sums[i]) + self.eps)
+
+
+class Newton:
+    """Newton-Raphson: p -= (H + damping*I)^-1 grad, the Hessian H from the engine (seed 003).
+
+    `step(loss_fn)` calls `loss_fn()` (which builds the loss from the parameters)
+    and takes one full Newton step. An n x n solve: for small models.
+    """
+
+    def __init__(self, params: Iterable[Value], damping: float = 0.0) -> None:
+        self.params = list(params)
+        if not self.params:
+            raise ValueError("Newton got no parameters to optimize")
+        for i, p in enumerate(self.params):
+            if not isinstance(p, Value):
+                raise TypeError(f"Newton parameters must be Values, got {type(p).__name__} {p!r} at position {i}")
+        self.damping = _number(damping, "damping", "Newton")
+
+    def zero_grad(self) -> None:
+        for p in self.params:
+            p.grad = 0.0
+
+    def step(self, loss_fn: Callable[[], Value]) -> Value:
+        """One Newton step; returns the loss at the point before the step."""
+        loss = loss_fn()
+        if not isinstance(loss, Value):
+            raise TypeError(f"Newton.step() loss_fn must return a Value, got {type(loss).__name__}")
+        gradient = grad(loss, self.params, create_graph=True)
+        hessian = [grad(g, self.params) for g in gradient]
+        for i in range(len(hessian)):
+            hessian[i][i] += self.damping
+        direction = solve(hessian, [g.data for g in gradient])
+        for p, d in zip(self.params, direction):
+            p.data -= d
+        return loss
+
+
+def solve(A: list[list[float]], b: list[float]) -> list[float]:
+    """x with A x = b, by Gaussian elimination with partial pivoting; ValueError if A is singular."""
+    n = len(b)
+    M = [list(row) + [b[i]] for i, row in enumerate(A)]
+    for col in range(n):
+        pivot = max(range(col, n), key=lambda r: abs(M[r][col]))
+        scale = max(abs(v) for row in A for v in row) or 1.0
+        if abs(M[pivot][col]) <= 1e-12 * scale:
+            raise ValueError("the Hessian is singular here: Newton's step is undefined; try damping > 0")
+        M[col], M[pivot] = M[pivot], M[col]
+        for r in range(col + 1, n):
+            factor = M[r][col] / M[col][col]
+            for c in range(col, n + 1):
+                M[r][c] -= factor * M[col][c]
+    x = [0.0] * n
+    for r in reversed(range(n)):
+        x[r] = (M[r][n] - sum(M[r][c] * x[c] for c in range(r + 1, n))) / M[r][r]
+    return x

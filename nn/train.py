@@ -1,0 +1,101 @@
+"""`fit`: the training loop of seeds 001-004, in a few lines, with a progress bar.
+
+For each epoch and each minibatch: forward, loss, zero_grad, backward, step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from autograd import Value
+from nn import losses
+from nn.data import batches
+from nn.module import Module
+
+
+# How to tell a right answer, for the losses whose predictions say a class.
+def correct_sign(prediction: Value, target: float) -> bool:
+    """A score s for a label y in {-1, +1}: right when sign(s) = y (s = 0 counts as +1)."""
+    return (1 if prediction.data >= 0 else -1) == target
+
+
+def correct_probability(prediction: Value, target: float) -> bool:
+    """A probability p for a label in {0, 1}: right when (p > 0.5) = label."""
+    return (prediction.data > 0.5) == (target > 0.5)
+
+
+def correct_logit(prediction: Value, target: float) -> bool:
+    """A logit x for a label in {0, 1}: right when (x > 0) = label."""
+    return (prediction.data > 0) == (target > 0.5)
+
+
+def correct_class(logits: Sequence[Value], target: int) -> bool:
+    """One logit per class: right when the largest is the target's."""
+    best = max(range(len(logits)), key=lambda k: logits[k].data)
+    return best == target
+
+
+CORRECT_FOR_LOSS: dict[Callable, Callable] = {
+    losses.hinge_loss: correct_sign,
+    losses.logistic_loss: correct_sign,
+    losses.bce_loss: correct_probability,
+    losses.bce_with_logits_loss: correct_logit,
+    losses.cross_entropy: correct_class,
+}
+
+
+def fit(
+    model: Module,
+    X: Sequence[Sequence[float]],
+    y: Sequence,
+    loss_fn: Callable,
+    optimizer,
+    epochs: int,
+    batch_size: int | None = None,
+    callbacks: Sequence[Callable] | None = None,
+    progress: bool = True,
+    correct: Callable | str | None = "auto",
+    seed: int = 0,
+) -> dict[str, list[float]]:
+    """Train `model` and return its history: {"loss": [...], "accuracy": [...]}, one entry per epoch.
+
+    batch_size=None uses all examples in each step (gradient descent); a number
+    gives minibatch SGD with a new, seeded order each epoch. `correct(prediction,
+    target) -> bool` scores accuracy; "auto" picks it from the loss (hinge, logistic,
+    bce, bce_with_logits, cross_entropy) and None or a regression loss skips it.
+    Each callback is called as callback(epoch, history, model) after an epoch; one
+    that returns True stops training (early stopping).
+    """
+    if len(X) != len(y):
+        raise ValueError(f"fit needs one target per example: {len(X)} examples, {len(y)} targets")
+    if correct == "auto":
+        correct = CORRECT_FOR_LOSS.get(loss_fn)
+    history: dict[str, list[float]] = {"loss": [], "accuracy": []}
+    epoch_range = range(epochs)
+    if progress:
+        from tqdm.auto import tqdm
+
+        epoch_range = tqdm(epoch_range, desc="training", unit="epoch")
+    for epoch in epoch_range:
+        model.train()
+        total_loss, right = 0.0, 0
+        for X_batch, y_batch in batches(X, y, batch_size or len(X), shuffle=batch_size is not None, seed=seed + epoch):
+            predictions = [model(x) for x in X_batch]
+            loss = loss_fn(predictions, y_batch)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            total_loss += loss.data * len(X_batch)
+            if correct is not None:
+                right += sum(correct(p, t) for p, t in zip(predictions, y_batch))
+        history["loss"].append(total_loss / len(X))
+        if correct is not None:
+            history["accuracy"].append(right / len(X))
+        if progress:
+            shown = {"loss": f"{history['loss'][-1]:.4f}"}
+            if history["accuracy"]:
+                shown["accuracy"] = f"{history['accuracy'][-1]:.0%}"
+            epoch_range.set_postfix(shown)
+        if any(callback(epoch, history, model) for callback in callbacks or ()):
+            break
+    return history

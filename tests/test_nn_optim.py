@@ -1,0 +1,119 @@
+"""Optimizers: 50-step parameter trajectories equal torch.optim's to 1e-10; Newton's step."""
+
+import math
+
+import pytest
+
+import nn
+from autograd import Value
+from nn.optim import solve
+
+torch = pytest.importorskip("torch")
+
+START = [1.5, -0.8, 0.3]
+
+
+def loss_of(p):
+    """A small non-convex loss of three parameters, written once for Values and for tensors."""
+    x, y, z = p
+    return (1 - x) ** 2 + 2 * (y - x * x) ** 2 + (z * x).tanh() * y + 0.5 * z * z
+
+
+CONFIGS = [
+    ("SGD", dict(lr=0.01)),
+    ("SGD", dict(lr=0.01, momentum=0.9)),
+    ("SGD", dict(lr=0.01, momentum=0.9, dampening=0.3, weight_decay=0.1)),
+    ("SGD", dict(lr=0.01, momentum=0.9, nesterov=True)),
+    ("Adam", dict(lr=0.05)),
+    ("Adam", dict(lr=0.05, betas=(0.8, 0.99), eps=1e-6, weight_decay=0.01)),
+    ("RMSprop", dict(lr=0.01)),
+    ("RMSprop", dict(lr=0.01, alpha=0.9, momentum=0.5, centered=True, weight_decay=0.05)),
+    ("Adagrad", dict(lr=0.1)),
+    ("Adagrad", dict(lr=0.1, lr_decay=0.01, weight_decay=0.1, eps=1e-8)),
+]
+
+
+@pytest.mark.parametrize("name, options", CONFIGS, ids=[f"{n}-{i}" for i, (n, _) in enumerate(CONFIGS)])
+def test_trajectory_matches_torch_optim_for_50_steps(name, options):
+    params = [Value(v) for v in START]
+    ours = getattr(nn.optim, name)(params, **options)
+    tparams = [torch.tensor(v, dtype=torch.float64, requires_grad=True) for v in START]
+    theirs = getattr(torch.optim, name)(tparams, **options)
+    for _ in range(50):
+        ours.zero_grad()
+        loss_of(params).backward()
+        ours.step()
+        theirs.zero_grad()
+        loss_of(tparams).backward()
+        theirs.step()
+        for p, t in zip(params, tparams):
+            assert math.isclose(p.data, t.item(), rel_tol=1e-10, abs_tol=1e-10), (p.data, t.item())
+
+
+def test_newton_solves_a_convex_quadratic_in_one_step():
+    # Seed 003: on L(x, y) = x^2 + y^2 (or any convex quadratic) one Newton step lands on the minimum.
+    x, y = Value(3.0), Value(-4.0)
+    newton = nn.optim.Newton([x, y])
+    newton.step(lambda: (x - 1) ** 2 + 3 * (y + 2) ** 2 + x * y)
+    # minimum of (x-1)^2 + 3(y+2)^2 + xy: 2(x-1) + y = 0, 6(y+2) + x = 0  =>  x = 24/11, y = -26/11
+    assert math.isclose(x.data, 24 / 11, rel_tol=1e-12) and math.isclose(y.data, -26 / 11, rel_tol=1e-12)
+
+
+def test_newton_needs_fewer_steps_than_gradient_descent_on_a_smooth_function():
+    def f(p):
+        return (p[0] - 2).exp() - p[0] + (p[1] ** 2 + 1).log()  # minimum at (2, 0)
+
+    def steps_to_converge(params, step):
+        for steps in range(1, 10_000):
+            step()
+            if abs(params[0].data - 2) + abs(params[1].data) < 1e-8:
+                return steps
+        return math.inf
+
+    newton_params = [Value(0.0), Value(0.5)]
+    newton = nn.optim.Newton(newton_params)
+    newton_steps = steps_to_converge(newton_params, lambda: newton.step(lambda: f(newton_params)))
+
+    gd_params = [Value(0.0), Value(0.5)]
+    gd = nn.optim.SGD(gd_params, lr=0.5)
+
+    def gd_step():
+        gd.zero_grad()
+        f(gd_params).backward()
+        gd.step()
+
+    gd_steps = steps_to_converge(gd_params, gd_step)
+    assert newton_steps < 15 and gd_steps > 3 * newton_steps, (newton_steps, gd_steps)
+
+
+def test_newton_with_a_singular_hessian_asks_for_damping():
+    x = Value(1.0)
+    with pytest.raises(ValueError, match="singular.*damping > 0"):
+        nn.optim.Newton([x]).step(lambda: x * 3)
+    nn.optim.Newton([x], damping=1.0).step(lambda: x * 3)
+    assert x.data == -2.0  # (0 + 1)^-1 * 3
+
+
+def test_solve_agrees_with_numpy():
+    np = pytest.importorskip("numpy")
+    A = [[4.0, -2.0, 1.0], [-2.0, 4.0, -2.0], [1.0, -2.0, 3.0]]
+    b = [11.0, -16.0, 17.0]
+    assert all(math.isclose(u, v) for u, v in zip(solve(A, b), np.linalg.solve(A, b)))
+
+
+@pytest.mark.parametrize(
+    "make, error, message",
+    [
+        (lambda: nn.optim.SGD([], lr=0.1), ValueError, "SGD got no parameters to optimize"),
+        (lambda: nn.optim.SGD([Value(1.0)], lr=-0.1), ValueError, "SGD lr must be >= 0, got -0.1"),
+        (lambda: nn.optim.Adam([Value(1.0)], lr="fast"), TypeError, "Adam lr must be a number, got str"),
+        (lambda: nn.optim.Adam([1.0]), TypeError, "parameters must be Values, got float 1.0 at position 0"),
+        (lambda: nn.optim.Adam(Value(1.0)), TypeError, "takes a list of parameters"),
+        (lambda: nn.optim.Adam([Value(1.0)], betas=(1.0, 0.9)), ValueError, r"betas\[0\] must be in \[0, 1\)"),
+        (lambda: nn.optim.SGD([Value(1.0)], lr=0.1, nesterov=True), ValueError, "nesterov=True needs momentum > 0"),
+        (lambda: nn.optim.Newton([]), ValueError, "Newton got no parameters"),
+    ],
+)
+def test_optimizers_reject_bad_settings(make, error, message):
+    with pytest.raises(error, match=message):
+        make()
