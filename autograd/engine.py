@@ -555,19 +555,26 @@ LINEAR = LinearOp(
 )
 
 
-def linear(weights: Sequence[Value], inputs: Sequence[Value | float], bias: Value) -> Value:
+def linear(
+    weights: Sequence[Value], inputs: Sequence[Value | float], bias: Value, input_data: list[float] | None = None
+) -> Value:
     """z = w_1*x_1 + ... + w_n*x_n + b as one node, with 2n + 1 parents.
 
     The same number, to the last bit, as micrograd's chain `b + w_1*x_1 + ...`
     (the sum runs in that order); dz/dw_i = x_i, dz/dx_i = w_i, dz/db = 1.
+    `input_data` is [x.data for x in inputs] when the caller has it already (a
+    layer computes it once for all its neurons); the inputs must then be Values.
     """
-    if len(weights) != len(inputs):
-        raise ValueError(f"linear() needs as many inputs as weights: {len(weights)} weights, got {len(inputs)} inputs")
-    inputs = [x if isinstance(x, Value) else _checked_constant(x, "linear() inputs") for x in inputs]
-    w_data = [w.data for w in weights]
-    x_data = [x.data for x in inputs]
+    if input_data is None:
+        if len(weights) != len(inputs):
+            raise ValueError(
+                f"linear() needs as many inputs as weights: {len(weights)} weights, got {len(inputs)} inputs"
+            )
+        inputs = [x if isinstance(x, Value) else _checked_constant(x, "linear() inputs") for x in inputs]
+        input_data = [x.data for x in inputs]
+    weight_data = [w.data for w in weights]
     z = bias.data
-    for w, x in zip(w_data, x_data):
+    for w, x in zip(weight_data, input_data):
         z += w * x
     out = _new(ManyInputValue)
     out.data = z
@@ -577,7 +584,7 @@ def linear(weights: Sequence[Value], inputs: Sequence[Value | float], bias: Valu
     if _recording:
         out.op = LINEAR
         out.inputs = (*weights, *inputs, bias)
-        out.dinputs = (*x_data, *w_data, 1.0)  # LINEAR.derivative, on the numbers at hand
+        out.dinputs = LINEAR.derivative(z, *weight_data, *input_data, bias.data)
     else:
         out.op = ""
         out.inputs = out.dinputs = ()

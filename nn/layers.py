@@ -87,14 +87,14 @@ class Neuron(Module):
 
     def forward(self, x: Sequence[Value | float]) -> Value:
         x = as_inputs(x, len(self.w), f"Neuron({len(self.w)})")
-        return self.fire(x)
+        return self.fire(x, [xi.data for xi in x])
 
-    def fire(self, x: list[Value]) -> Value:
-        """The neuron on checked inputs: z, then h (h is z itself for 'identity')."""
+    def fire(self, x: list[Value], x_data: list[float]) -> Value:
+        """The neuron on checked inputs x (and their data): z, then h (h is z itself for 'identity')."""
         if self.expand:
             z = sum((wi * xi for wi, xi in zip(self.w, x)), self.b)  # micrograd's chain
         else:
-            z = linear(self.w, x, self.b)
+            z = linear(self.w, x, self.b, x_data)
         z.label = f"{self.name}.z" if self.name else "z"
         h = self.phi(z)
         if h is not z:
@@ -124,7 +124,8 @@ class Layer(Module):
 
     def forward(self, x: Sequence[Value | float]) -> Value | list[Value]:
         x = as_inputs(x, len(self.neurons[0].w), f"Layer({len(self.neurons[0].w)}, {len(self.neurons)})")
-        out = [n.fire(x) for n in self.neurons]
+        x_data = [xi.data for xi in x]
+        out = [n.fire(x, x_data) for n in self.neurons]
         return out[0] if len(out) == 1 else out
 
     def extra_repr(self) -> str:
@@ -162,7 +163,8 @@ class MLP(Module):
     def forward(self, x: Sequence[Value | float]) -> Value | list[Value]:
         x = as_inputs(x, len(self.layers[0].neurons[0].w), f"MLP({len(self.layers[0].neurons[0].w)}, ...)")
         for layer in self.layers:
-            x = [n.fire(x) for n in layer.neurons]
+            x_data = [xi.data for xi in x]  # once per layer, for all its neurons
+            x = [n.fire(x, x_data) for n in layer.neurons]
         return x[0] if len(x) == 1 else x
 
     def extra_repr(self) -> str:

@@ -7,8 +7,10 @@
    points, SVM max-margin loss + 1e-4 L2, forward + backward + SGD update. The
    same code runs on this engine's Value, on micrograd's Value, and on PyTorch
    with one 0-dim float64 tensor per scalar.
-2. A 1,000,000-node tanh chain, forward + backward.
-3. Bytes per graph node (tracemalloc), for the moons graph and the chain.
+2. The same step with the models themselves: `nn.MLP(2, [16, 16, 1])` (one z
+   node per neuron, and with expand=True) against micrograd's own `MLP`.
+3. A 1,000,000-node tanh chain, forward + backward.
+4. Bytes per graph node (tracemalloc), for the moons graph and the chain.
 
 Times are medians of interleaved repeats; the ratios are what to read, since
 absolute times depend on the machine and its load.
@@ -31,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 import autograd  # noqa: E402
 
 TARGETS = {"micrograd": 8.0, "pytorch": 4.0}
+MODEL_TARGETS = {"nn.MLP": 30.0, "nn.MLP(expand=True)": 8.0}
 MAX_BYTES_PER_NODE = 200
 
 
@@ -92,6 +95,22 @@ def engine_step(Value, relu):
         loss = moons_loss(model, X, y, Value, relu)
         for p in model.parameters():
             p.grad = 0.0
+        loss.backward()
+        for p in model.parameters():
+            p.data -= 0.05 * p.grad
+
+    return step
+
+
+def model_step(model, Value, hinge):
+    """micrograd's demo step with a model object: its own neurons, its own loss nodes."""
+    X, y = moons()
+
+    def step():
+        scores = [model([Value(a), Value(b)]) for a, b in X]
+        data_loss = sum(hinge(yi, si) for yi, si in zip(y, scores)) * (1.0 / len(X))
+        loss = data_loss + 1e-4 * sum(p * p for p in model.parameters())
+        model.zero_grad()
         loss.backward()
         for p in model.parameters():
             p.data -= 0.05 * p.grad
@@ -265,7 +284,32 @@ def main() -> int:
             failures.append(f"moons step vs {name}: {ratio:.1f}x < {target:g}x")
         print(f"   {name:<14}{seconds * 1000:>10.1f}{ratio:>18.1f}{mark:>10}")
 
-    print(f"\n2. tanh chain of {chain_length:,} nodes, forward + backward")
+    from micrograd.nn import MLP as MicrogradMLP
+
+    import nn
+
+    def hinge(y, s):
+        return (1 + -y * s).relu()
+
+    nn.manual_seed(1337)
+    model_steps = {
+        "nn.MLP": model_step(nn.MLP(2, [16, 16, 1]), autograd.Value, hinge),
+        "nn.MLP(expand=True)": model_step(nn.MLP(2, [16, 16, 1], expand=True), autograd.Value, hinge),
+        "micrograd MLP": model_step(MicrogradMLP(2, [16, 16, 1]), micrograd.engine.Value, hinge),
+    }
+    model_medians = median_times(model_steps, repeats)
+    baseline = model_medians["micrograd MLP"]
+    print(f"\n2. moons step with the models: nn.MLP(2, [16, 16, 1]) against micrograd's MLP, median of {repeats}")
+    print(f"   {'model':<22}{'ms/step':>10}{'x faster than micrograd':>26}{'target':>10}")
+    for name, seconds in model_medians.items():
+        ratio = baseline / seconds
+        target = MODEL_TARGETS.get(name)
+        mark = "" if target is None else (f">= {target:g}" + ("" if ratio >= target else "  MISSED"))
+        if target is not None and ratio < target:
+            failures.append(f"{name} vs micrograd's MLP: {ratio:.1f}x < {target:g}x")
+        print(f"   {name:<22}{seconds * 1000:>10.1f}{ratio:>26.1f}{mark:>10}")
+
+    print(f"\n3. tanh chain of {chain_length:,} nodes, forward + backward")
     seconds, ok = time_chain(chain_length)
     print(f"   backprop-lab: forward {seconds[0]:.2f} s, backward {seconds[1]:.2f} s, gradient correct: {ok}")
     if not ok:
@@ -275,7 +319,7 @@ def main() -> int:
         print(f"   pytorch:      forward {forward:.2f} s, backward {backward:.2f} s")
     print(f"   micrograd:    {micrograd_chain(2_000)}")
 
-    print("\n3. memory held by a built graph (tracemalloc), bytes per node")
+    print("\n4. memory held by a built graph (tracemalloc), bytes per node")
     for name, build, parents_of in [
         ("backprop-lab", moons_graph(autograd.Value), lambda n: n.parents),
         ("micrograd", moons_graph(micrograd.engine.Value), lambda n: n._prev),
