@@ -8,21 +8,31 @@
 
 `Value` records each operation; `backward()` runs the chain rule over the graph
 in topological order. `grad`, `hessian` and `gradcheck` give derivatives as
-numbers, `no_grad()` turns recording off.
+numbers, `no_grad()` turns recording off. `v.backward_steps()`, `explain` and
+`trace_table` show the chain rule step by step; `draw_graph`, `render` and
+`export_html` draw the graph (Graphviz is imported only then).
 """
 
 from autograd.engine import ManyInputValue, Op, Value, is_recording, linear, no_grad, topological_order
+from autograd.explain import backward_steps, explain, trace_table
 from autograd.functional import grad, gradcheck, hessian
+from autograd.render import draw_graph, export_html, render
 
 __all__ = [
     "ManyInputValue",
     "Op",
     "Value",
+    "backward_steps",
+    "draw_graph",
+    "explain",
+    "export_html",
     "grad",
     "gradcheck",
     "hessian",
     "is_recording",
     "linear",
     "no_grad",
+    "render",
     "topological_order",
+    "trace_table",
 ]

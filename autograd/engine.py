@@ -19,7 +19,7 @@ Value form gives second derivatives), and the rule text.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ContextDecorator
 from numbers import Real
 
@@ -56,21 +56,46 @@ class Op(str):
     `derivative(out, *parents)` returns d out / d parent for each parent. It is
     written with plain arithmetic, so it runs on floats (stored at forward time)
     and on Values (a differentiable gradient, for second derivatives).
-    `rules[i]` says the same for parent i in words.
+    `formulas[i]` is the same derivative as text, with {a}, {b} for the parents and
+    {out} for the result: filled with symbols it is the rule in words
+    ("d tanh(a)/da = 1 - tanh(a)^2"), filled with numbers a step of the chain rule.
     """
 
-    rules: tuple[str, ...]
+    expression: str
+    formulas: tuple[str, ...]
     derivative: Callable[..., tuple]
 
-    def __new__(cls, name: str, rules: tuple[str, ...], derivative: Callable[..., tuple]) -> Op:
+    def __new__(cls, name: str, expression: str, formulas: tuple[str, ...], derivative: Callable[..., tuple]) -> Op:
         op = super().__new__(cls, name)
-        op.rules = rules
+        op.expression = expression
+        op.formulas = formulas
         op.derivative = derivative
         return op
 
+    @property
+    def rules(self) -> tuple[str, ...]:
+        """The local derivative for each parent, in words: ('d(a*b)/da = b', 'd(a*b)/db = a')."""
+        return tuple(self.rule(i, len(self.formulas)) for i in range(len(self.formulas)))
+
     def rule(self, index: int, arity: int) -> str:
         """The rule, in words, for parent `index` of a node with `arity` parents."""
-        return self.rules[index]
+        expression = self.expression
+        shown = f"({expression})" if any(c in expression for c in "+-*/") else f" {expression}"
+        symbolic = self.formulas[index].format(a="a", b="b", out=expression)
+        return f"d{shown}/d{'ab'[index]} = {symbolic}"
+
+    def formula(self, index: int, node: Value) -> str:
+        """The local derivative for parent `index` of `node`, with the node's numbers in it."""
+        parents = node.parents
+        numbers = {"a": _number(parents[0].data), "out": _number(node.data)}
+        if len(parents) > 1:
+            numbers["b"] = _number(parents[1].data)
+        return self.formulas[index].format(**numbers)
+
+
+def _number(x: float) -> str:
+    """A number inside a formula: 4 decimals, negatives in parentheses."""
+    return f"{x:.4f}" if x >= 0 else f"({x:.4f})"
 
 
 class LinearOp(Op):
@@ -78,7 +103,10 @@ class LinearOp(Op):
 
     def rule(self, index: int, arity: int) -> str:
         n = (arity - 1) // 2
-        return self.rules[0 if index < n else 1 if index < 2 * n else 2]
+        return ("dz/dw_i = x_i", "dz/dx_i = w_i", "dz/db = 1")[0 if index < n else 1 if index < 2 * n else 2]
+
+    def formula(self, index: int, node: Value) -> str:
+        return _number(node.locals[index])  # the partner's value: x_i for w_i, w_i for x_i, 1 for b
 
 
 def _either(method: str, on_floats: Callable[[float], float]) -> Callable:
@@ -124,33 +152,25 @@ def _stable_sigmoid(x: float) -> float:
 
 _sigmoid = _either("sigmoid", _stable_sigmoid)
 
-ADD = Op("+", ("d(a+b)/da = 1", "d(a+b)/db = 1"), lambda out, a, b: (1.0, 1.0))
-MUL = Op("*", ("d(a*b)/da = b", "d(a*b)/db = a"), lambda out, a, b: (b, a))
-EXP = Op("exp", ("d exp(a)/da = exp(a)",), lambda out, a: (out,))
-LOG = Op("log", ("d log(a)/da = 1/a",), lambda out, a: (_reciprocal(a),))
-SQRT = Op("sqrt", ("d sqrt(a)/da = 1/(2*sqrt(a))",), lambda out, a: (0.5 * _reciprocal(out),))
-TANH = Op("tanh", ("d tanh(a)/da = 1 - tanh(a)^2",), lambda out, a: (1.0 - out * out,))
-SIGMOID = Op("sigmoid", ("d sigmoid(a)/da = sigmoid(a)*(1 - sigmoid(a))",), lambda out, a: (out * (1.0 - out),))
-SOFTPLUS = Op("softplus", ("d softplus(a)/da = sigmoid(a)",), lambda out, a: (_sigmoid(a),))
-RELU = Op("relu", ("d relu(a)/da = 1 if a > 0 else 0",), lambda out, a: (1.0 if a > 0 else 0.0,))
-ABS = Op(
-    "abs",
-    ("d|a|/da = sign(a) (0 at a = 0)",),
-    lambda out, a: (1.0 if a > 0 else -1.0 if a < 0 else 0.0,),
-)
-HEAVISIDE = Op("heaviside", ("d heaviside(a)/da = 0",), lambda out, a: (0.0,))
-SIGN = Op("sign", ("d sign(a)/da = 0",), lambda out, a: (0.0,))
-SIN = Op("sin", ("d sin(a)/da = cos(a)",), lambda out, a: (_cos(a),))
-COS = Op("cos", ("d cos(a)/da = -sin(a)",), lambda out, a: (-_sin(a),))
-ERF = Op(
-    "erf",
-    ("d erf(a)/da = 2/sqrt(pi) * exp(-a^2)",),
-    lambda out, a: (_TWO_OVER_SQRT_PI * _exp(-(a * a)),),
-)
+ADD = Op("+", "a+b", ("1", "1"), lambda out, a, b: (1.0, 1.0))
+MUL = Op("*", "a*b", ("{b}", "{a}"), lambda out, a, b: (b, a))
+EXP = Op("exp", "exp(a)", ("{out}",), lambda out, a: (out,))
+LOG = Op("log", "log(a)", ("1/{a}",), lambda out, a: (_reciprocal(a),))
+SQRT = Op("sqrt", "sqrt(a)", ("1/(2*{out})",), lambda out, a: (0.5 * _reciprocal(out),))
+TANH = Op("tanh", "tanh(a)", ("1 - {out}^2",), lambda out, a: (1.0 - out * out,))
+SIGMOID = Op("sigmoid", "sigmoid(a)", ("{out}*(1 - {out})",), lambda out, a: (out * (1.0 - out),))
+SOFTPLUS = Op("softplus", "softplus(a)", ("sigmoid({a})",), lambda out, a: (_sigmoid(a),))
+RELU = Op("relu", "relu(a)", ("1 if {a} > 0 else 0",), lambda out, a: (1.0 if a > 0 else 0.0,))
+ABS = Op("abs", "|a|", ("sign({a}), 0 at 0",), lambda out, a: (1.0 if a > 0 else -1.0 if a < 0 else 0.0,))
+HEAVISIDE = Op("heaviside", "heaviside(a)", ("0",), lambda out, a: (0.0,))
+SIGN = Op("sign", "sign(a)", ("0",), lambda out, a: (0.0,))
+SIN = Op("sin", "sin(a)", ("cos({a})",), lambda out, a: (_cos(a),))
+COS = Op("cos", "cos(a)", ("-sin({a})",), lambda out, a: (-_sin(a),))
+ERF = Op("erf", "erf(a)", ("2/sqrt(pi)*exp(-{a}^2)",), lambda out, a: (_TWO_OVER_SQRT_PI * _exp(-(a * a)),))
 GELU = Op(
     "gelu",
-    ("d gelu(a)/da = Phi(a) + a*phi(a)",),
-    # Phi is the standard normal CDF, phi its density.
+    "gelu(a)",
+    ("Phi({a}) + {a}*phi({a})",),  # Phi is the standard normal CDF, phi its density
     lambda out, a: (0.5 * (1.0 + _erf(a * (1.0 / _SQRT_2))) + a * _INV_SQRT_2PI * _exp(-0.5 * (a * a)),),
 )
 
@@ -163,7 +183,8 @@ def _gelu_tanh_derivative(out, a):
 
 GELU_TANH = Op(
     "gelu_tanh",
-    ("d gelu(a)/da = (1 + t)/2 + a*(1 - t^2)*u'(a)/2, t = tanh(u(a)), u = sqrt(2/pi)*(a + 0.044715*a^3)",),
+    "gelu_tanh(a)",
+    ("(1 + t)/2 + {a}*(1 - t^2)*u'/2 with t = tanh(u), u = sqrt(2/pi)*({a} + 0.044715*{a}^3)",),
     _gelu_tanh_derivative,
 )
 
@@ -177,7 +198,7 @@ def _pow_value_derivative(out, a, b):
     return (b * _power(a, b - 1.0) if float(b) != 0 else 0.0, by_exponent)
 
 
-POW = Op("**", ("d(a**b)/da = b*a**(b-1)", "d(a**b)/db = a**b * log(a)"), _pow_value_derivative)
+POW = Op("**", "a**b", ("{b}*{a}**({b}-1)", "{out}*log({a})"), _pow_value_derivative)
 
 _pow_ops: dict[float, Op] = {}
 _leaky_relu_ops: dict[float, Op] = {}
@@ -189,7 +210,8 @@ def _pow_op(n: float) -> Op:
         shown = f"{n:g}"
         _pow_ops[n] = Op(
             f"**{shown}",
-            (f"d(a**{shown})/da = {shown}*a**({shown}-1)",),
+            f"a**{shown}",
+            (f"{shown}*{{a}}**({shown}-1)",),
             lambda out, a: (n * _power(a, n - 1.0) if n != 0 else 0.0,),
         )
     return _pow_ops[n]
@@ -200,7 +222,8 @@ def _leaky_relu_op(slope: float) -> Op:
     if slope not in _leaky_relu_ops:
         _leaky_relu_ops[slope] = Op(
             "leaky_relu",
-            (f"d leaky_relu(a)/da = 1 if a > 0 else {slope:g}",),
+            "leaky_relu(a)",
+            (f"1 if {{a}} > 0 else {slope:g}",),
             lambda out, a: (1.0 if a > 0 else slope,),
         )
     return _leaky_relu_ops[slope]
@@ -506,14 +529,7 @@ class Value:
         `.grad = 0.0`) between steps.
         """
         order = topological_order(self)
-        # Earlier grads are set aside so that the pass below spreads only this call's
-        # gradient; then they are added back. Without this, a second call would push
-        # the sum of both calls down the graph and more than double the leaves.
-        earlier = [node.grad for node in order]
-        accumulated = any(earlier)
-        if accumulated:
-            for node in order:
-                node.grad = 0.0
+        earlier = set_aside_grads(order)
         self.grad = 1.0
         for node in reversed(order):
             upstream = node.grad
@@ -524,9 +540,36 @@ class Value:
             if node.__class__ is ManyInputValue:
                 for parent, local in zip(node.inputs, node.dinputs):
                     parent.grad += local * upstream
-        if accumulated:
-            for node, grad in zip(order, earlier):
-                node.grad += grad
+        add_back_grads(order, earlier)
+
+    def backward_steps(self) -> Iterator:
+        """backward(), one chain-rule step at a time: an iterator of `autograd.explain.Step`.
+
+        The first step seeds dL/dL = 1; each next one adds local * upstream to one
+        parent's grad. Exhausting it leaves the grads that backward() would.
+        """
+        from autograd.explain import backward_steps
+
+        return backward_steps(self)
+
+
+def set_aside_grads(order: list[Value]) -> list[float] | None:
+    """Zero the grads of `order` and return them, if any was nonzero, so that a backward
+    pass spreads only its own gradient; `add_back_grads` then adds them back. Without
+    this, a second backward() would push the sum of both calls down the graph and
+    more than double the leaves."""
+    earlier = [node.grad for node in order]
+    if not any(earlier):
+        return None
+    for node in order:
+        node.grad = 0.0
+    return earlier
+
+
+def add_back_grads(order: list[Value], earlier: list[float] | None) -> None:
+    if earlier is not None:
+        for node, grad in zip(order, earlier):
+            node.grad += grad
 
 
 class ManyInputValue(Value):
@@ -549,7 +592,8 @@ class ManyInputValue(Value):
 
 LINEAR = LinearOp(
     "linear",
-    ("dz/dw_i = x_i", "dz/dx_i = w_i", "dz/db = 1"),
+    "w.x+b",
+    ("x_i", "w_i", "1"),
     # parents are (w_1..w_n, x_1..x_n, b): each weight's derivative is its input and back
     lambda out, *p: (*p[len(p) // 2 : -1], *p[: len(p) // 2], 1.0),
 )

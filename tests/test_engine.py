@@ -215,3 +215,15 @@ def test_a_failed_op_leaves_its_operand_unchanged():
     with pytest.raises(ValueError):
         p.log()
     assert p.data == -1.0 and p.grad == 0.0 and p.parents == ()
+
+
+def test_import_autograd_loads_only_the_standard_library():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, autograd; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in {'graphviz', 'tqdm', 'numpy', 'torch', 'nn'}))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"

@@ -1,0 +1,197 @@
+"""Watch the chain rule: backward one step at a time, every path to a node, the trace table.
+
+Everything here reads what the engine stored at forward time: each node's
+parents, the local derivative of each edge, and its op's rule. Nothing has its
+own copy of the calculus.
+
+    >>> for step in o.backward_steps():
+    ...     print(step)
+    o.grad = dL/dL = 1.0000  (the seed: L is o)
+    n.grad += do/dn * dL/do = (1 - 0.7071^2) * 1.0000 = 0.5000
+    ...
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from autograd.engine import Value, add_back_grads, set_aside_grads, topological_order
+from autograd.functional import grad
+
+
+def node_names(order: list[Value]) -> dict[Value, str]:
+    """Each node's label, or v<i> (its place in the topological order) when it has none."""
+    return {node: node.label or f"v{i}" for i, node in enumerate(order)}
+
+
+def _d(name: str) -> str:
+    """'d' + name, with parentheses around a name that is not a plain identifier: dn, d(x1*w1)."""
+    return f"d{name}" if name.isidentifier() else f"d({name})"
+
+
+def _grad_of(name: str) -> str:
+    """name.grad, with parentheses around a name that is more than a dotted path: (x1*w1 + x2*w2).grad."""
+    return f"{name}.grad" if name.replace(".", "_").isidentifier() else f"({name}).grad"
+
+
+def _wrapped(formula: str) -> str:
+    """A formula inside a product, in parentheses unless it is a single number."""
+    try:
+        float(formula)
+        return formula
+    except ValueError:
+        return formula if formula.startswith("(") and formula.endswith(")") else f"({formula})"
+
+
+@dataclass
+class Step:
+    """One step of backprop: parent.grad += local * upstream.
+
+    node: whose gradient is passed back; parent: which of its inputs receives it
+    (parents[parent_index]); local = d node / d parent; upstream = dL/d node; contribution = local * upstream;
+    parent_grad: the parent's grad after this step; rule: the local derivative in words.
+    The first step is the seed: node = parent = the root, everything 1.
+    """
+
+    index: int
+    node: Value
+    parent: Value
+    parent_index: int
+    local: float
+    upstream: float
+    contribution: float
+    parent_grad: float
+    rule: str
+    text: str = field(repr=False)
+
+    @property
+    def is_seed(self) -> bool:
+        return self.index == 0
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def backward_steps(root: Value) -> Iterator[Step]:
+    """Run backward on `root` one edge at a time, yielding a Step after each one."""
+    order = topological_order(root)
+    names = node_names(order)
+    earlier = set_aside_grads(order)
+    root.grad = 1.0
+    root_name = names[root]
+    yield Step(0, root, root, -1, 1.0, 1.0, 1.0, 1.0, "dL/dL = 1",
+               f"{_grad_of(root_name)} = dL/dL = 1.0000  (the seed: L is {root_name})")  # fmt: skip
+    index = 1
+    for node in reversed(order):
+        upstream = node.grad
+        parents = node.parents
+        for i, (parent, local) in enumerate(zip(parents, node.locals)):
+            contribution = local * upstream
+            parent.grad += contribution
+            node_name, parent_name = names[node], names[parent]
+            text = (
+                f"{_grad_of(parent_name)} += {_d(node_name)}/{_d(parent_name)} * dL/{_d(node_name)}"
+                f" = {_wrapped(node.op.formula(i, node))} * {upstream:.4f} = {contribution:.4f}"
+            )
+            yield Step(index, node, parent, i, local, upstream, contribution, parent.grad,
+                       node.op.rule(i, len(parents)), text)  # fmt: skip
+            index += 1
+    add_back_grads(order, earlier)
+
+
+# --- every path from the root to a node ------------------------------------------------------
+
+
+@dataclass
+class Path:
+    """One path from the root down to a node, and the product of the local derivatives on it."""
+
+    nodes: list[Value]
+    locals: list[float]
+
+    @property
+    def product(self) -> float:
+        result = 1.0
+        for local in self.locals:
+            result *= local
+        return result
+
+
+@dataclass
+class Explanation:
+    """dL/d node as the multivariate chain rule: the sum over paths of products of local derivatives."""
+
+    root: Value
+    node: Value
+    paths: list[Path]
+    names: dict[Value, str] = field(repr=False)
+
+    @property
+    def total(self) -> float:
+        return sum(path.product for path in self.paths)
+
+    def __str__(self) -> str:
+        root, node = self.names[self.root], self.names[self.node]
+        count = f"{len(self.paths)} path" + ("" if len(self.paths) == 1 else "s")
+        lines = [f"dL/{_d(node)} with L = {root}: the sum over {count} from {root} down to {node}"]
+        lines.append("of the product of the local derivatives along each path")
+        for path in self.paths:
+            lines.append("  " + " -> ".join(self.names[n] for n in path.nodes))
+            factors = " * ".join(f"{local:.4f}" if local >= 0 else f"({local:.4f})" for local in path.locals)
+            lines.append(f"      = {factors or '1'} = {path.product:.4f}")
+        lines.append(f"  sum = {self.total:.4f}")
+        return "\n".join(lines)
+
+
+def explain(root: Value, node: Value, max_paths: int = 10_000) -> Explanation:
+    """Every path from `root` down to `node`, with its product of local derivatives.
+
+    Their sum is d root / d node, the number backward() puts in node.grad (after one
+    backward from a zero start). A node reached two ways shows two paths.
+    """
+    order = topological_order(root)
+    names = node_names(order)
+    if node not in names:
+        raise ValueError(f"{names.get(node, node.label or 'that node')!r} is not in the graph of {names[root]!r}")
+    # Walk down from the root, only through nodes that lead to `node`.
+    leads_to = {node}
+    for n in order:  # parents come first, so each node's parents are already decided
+        if any(p in leads_to for p in n.parents):
+            leads_to.add(n)
+    paths: list[Path] = []
+    stack: list[tuple[Value, list[Value], list[float]]] = [(root, [root], [])]
+    while stack:
+        current, nodes, locals_ = stack.pop()
+        if current is node:
+            paths.append(Path(nodes, locals_))
+            if len(paths) > max_paths:
+                raise ValueError(f"more than {max_paths} paths lead from the root to this node; pass larger max_paths")
+            continue
+        for parent, local in reversed(list(zip(current.parents, current.locals))):
+            if parent in leads_to:
+                stack.append((parent, [*nodes, parent], [*locals_, local]))
+    return Explanation(root, node, paths, names)
+
+
+# --- the trace table ---------------------------------------------------------------------------
+
+
+def trace_table(root: Value) -> str:
+    """The forward pass in topological order (node, op, inputs, value) and the backward
+    pass (node, dL/d node), as plain text. The gradients are computed here, with
+    `autograd.grad`; no `.grad` is touched."""
+    order = topological_order(root)
+    names = node_names(order)
+    derivatives = grad(root, order)
+    width = max(8, *(len(names[n]) for n in order))
+    lines = ["forward pass", f"  {'node':<{width}}  {'op':<10} {'inputs':<24} {'value':>12}"]
+    for node in order:
+        inputs = ", ".join(names[p] for p in node.parents)
+        if len(inputs) > 24:
+            inputs = inputs[:21] + "..."
+        lines.append(f"  {names[node]:<{width}}  {str(node.op) or '(leaf)':<10} {inputs:<24} {node.data:>12.4f}")
+    lines += ["", "backward pass, from the root down", f"  {'node':<{width}}  {'dL/d node':>12}"]
+    for node, derivative in zip(reversed(order), reversed(derivatives)):
+        lines.append(f"  {names[node]:<{width}}  {derivative:>12.4f}")
+    return "\n".join(lines)

@@ -1,0 +1,117 @@
+"""Step-through backprop, explain and trace_table: read from the graph, checked against backward()."""
+
+import math
+import random
+
+import pytest
+
+import nn
+from autograd import Value, topological_order
+from autograd.explain import explain, trace_table
+from demos.neuron import build_neuron
+
+# The classic neuron worked by hand: do/dn = 1 - tanh(n)^2 = 1 - 0.7071^2 = 0.5; a + passes its
+# upstream on (local 1); a * sends the upstream times the other factor.
+NEURON_STEPS = [
+    "o.grad = dL/dL = 1.0000  (the seed: L is o)",
+    "n.grad += do/dn * dL/do = (1 - 0.7071^2) * 1.0000 = 0.5000",
+    "(x1*w1 + x2*w2).grad += dn/d(x1*w1 + x2*w2) * dL/dn = 1 * 0.5000 = 0.5000",
+    "b.grad += dn/db * dL/dn = 1 * 0.5000 = 0.5000",
+    "(x1*w1).grad += d(x1*w1 + x2*w2)/d(x1*w1) * dL/d(x1*w1 + x2*w2) = 1 * 0.5000 = 0.5000",
+    "(x2*w2).grad += d(x1*w1 + x2*w2)/d(x2*w2) * dL/d(x1*w1 + x2*w2) = 1 * 0.5000 = 0.5000",
+    "x2.grad += d(x2*w2)/dx2 * dL/d(x2*w2) = 1.0000 * 0.5000 = 0.5000",
+    "w2.grad += d(x2*w2)/dw2 * dL/d(x2*w2) = 0.0000 * 0.5000 = 0.0000",
+    "x1.grad += d(x1*w1)/dx1 * dL/d(x1*w1) = (-3.0000) * 0.5000 = -1.5000",
+    "w1.grad += d(x1*w1)/dw1 * dL/d(x1*w1) = 2.0000 * 0.5000 = 1.0000",
+]
+
+
+def test_steps_of_the_classic_neuron_read_like_the_worked_example():
+    o = build_neuron()
+    steps = list(o.backward_steps())
+    assert [str(s) for s in steps] == NEURON_STEPS
+    n_step = steps[1]
+    assert n_step.node is o and n_step.parent.label == "n"
+    assert math.isclose(n_step.local, 0.5) and n_step.upstream == 1.0 and math.isclose(n_step.contribution, 0.5)
+    assert n_step.rule == "d tanh(a)/da = 1 - tanh(a)^2"
+    assert steps[-1].rule == "d(a*b)/db = a" and math.isclose(steps[-1].parent_grad, 1.0)
+    assert steps[0].is_seed and steps[0].rule == "dL/dL = 1"
+
+
+def random_graph(rng: random.Random) -> Value:
+    leaves = [Value(rng.uniform(-1.5, 1.5), label=f"x{i}") for i in range(3)]
+    nodes = list(leaves)
+    for _ in range(rng.randint(3, 12)):
+        a, b = rng.choice(nodes), rng.choice(nodes)  # reuse makes diamonds
+        nodes.append(rng.choice([a + b, a * b, a.tanh(), (a * b).sigmoid(), a - b, a * a, (b * b + 1).log()]))
+    return nodes[-1] + nodes[-2]
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_exhausting_the_steps_leaves_the_gradients_of_backward(seed):
+    stepped, plain = random_graph(random.Random(seed)), random_graph(random.Random(seed))
+    steps = list(stepped.backward_steps())
+    plain.backward()
+    assert [n.grad for n in topological_order(stepped)] == [n.grad for n in topological_order(plain)]
+    assert len(steps) == 1 + sum(len(n.parents) for n in topological_order(stepped))
+    for step in steps[1:]:  # each step is one term of the chain rule
+        assert step.contribution == step.local * step.upstream
+
+
+def test_steps_accumulate_like_backward_when_called_twice():
+    once, twice = build_neuron(), build_neuron()
+    once.backward()
+    once.backward()
+    list(twice.backward_steps())
+    list(twice.backward_steps())
+    assert [n.grad for n in topological_order(once)] == [n.grad for n in topological_order(twice)]
+
+
+@pytest.mark.parametrize("seed", range(15))
+def test_explain_paths_sum_to_the_gradient(seed):
+    root = random_graph(random.Random(seed))
+    root.backward()
+    for node in topological_order(root):
+        explanation = explain(root, node)
+        assert math.isclose(explanation.total, node.grad, rel_tol=1e-12, abs_tol=1e-12)
+
+
+def test_a_reused_node_shows_two_paths():
+    a = Value(3.0, label="a")
+    b = a * a
+    b.label = "b"
+    c = b + a
+    c.label = "c"
+    c.backward()
+    explanation = explain(c, a)
+    assert sorted(p.product for p in explanation.paths) == [1.0, 3.0, 3.0]  # via b twice (b = a*a), and directly
+    assert explanation.total == a.grad == 7.0
+    text = str(explanation)
+    assert "sum over 3 paths from c down to a" in text and "c -> b -> a" in text and "sum = 7.0000" in text
+
+
+def test_explain_rejects_a_node_outside_the_graph():
+    with pytest.raises(ValueError, match="is not in the graph of 'o'"):
+        explain(build_neuron(), Value(1.0, label="stray"))
+
+
+def test_trace_table_lists_forward_and_backward_passes_without_touching_grads():
+    o = build_neuron()
+    table = trace_table(o)
+    assert all(n.grad == 0.0 for n in topological_order(o))
+    lines = table.splitlines()
+    assert lines[0] == "forward pass" and "backward pass, from the root down" in lines
+    assert any(line.split()[:2] == ["o", "tanh"] and line.endswith("0.7071") for line in lines)
+    backward = lines[lines.index("backward pass, from the root down") + 2 :]
+    grads = {line.split()[0]: float(line.split()[-1]) for line in backward}
+    assert grads == {"o": 1.0, "n": 0.5, "b": 0.5, "x1": -1.5, "w1": 1.0, "x2": 0.5, "w2": 0.0} | {
+        k: v for k, v in grads.items() if "*" in k
+    }
+
+
+def test_steps_through_an_nn_model_name_its_nodes():
+    model = nn.MLP(2, [2, 1], activation="tanh")
+    steps = [str(s) for s in model([1.0, -1.0]).backward_steps()]
+    assert steps[0].startswith("layers.1.neurons.0.z.grad = dL/dL")
+    assert any(s.startswith("layers.0.neurons.1.w.0.grad += d(layers.0.neurons.1.z)/d(layers.0.neurons.1.w.0)")
+               for s in steps)  # fmt: skip

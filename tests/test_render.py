@@ -1,0 +1,158 @@
+"""Drawing: the DOT picture, hostile labels, both renderers (system dot and graphviz-pure),
+the missing-renderer error, and the HTML step-through page's contents."""
+
+import html
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import nn
+from autograd import Value
+from autograd.render import FILLS, HIGHLIGHT_PARENT, draw_graph, export_html, render, renderer
+from demos.neuron import build_neuron
+
+graphviz = pytest.importorskip("graphviz")
+IN_CI = os.environ.get("CI") == "true"
+GRAPHVIZ_PURE = shutil.which("graphviz-pure") or str(Path(sys.executable).parent / "graphviz-pure")
+
+
+def backends():
+    """The renderers to test: both must be there in CI; elsewhere, the ones installed."""
+    found = []
+    if shutil.which("dot"):
+        found.append("dot")
+    elif IN_CI:
+        pytest.fail("CI must have Graphviz's dot (apt-get install graphviz)")
+    if Path(GRAPHVIZ_PURE).exists():
+        found.append("graphviz-pure")
+    elif IN_CI:
+        pytest.fail("CI must have graphviz-pure (a dependency of this package)")
+    return found
+
+
+def test_draw_graph_is_micrographs_picture():
+    o = build_neuron()
+    o.backward()
+    source = draw_graph(o).source
+    assert "rankdir=LR" in source
+    assert '"value-9" [label="{ o | data 0.7071 | grad 1.0000 }"' in source
+    assert '"value-9-op" [label=tanh' in source and "shape=ellipse" in source
+    assert '"value-9-op" -> "value-9"' in source and '"value-8" -> "value-9-op"' in source
+    fills = {FILLS["output"], FILLS["parameter"], FILLS["input"], FILLS["intermediate"]}
+    assert all(fill in source for fill in fills)
+    assert "grad" not in draw_graph(o, show_grad=False).source
+
+
+def test_edge_labels_are_the_local_derivatives():
+    o = build_neuron()
+    source = draw_graph(o, edge_labels=True).source
+    assert '"value-8" -> "value-9-op" [label=0.5000' in source  # do/dn = 0.5
+    assert '"value-0" -> "value-2-op" [label=-3.0000' in source  # d(x1*w1)/dx1 = w1
+
+
+def test_highlight_colors_the_step_edge_and_nodes():
+    o = build_neuron()
+    step = list(o.backward_steps())[8]  # x1.grad += d(x1*w1)/dx1 * ...
+    source = draw_graph(o, highlight=step).source
+    assert re.search(
+        r'"value-0" \[label="\{ x1 \| data 2.0000 \| grad -1.5000 \}" fillcolor="' + HIGHLIGHT_PARENT, source
+    )
+    assert f'"value-0" -> "value-2-op" [color="{HIGHLIGHT_PARENT}" id="value-0-to-value-2-op-0" penwidth=2.5]' in source
+    assert source.count(HIGHLIGHT_PARENT) == 2  # one node, one edge
+
+
+def test_group_draws_neurons_and_layers_as_labelled_clusters():
+    model = nn.MLP(2, [2, 1], activation="tanh")
+    source = draw_graph(model([1.0, -1.0])).source
+    assert "subgraph cluster_layers.0 {" in source.replace('"', "")
+    assert "subgraph cluster_layers.0.neurons.1 {" in source.replace('"', "")
+    assert "label=layers.0" in source.replace('"', "") and "label=neurons 1" in source.replace('"', "")
+    assert "cluster" not in draw_graph(model([1.0, -1.0]), group=False).source
+
+
+def test_too_big_a_graph_is_refused_with_advice():
+    model = nn.MLP(2, [16, 16, 1], expand=True)
+    with pytest.raises(ValueError, match="more than max_nodes=500.*one example instead of a batch.*smaller model"):
+        draw_graph(model([1.0, 2.0]) + model([3.0, 4.0]))
+
+
+HOSTILE = ['a{b}|c<d>"e', "back\\slash", "two\nlines", '"] ; x [color=red', "<script>alert(1)</script>", "é∂ü"]
+
+
+@pytest.mark.parametrize("backend", ["dot", "graphviz-pure"])
+def test_hostile_labels_render_as_text_with_both_renderers(backend, tmp_path):
+    if backend not in backends():
+        pytest.skip(f"{backend} is not installed here")
+    leaves = [Value(float(i), label=label) for i, label in enumerate(HOSTILE)]
+    out = leaves[0]
+    for leaf in leaves[1:]:
+        out = out + leaf
+    out.label = "root {|}"
+    source = draw_graph(out).source
+    result = subprocess.run(renderer(backend) + ["-Tsvg"], input=source.encode(), capture_output=True)
+    assert result.returncode == 0, result.stderr.decode()
+    svg = result.stdout.decode()
+    assert '"red"' not in svg and "<script>" not in svg  # no injected attribute, no live markup
+    texts = ["a{b}|c&lt;d&gt;&quot;e", "back\\slash", "&quot;] ; x [color=red", "&lt;script&gt;alert(1)&lt;/script&gt;"]
+    for text in [*texts, "root {|}"]:
+        assert text in svg, text
+    assert "é∂ü" in html.unescape(svg)  # dot writes some characters as entities
+    assert svg.count('class="node"') == len(HOSTILE) + 2 * (len(HOSTILE) - 1)  # leaves, + nodes and their ops
+
+
+@pytest.mark.parametrize(
+    "backend, suffix, magic",
+    [
+        ("dot", ".svg", b"<?xml"),
+        ("dot", ".png", b"\x89PNG"),
+        ("dot", ".pdf", b"%PDF"),
+        ("graphviz-pure", ".svg", b"<?xml"),
+        ("graphviz-pure", ".png", b"\x89PNG"),
+    ],
+)
+def test_render_writes_each_format_with_each_renderer(backend, suffix, magic, tmp_path):
+    if backend not in backends():
+        pytest.skip(f"{backend} is not installed here")
+    path = render(build_neuron(), tmp_path / f"graph{suffix}", backend=backend)
+    assert path.read_bytes().startswith(magic)
+    assert os.listdir(tmp_path) == [path.name]
+
+
+def test_pdf_from_graphviz_pure_asks_for_graphviz(tmp_path):
+    if "graphviz-pure" not in backends():
+        pytest.skip("graphviz-pure is not installed here")
+    with pytest.raises(ValueError, match="graphviz-pure draws svg and png, not pdf.*install Graphviz"):
+        render(build_neuron(), tmp_path / "graph.pdf", backend="graphviz-pure")
+    assert os.listdir(tmp_path) == []
+
+
+def test_render_without_any_renderer_writes_the_source_and_says_how_to_install(tmp_path, monkeypatch):
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "no-python-here"))
+    with pytest.raises(FileNotFoundError, match=r"pip install graphviz-pure.*apt-get install graphviz.*graph.gv"):
+        render(build_neuron(), tmp_path / "graph.svg")
+    assert (tmp_path / "graph.gv").read_text().startswith("digraph backprop {")
+    assert not (tmp_path / "graph.svg").exists()
+
+
+def test_render_rejects_an_unknown_format(tmp_path):
+    with pytest.raises(ValueError, match="can render svg, png, pdf; got 'jpg'"):
+        render(build_neuron(), tmp_path / "graph.jpg")
+
+
+def test_export_html_is_one_self_contained_page_and_leaves_grads_alone(tmp_path):
+    o = build_neuron()
+    o.label = "<b>o</b>"
+    page = export_html(o, tmp_path / "steps.html").read_text()
+    assert page.count('<section class="frame"') == 11  # the forward pass, the seed, 9 edges
+    assert page.count("<svg") == 11 and "<?xml" not in page
+    assert not re.search(r"<(script|link|img)[^>]+(src|href)=", page)  # nothing loaded from elsewhere
+    assert "@import" not in page and "url(" not in page
+    assert "<b>o</b>" not in page and "&lt;b&gt;o&lt;/b&gt;" in page
+    assert "n.grad += d(&lt;b&gt;o&lt;/b&gt;)/dn" in page
+    assert all(n.grad == 0.0 for n in [o, *o.parents])
