@@ -1,14 +1,19 @@
 """The classic neuron o = tanh(x1*w1 + x2*w2 + b), forward and backward, node by node.
 
-    python -m demos.neuron
+    python -m demos.neuron [--out DIR]
 
 The numbers are the ones lectures on backprop use: x1 = 2, x2 = 0, w1 = -3,
 w2 = 1 and b = 6.8813735870195432, chosen so that n = 0.8814 and o = 0.7071.
+Prints the forward pass, every backward step as a chain-rule sentence and the
+gradients; writes the graph (neuron.svg) and the step-through page (neuron.html).
 """
 
 from __future__ import annotations
 
-from autograd import Value, topological_order
+import argparse
+from pathlib import Path
+
+from autograd import Value, export_html, render, topological_order, trace_table
 
 
 def build_neuron() -> Value:
@@ -29,15 +34,27 @@ def build_neuron() -> Value:
     return o
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="The classic neuron, node by node.")
+    parser.add_argument("--out", default="out", help="folder for the figures (default: out/)")
+    args = parser.parse_args(argv)
+
     o = build_neuron()
-    o.backward()
-    print("o = tanh(x1*w1 + x2*w2 + b), after o.backward():\n")
-    print(f"{'node':>15} {'op':>5} {'data':>9} {'grad':>9}")
+    print("o = tanh(x1*w1 + x2*w2 + b)\n")
+    print(trace_table(o))
+    print("\nbackward, one chain-rule step at a time:")
+    for step in o.backward_steps():
+        print(f"  {step}")
+    print("\nafter backward:")
+    print(f"  {'node':>15} {'op':>5} {'data':>9} {'grad':>9}")
     for node in topological_order(o):
-        print(f"{node.label:>15} {str(node.op) or 'leaf':>5} {node.data:>9.4f} {node.grad:>9.4f}")
-    print("\nRead it bottom-up: do/dn = 1 - o^2 = 0.5, and each + passes 0.5 on unchanged;")
-    print("each * sends the gradient times the *other* factor: w1.grad = x1 * 0.5 = 1.0, x1.grad = w1 * 0.5 = -1.5.")
+        print(f"  {node.label:>15} {str(node.op) or 'leaf':>5} {node.data:>9.4f} {node.grad:>9.4f}")
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    graph = render(o, out / "neuron.svg")
+    page = export_html(o, out / "neuron.html")
+    print(f"\nopen {graph} (the graph) and {page} (step through backprop with the arrow keys)")
 
 
 if __name__ == "__main__":
