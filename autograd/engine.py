@@ -10,10 +10,14 @@ chain rule and nothing else, in `Value.backward`:
         node.a.grad += node.da * node.grad      # for each input the node has
         node.b.grad += node.db * node.grad
 
-Each op is defined once, in three lines that sit together: its forward value
-(a method of `Value`), its `Op` with the local derivatives written so that they
-work on floats *and* on Values (the float form is stored at forward time; the
-Value form gives second derivatives), and the rule text.
+(The one op of many inputs, a neuron's z = w.x + b, keeps them in tuples: see
+`ManyInputValue` and `linear` at the end.)
+
+Each op's calculus is written once, in its `Op` in the table below: the local
+derivatives as arithmetic that runs on floats (stored at forward time) and on
+Values (a differentiable gradient, for second derivatives), and the same formula
+as text for the rule and the step-through. Its forward value is the `Value`
+method of the same name.
 """
 
 from __future__ import annotations
