@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/python -m demos.neuron
+	$(BIN)/python -m demos tour
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

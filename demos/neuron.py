@@ -1,6 +1,6 @@
 """The classic neuron o = tanh(x1*w1 + x2*w2 + b), forward and backward, node by node.
 
-    python -m demos.neuron [--out DIR]
+    python -m demos.neuron [--out DIR] [--quick] [--seed N]
 
 The numbers are the ones lectures on backprop use: x1 = 2, x2 = 0, w1 = -3,
 w2 = 1 and b = 6.8813735870195432, chosen so that n = 0.8814 and o = 0.7071.
@@ -10,10 +10,10 @@ gradients; writes the graph (neuron.svg) and the step-through page (neuron.html)
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 from autograd import Value, export_html, render, topological_order, trace_table
+from demos import common
 
 
 def build_neuron() -> Value:
@@ -34,28 +34,24 @@ def build_neuron() -> Value:
     return o
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="The classic neuron, node by node.")
-    parser.add_argument("--out", default="out", help="folder for the figures (default: out/)")
-    args = parser.parse_args(argv)
-
+def run(out: Path, quick: bool = False, seed: int = 0) -> dict:
+    """The neuron needs no randomness; quick and seed change nothing."""
     o = build_neuron()
     print("o = tanh(x1*w1 + x2*w2 + b)\n")
     print(trace_table(o))
     print("\nbackward, one chain-rule step at a time:")
-    for step in o.backward_steps():
+    steps = [str(step) for step in o.backward_steps()]
+    for step in steps:
         print(f"  {step}")
     print("\nafter backward:")
     print(f"  {'node':>15} {'op':>5} {'data':>9} {'grad':>9}")
     for node in topological_order(o):
         print(f"  {node.label:>15} {str(node.op) or 'leaf':>5} {node.data:>9.4f} {node.grad:>9.4f}")
-
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
     graph = render(o, out / "neuron.svg")
     page = export_html(o, out / "neuron.html")
     print(f"\nopen {graph} (the graph) and {page} (step through backprop with the arrow keys)")
+    return {"steps": steps, "grads": {n.label: n.grad for n in topological_order(o)}, "files": [graph, page]}
 
 
 if __name__ == "__main__":
-    main()
+    common.main(run, __doc__)

@@ -1,0 +1,65 @@
+"""What every demo shares: its command line, the output folder, figures, decision maps.
+
+A demo module defines `run(out, quick, seed) -> dict` (the numbers it claims, for
+the tests) and calls `main(run, __doc__)` when run as `python -m demos.<name>`.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from autograd import Value, no_grad
+
+
+def main(run: Callable[[Path, bool, int], dict], doc: str, argv: Sequence[str] | None = None) -> dict:
+    """Parse --out/--quick/--seed, make the folder, run the demo."""
+    parser = argparse.ArgumentParser(description=doc.strip().splitlines()[0])
+    parser.add_argument("--out", default="out", help="folder for the figures (default: out/)")
+    parser.add_argument("--quick", action="store_true", help="a smaller run that finishes in seconds")
+    parser.add_argument("--seed", type=int, default=0, help="the random seed (default: 0)")
+    args = parser.parse_args(argv)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    return run(out, args.quick, args.seed)
+
+
+def pyplot():
+    """matplotlib's pyplot on the Agg backend: files only, no display needed."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def save(figure, path: Path) -> Path:
+    """Save a figure as a small PNG and close it; say where it went."""
+    figure.tight_layout()
+    figure.savefig(path, dpi=72)
+    pyplot().close(figure)
+    print(f"  wrote {path}")
+    return path
+
+
+def grid(X: Sequence[Sequence[float]], steps: int, margin: float = 0.5):
+    """A steps x steps grid of points covering the data, for decision maps."""
+    xs = [p[0] for p in X]
+    ys = [p[1] for p in X]
+    x0, x1 = min(xs) - margin, max(xs) + margin
+    y0, y1 = min(ys) - margin, max(ys) + margin
+    gx = [x0 + (x1 - x0) * i / (steps - 1) for i in range(steps)]
+    gy = [y0 + (y1 - y0) * j / (steps - 1) for j in range(steps)]
+    return gx, gy
+
+
+def decision_map(ax, model: Callable, X, y, steps: int = 50, score: Callable[[Value], float] | None = None) -> None:
+    """Color the plane by the model's output (no graph is recorded) and plot the data on it."""
+    gx, gy = grid(X, steps)
+    score = score or (lambda out: out.data)
+    with no_grad():
+        Z = [[score(model([a, b])) for a in gx] for b in gy]
+    ax.contourf(gx, gy, Z, levels=20, cmap="RdBu", alpha=0.6)
+    ax.scatter([p[0] for p in X], [p[1] for p in X], c=y, cmap="RdBu", edgecolors="k", s=18)

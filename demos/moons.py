@@ -1,0 +1,54 @@
+"""micrograd's classic: MLP(2, [16, 16, 1]) learns the two moons with an SVM loss.
+
+    python -m demos.moons [--out DIR] [--quick] [--seed N]
+
+Hinge loss relu(1 - y*s) + 1e-4 * sum(w^2), 100 steps of SGD with the learning
+rate decaying from 1.0 to 0.1, as micrograd's demo. Writes moons.png (the
+decision boundary) and moons_loss.png.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nn
+from demos import common
+
+
+def run(out: Path, quick: bool = False, seed: int = 0) -> dict:
+    """--seed picks the initial weights; the 100 points are always the same set (seed 1), as micrograd's."""
+    plt = common.pyplot()
+    nn.manual_seed(seed)
+    X, y = nn.data.make_moons(100, noise=0.1, seed=1, signed=True)
+    model = nn.MLP(2, [16, 16, 1])
+    print(model)
+    losses, accuracies = [], []
+    for k in range(100):
+        scores = [model(x) for x in X]
+        loss = nn.hinge_loss(scores, y) + 1e-4 * sum(p * p for p in model.parameters())
+        model.zero_grad()
+        loss.backward()
+        for p in model.parameters():
+            p.data -= (1.0 - 0.9 * k / 100) * p.grad
+        losses.append(loss.data)
+        accuracies.append(sum((s.data > 0) == (t > 0) for s, t in zip(scores, y)) / len(y))
+        if k % 10 == 0 or k == 99:
+            print(f"step {k:3d}  loss {loss.data:.4f}  accuracy {accuracies[-1]:.0%}")
+    final = sum((model(x).data > 0) == (t > 0) for x, t in zip(X, y)) / len(y)
+    print(f"training accuracy after 100 steps: {final:.0%}")
+
+    figure, ax = plt.subplots(figsize=(4.6, 4))
+    common.decision_map(ax, model, X, y, steps=40 if quick else 70)
+    ax.set_title(f"moons: {final:.0%} of the training points right")
+    boundary = common.save(figure, out / "moons.png")
+    figure, ax = plt.subplots(figsize=(5, 3))
+    ax.plot(losses, label="loss")
+    ax.plot(accuracies, label="accuracy")
+    ax.set(xlabel="step", title="moons: training")
+    ax.legend()
+    curve = common.save(figure, out / "moons_loss.png")
+    return {"accuracy": final, "files": [boundary, curve]}
+
+
+if __name__ == "__main__":
+    common.main(run, __doc__)
