@@ -67,7 +67,11 @@ def test_learning_rates_are_slow_good_and_divergent(outdir):
 def test_universal_approximation(outdir):
     outcome = result("universal_approximation", outdir)
     assert outcome["bump_is_indicator"]
-    for errors in outcome["max_error"].values():
+    for errors in outcome["staircase_error"].values():  # the construction: more units, never a worse fit
+        counts = sorted(errors)
+        assert all(errors[a] >= errors[b] for a, b in zip(counts, counts[1:]))
+        assert errors[counts[-1]] < 0.1 * errors[counts[0]]
+    for errors in outcome["max_error"].values():  # training: more units, a much better fit than one
         widths = sorted(errors)
         assert errors[widths[-1]] < 0.5 * errors[widths[0]]
 
