@@ -45,13 +45,7 @@ def run(out: Path, quick: bool = False, seed: int = 0) -> dict:
     differences = {}
     print(f"{'activation':>18}  max |backward - formula| over {n} points")
     for ax, (name, (op, formula)) in zip(axes.flat, ACTIVATIONS.items()):
-        values, slopes = [], []
-        for z in zs:
-            v = Value(z)
-            h = op(v)
-            h.backward()
-            values.append(h.data)
-            slopes.append(v.grad)
+        values, slopes = common.values_and_derivatives(op, zs)
         differences[name] = max(abs(s - formula(z)) for s, z in zip(slopes, zs))
         print(f"{name:>18}  {differences[name]:.1e}")
         ax.plot(zs, values, label="f(z)")

@@ -44,6 +44,18 @@ def save(figure, path: Path) -> Path:
     return path
 
 
+def values_and_derivatives(f: Callable[[Value], Value], xs: Sequence[float]) -> tuple[list[float], list[float]]:
+    """f(x) and f'(x) at each x, the derivative from backward() on the graph of f."""
+    values, derivatives = [], []
+    for x in xs:
+        v = Value(x)
+        out = f(v)
+        out.backward()
+        values.append(out.data)
+        derivatives.append(v.grad)
+    return values, derivatives
+
+
 def grid(X: Sequence[Sequence[float]], steps: int, margin: float = 0.5):
     """A steps x steps grid of points covering the data, for decision maps."""
     xs = [p[0] for p in X]

@@ -14,20 +14,7 @@ import math
 from pathlib import Path
 
 import nn
-from autograd import Value
 from demos import common
-
-
-def curve(loss, xs):
-    """(loss, d loss / d x) at each x, from backward()."""
-    values, grads = [], []
-    for x in xs:
-        v = Value(x)
-        out = loss(v)
-        out.backward()
-        values.append(out.data)
-        grads.append(v.grad)
-    return values, grads
 
 
 def run(out: Path, quick: bool = False, seed: int = 0) -> dict:
@@ -53,7 +40,7 @@ def run(out: Path, quick: bool = False, seed: int = 0) -> dict:
     differences = {}
     print(f"{'loss':>18}  max |backward - formula|")
     for name, (loss, xs, formula) in cases.items():
-        values, grads = curve(loss, xs)
+        values, grads = common.values_and_derivatives(loss, xs)
         differences[name] = max(abs(g - formula(x)) for g, x in zip(grads, xs))
         print(f"{name:>18}  {differences[name]:.1e}")
         if not name.startswith("BCE"):
