@@ -15,13 +15,14 @@ import nn
 from demos import common
 
 
-def run(out: Path, quick: bool = False, seed: int = 0) -> dict:
-    """--seed picks the initial weights; the 100 points are always the same set (seed 1), as micrograd's."""
-    plt = common.pyplot()
+def train(seed: int = 0, log=print) -> tuple[nn.MLP, list, list, list[float], list[float]]:
+    """micrograd's run: 100 SGD steps, lr 1.0 - 0.9 k/100. Returns the model, X, y, losses, accuracies.
+
+    The seed picks the initial weights; the 100 points are always the same set (seed 1), as micrograd's.
+    """
     nn.manual_seed(seed)
     X, y = nn.data.make_moons(100, noise=0.1, seed=1, signed=True)
     model = nn.MLP(2, [16, 16, 1])
-    print(model)
     losses, accuracies = [], []
     for k in range(100):
         scores = [model(x) for x in X]
@@ -33,7 +34,14 @@ def run(out: Path, quick: bool = False, seed: int = 0) -> dict:
         losses.append(loss.data)
         accuracies.append(sum((s.data > 0) == (t > 0) for s, t in zip(scores, y)) / len(y))
         if k % 10 == 0 or k == 99:
-            print(f"step {k:3d}  loss {loss.data:.4f}  accuracy {accuracies[-1]:.0%}")
+            log(f"step {k:3d}  loss {loss.data:.4f}  accuracy {accuracies[-1]:.0%}")
+    return model, X, y, losses, accuracies
+
+
+def run(out: Path, quick: bool = False, seed: int = 0) -> dict:
+    plt = common.pyplot()
+    model, X, y, losses, accuracies = train(seed)
+    print(model)
     final = sum((model(x).data > 0) == (t > 0) for x, t in zip(X, y)) / len(y)
     print(f"training accuracy after 100 steps: {final:.0%}")
 
