@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from numbers import Real
 
 from autograd import Value, linear
-from nn.init import INITS, generator, initial_weights
+from nn.init import generator, initial_weights
 from nn.module import Module
 
 Activation = Callable[[Value], Value]
@@ -46,9 +46,10 @@ def _activation_name(activation: str | Activation) -> str:
 
 
 def as_inputs(x: Sequence[Value | float], nin: int, who: str) -> list[Value]:
-    """Check that x holds nin numbers or Values; numbers become leaf Values x0, x1, ..."""
-    if isinstance(x, (Value, Real)) or not isinstance(x, Sequence) or isinstance(x, str):
+    """Check that x holds nin numbers or Values (a list, a tuple, a numpy row); numbers become leaves x0, x1, ..."""
+    if isinstance(x, (Value, Real, str)) or not hasattr(x, "__len__") or not hasattr(x, "__iter__"):
         raise TypeError(f"{who} takes a list of {nin} numbers or Values, got {type(x).__name__} {x!r}")
+    x = list(x)
     if len(x) != nin:
         raise ValueError(f"{who} expects {nin} inputs, got {len(x)}")
     inputs = []
@@ -75,8 +76,6 @@ class Neuron(Module):
     ) -> None:
         if isinstance(nin, bool) or not isinstance(nin, int) or nin < 1:
             raise ValueError(f"Neuron needs a whole number of inputs >= 1, got {nin!r}")
-        if init not in INITS:
-            raise ValueError(f"unknown init {init!r}; expected one of {', '.join(INITS)}")
         self.phi = activation_function(activation)
         self.activation = _activation_name(activation)
         self.init = init

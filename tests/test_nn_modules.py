@@ -236,3 +236,9 @@ def test_initializers_have_pytorchs_spread(init, activation, torch_init):
     assert math.isclose(std(ours), std(theirs), rel_tol=0.03)
     if init.endswith("uniform"):
         assert math.isclose(max(map(abs, ours)), max(map(abs, theirs)), rel_tol=0.01)
+
+
+def test_a_numpy_row_is_accepted_as_input():
+    np = pytest.importorskip("numpy")
+    model = nn.MLP(2, [3, 1])
+    assert model(np.array([0.5, -1.0])).data == model([0.5, -1.0]).data
