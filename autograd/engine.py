@@ -107,7 +107,8 @@ class LinearOp(Op):
 
     def rule(self, index: int, arity: int) -> str:
         n = (arity - 1) // 2
-        return ("dz/dw_i = x_i", "dz/dx_i = w_i", "dz/db = 1")[0 if index < n else 1 if index < 2 * n else 2]
+        kind = 0 if index < n else 1 if index < 2 * n else 2  # a weight, an input, or the bias
+        return f"dz/d{('w_i', 'x_i', 'b')[kind]} = {self.formulas[kind]}"
 
     def formula(self, index: int, node: Value) -> str:
         return _number(node.locals[index])  # the partner's value: x_i for w_i, w_i for x_i, 1 for b
