@@ -13,7 +13,16 @@ numbers, `no_grad()` turns recording off. `v.backward_steps()`, `explain` and
 `export_html` draw the graph (Graphviz is imported only then).
 """
 
-from autograd.engine import ManyInputValue, Op, Value, is_recording, linear, no_grad, topological_order
+from autograd.engine import (
+    ManyInputValue,
+    Op,
+    Value,
+    is_recording,
+    linear,
+    make_node,
+    no_grad,
+    topological_order,
+)
 from autograd.explain import backward_steps, explain, trace_table
 from autograd.functional import grad, gradcheck, hessian
 from autograd.render import draw_graph, export_html, render
@@ -31,6 +40,7 @@ __all__ = [
     "hessian",
     "is_recording",
     "linear",
+    "make_node",
     "no_grad",
     "render",
     "topological_order",

@@ -23,32 +23,63 @@ method of the same name.
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import ContextDecorator
+from contextlib import ContextDecorator, contextmanager
+from contextvars import ContextVar
+from functools import lru_cache
 from numbers import Real
 
 # --- recording on and off -------------------------------------------------------------
 
-_recording = True  # False inside `with no_grad():`
+# Recording is switched off per thread and per asyncio task: each context has its own
+# count of open `no_grad` blocks. Asking a ContextVar costs about as much as making
+# half a node, so a global count of blocks open anywhere lets node creation skip the
+# question while no block is open at all (the usual case, and the benchmarks').
+_no_grad_depth: ContextVar[int] = ContextVar("autograd_no_grad_depth", default=0)
+_open_anywhere = 0  # no_grad blocks open in all threads and tasks together
+_open_lock = threading.Lock()
 
 
 class no_grad(ContextDecorator):
-    """`with no_grad():` results record no parents: for evaluation, plots and updates."""
+    """`with no_grad():` results record no parents: for evaluation, plots and updates.
+
+    The switch is per thread and per asyncio task: another thread keeps recording.
+    """
 
     def __enter__(self) -> no_grad:
-        global _recording
-        self._previous = _recording
-        _recording = False
+        global _open_anywhere
+        _no_grad_depth.set(_no_grad_depth.get() + 1)
+        with _open_lock:
+            _open_anywhere += 1
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        global _recording
-        _recording = self._previous
+        global _open_anywhere
+        with _open_lock:
+            _open_anywhere -= 1
+        _no_grad_depth.set(_no_grad_depth.get() - 1)
 
 
 def is_recording() -> bool:
-    """True unless inside `no_grad()`."""
-    return _recording
+    """True unless inside `no_grad()` in this thread or task."""
+    return _open_anywhere == 0 or _no_grad_depth.get() == 0
+
+
+# While grad(create_graph=True) builds the graph of a derivative, the nodes it makes
+# are not the user's: where a user's op would raise (0 ** -1, an overflow), they take
+# IEEE's value (+-inf), as PyTorch's gradients do. Read only on the error paths.
+_deriving: ContextVar[bool] = ContextVar("autograd_deriving", default=False)
+
+
+@contextmanager
+def derivative_graph() -> Iterator[None]:
+    """Inside: ops give +-inf where they would raise, for the derivative graphs of `grad`."""
+    token = _deriving.set(True)
+    try:
+        yield
+    finally:
+        _deriving.reset(token)
 
 
 # --- ops: a name, the local derivatives, and the rule in words ------------------------------
@@ -119,18 +150,42 @@ def _either(method: str, on_floats: Callable[[float], float]) -> Callable:
     return lambda x: getattr(x, method)() if isinstance(x, Value) else on_floats(x)
 
 
+def _odd(n: float) -> bool:
+    return n % 2.0 == 1.0
+
+
+def _float_pow(x: float, n: float) -> float:
+    """x**n for floats with IEEE's answers where Python raises: 0.0**-1 = inf, 1e-300**-2 = inf,
+    (-8.0)**0.5 = nan (Python would make a complex number). Local derivatives use it: a
+    derivative may be infinite, as PyTorch's are, where the value itself is a float."""
+    try:
+        return math.pow(x, n)
+    except OverflowError:
+        return -math.inf if x < 0 and _odd(n) else math.inf
+    except ValueError:  # 0.0 ** negative, or a negative base to a non-integer power
+        if x == 0.0:
+            return math.copysign(math.inf, x) if _odd(n) else math.inf
+        return math.nan
+
+
 def _reciprocal(x):
-    """1/x for a Value or a float; +-inf for 0.0, as PyTorch's gradients give."""
+    """1/x for a Value or a float; +-inf for 0.0 and for tiny x, as PyTorch's gradients give."""
     if isinstance(x, Value):
         return x**-1
-    return 1.0 / x if x != 0.0 else math.copysign(math.inf, x)
+    return _float_pow(x, -1.0)
 
 
 def _power(x, n: float):
-    """x**n for a Value or a float, with 0.0**negative = inf as in PyTorch's gradients."""
-    if not isinstance(x, Value) and x == 0.0 and n < 0:
-        return math.inf
-    return x**n
+    """x**n for a Value or a float, with _float_pow's infinities for floats."""
+    if isinstance(x, Value):
+        return x**n
+    return _float_pow(x, n)
+
+
+def _step(a, positive: float, negative: float) -> float:
+    """The derivative of a piecewise-linear op: `positive` for a > 0, `negative` for a <= 0, nan for nan.
+    (PyTorch gives relu'(nan) = 1; a nan here stays nan, so it cannot vanish into a number.)"""
+    return positive if a > 0 else negative if a <= 0 else math.nan
 
 
 _SQRT_2 = math.sqrt(2.0)
@@ -165,10 +220,10 @@ SQRT = Op("sqrt", "sqrt(a)", ("1/(2*{out})",), lambda out, a: (0.5 * _reciprocal
 TANH = Op("tanh", "tanh(a)", ("1 - {out}^2",), lambda out, a: (1.0 - out * out,))
 SIGMOID = Op("sigmoid", "sigmoid(a)", ("{out}*(1 - {out})",), lambda out, a: (out * (1.0 - out),))
 SOFTPLUS = Op("softplus", "softplus(a)", ("sigmoid({a})",), lambda out, a: (_sigmoid(a),))
-RELU = Op("relu", "relu(a)", ("1 if {a} > 0 else 0",), lambda out, a: (1.0 if a > 0 else 0.0,))
-ABS = Op("abs", "|a|", ("sign({a}), 0 at 0",), lambda out, a: (1.0 if a > 0 else -1.0 if a < 0 else 0.0,))
-HEAVISIDE = Op("heaviside", "heaviside(a)", ("0",), lambda out, a: (0.0,))
-SIGN = Op("sign", "sign(a)", ("0",), lambda out, a: (0.0,))
+RELU = Op("relu", "relu(a)", ("1 if {a} > 0 else 0",), lambda out, a: (_step(a, 1.0, 0.0),))
+ABS = Op("abs", "|a|", ("sign({a}), 0 at 0",), lambda out, a: (-1.0 if a < 0 else _step(a, 1.0, 0.0),))
+HEAVISIDE = Op("heaviside", "heaviside(a)", ("0",), lambda out, a: (_step(a, 0.0, 0.0),))
+SIGN = Op("sign", "sign(a)", ("0",), lambda out, a: (_step(a, 0.0, 0.0),))
 SIN = Op("sin", "sin(a)", ("cos({a})",), lambda out, a: (_cos(a),))
 COS = Op("cos", "cos(a)", ("-sin({a})",), lambda out, a: (-_sin(a),))
 ERF = Op("erf", "erf(a)", ("2/sqrt(pi)*exp(-{a}^2)",), lambda out, a: (_TWO_OVER_SQRT_PI * _exp(-(a * a)),))
@@ -205,33 +260,31 @@ def _pow_value_derivative(out, a, b):
 
 POW = Op("**", "a**b", ("{b}*{a}**({b}-1)", "{out}*log({a})"), _pow_value_derivative)
 
-_pow_ops: dict[float, Op] = {}
-_leaky_relu_ops: dict[float, Op] = {}
 
-
+# One Op per exponent (per slope), shared by the nodes that use it. The caches are
+# bounded: a loop over a million exponents keeps at most 256 Ops, plus those that
+# nodes still hold.
+@lru_cache(maxsize=256)
 def _pow_op(n: float) -> Op:
-    """The op `a**n` for a fixed number n (one Op per exponent, shared by its nodes)."""
-    if n not in _pow_ops:
-        shown = f"{n:g}"
-        _pow_ops[n] = Op(
-            f"**{shown}",
-            f"a**{shown}",
-            (f"{shown}*{{a}}**({shown}-1)",),
-            lambda out, a: (n * _power(a, n - 1.0) if n != 0 else 0.0,),
-        )
-    return _pow_ops[n]
+    """The op `a**n` for a fixed number n."""
+    shown = f"{n:g}"
+    return Op(
+        f"**{shown}",
+        f"a**{shown}",
+        (f"{shown}*{{a}}**({shown}-1)",),
+        lambda out, a: (n * _power(a, n - 1.0) if n != 0 else 0.0,),
+    )
 
 
+@lru_cache(maxsize=256)
 def _leaky_relu_op(slope: float) -> Op:
     """The op `leaky_relu(a)` for a fixed negative slope."""
-    if slope not in _leaky_relu_ops:
-        _leaky_relu_ops[slope] = Op(
-            "leaky_relu",
-            "leaky_relu(a)",
-            (f"1 if {{a}} > 0 else {slope:g}",),
-            lambda out, a: (1.0 if a > 0 else slope,),
-        )
-    return _leaky_relu_ops[slope]
+    return Op(
+        "leaky_relu",
+        "leaky_relu(a)",
+        (f"1 if {{a}} > 0 else {slope:g}",),
+        lambda out, a: (_step(a, 1.0, slope),),
+    )
 
 
 # --- making nodes ---------------------------------------------------------------------------
@@ -246,7 +299,7 @@ def _unary(op: Op, a: Value, data: float) -> Value:
     out.grad = 0.0
     out.label = ""
     out.b = out.db = None
-    if _recording:
+    if _open_anywhere == 0 or _no_grad_depth.get() == 0:
         out.op = op
         out.a = a
         (out.da,) = op.derivative(data, a.data)
@@ -258,11 +311,13 @@ def _unary(op: Op, a: Value, data: float) -> Value:
 
 def _binary(op: Op, a: Value, b: Value, data: float) -> Value:
     """The node op(a, b) with value `data`; records the edges unless in no_grad."""
+    if data - data != 0.0:  # inf or nan: refuse an overflow from finite operands
+        _check_overflow(op, data, a, b)
     out = _new(Value)
     out.data = data
     out.grad = 0.0
     out.label = ""
-    if _recording:
+    if _open_anywhere == 0 or _no_grad_depth.get() == 0:
         out.op = op
         out.a = a
         out.b = b
@@ -271,6 +326,32 @@ def _binary(op: Op, a: Value, b: Value, data: float) -> Value:
         out.op = ""
         out.a = out.da = out.b = out.db = None
     return out
+
+
+def _check_overflow(op: str, data: float, *operands: Value) -> None:
+    """The overflow policy: a value that is +-inf although every operand is finite is an
+    OverflowError (x*x at x = 1e200, as Python's 1e200**2). An infinite or nan operand
+    passes through (inf*2 is inf, nan in gives nan out); so do derivative graphs."""
+    if math.isinf(data) and all(math.isfinite(x.data) for x in operands) and not _deriving.get():
+        if len(operands) == 2:
+            shown = f"{operands[0].data!r} {op} {operands[1].data!r}"
+        else:
+            shown = f"{op}({', '.join(repr(x.data) for x in operands[:3])}{', ...' if len(operands) > 3 else ''})"
+        labels = [x.label for x in operands if x.label][:3]
+        where = f" (node {', '.join(map(repr, labels))})" if labels else " (unlabelled node)"
+        raise OverflowError(f"{op} overflows a float: {shown} is {data}{where}")
+
+
+def make_node(op: Op, data: float, *parents: Value) -> Value:
+    """The node op(*parents) with value `data`, for ops defined outside this file (one or two parents);
+    like the built-in ops, it refuses an overflow and records nothing inside no_grad."""
+    if len(parents) == 1:
+        if data - data != 0.0:
+            _check_overflow(op, data, *parents)
+        return _unary(op, parents[0], data)
+    if len(parents) == 2:
+        return _binary(op, parents[0], parents[1], data)
+    raise ValueError(f"make_node() takes one or two parents, got {len(parents)}")
 
 
 def _constant(x: object) -> Value:
@@ -289,9 +370,23 @@ def _checked_constant(x: object, what: str) -> Value:
     raise TypeError(f"{what} must be numbers or Values, got {type(x).__name__} {x!r}")
 
 
+def _compared(x: object) -> float:
+    """The number a Value is compared with; NotImplemented (so Python raises TypeError) for a non-number."""
+    if isinstance(x, Value):
+        return x.data
+    if isinstance(x, Real):
+        return x
+    return NotImplemented
+
+
 def _where(node: Value) -> str:
     """Which node an error is about, for messages: "(node 'p')"."""
     return f"(node {node.label!r})" if node.label else "(unlabelled node)"
+
+
+def _refuse_division_by_zero(numerator: float, divisor: Value) -> None:
+    if not _deriving.get():
+        raise ZeroDivisionError(f"division by zero: {numerator!r} / {divisor.data!r} {_where(divisor)}")
 
 
 def _short(x: float) -> str:
@@ -356,16 +451,20 @@ class Value:
     # Comparisons look at data (for `if loss < 0.01`); equality stays identity,
     # so Values can live in sets and dicts as graph nodes.
     def __lt__(self, other: Value | float) -> bool:
-        return self.data < float(other)
+        other = _compared(other)
+        return NotImplemented if other is NotImplemented else self.data < other
 
     def __le__(self, other: Value | float) -> bool:
-        return self.data <= float(other)
+        other = _compared(other)
+        return NotImplemented if other is NotImplemented else self.data <= other
 
     def __gt__(self, other: Value | float) -> bool:
-        return self.data > float(other)
+        other = _compared(other)
+        return NotImplemented if other is NotImplemented else self.data > other
 
     def __ge__(self, other: Value | float) -> bool:
-        return self.data >= float(other)
+        other = _compared(other)
+        return NotImplemented if other is NotImplemented else self.data >= other
 
     # --- primitives -------------------------------------------------------------------------
 
@@ -393,17 +492,24 @@ class Value:
         else:
             return NotImplemented
         if a == 0.0 and b < 0:
-            raise ValueError(
-                f"** is undefined for 0.0 ** {b!r}: zero to a negative power, a division by zero? {_where(self)}"
-            )
-        if a < 0 and not b.is_integer():
-            raise ValueError(
-                f"** is undefined for {a!r} ** {b!r}: a negative base to a non-integer power {_where(self)}"
-            )
-        try:
-            data = a**b
-        except OverflowError:
-            raise OverflowError(f"** overflows a float for {a!r} ** {b!r} {_where(self)}") from None
+            if not _deriving.get():
+                raise ZeroDivisionError(
+                    f"** is undefined for 0.0 ** {b!r}: zero to a negative power, a division by zero {_where(self)}"
+                )
+            data = _float_pow(a, b)
+        elif a < 0 and math.isfinite(b) and not b.is_integer():
+            if not _deriving.get():
+                raise ValueError(
+                    f"** is undefined for {a!r} ** {b!r}: a negative base to a non-integer power {_where(self)}"
+                )
+            data = math.nan
+        else:
+            try:
+                data = a**b
+            except OverflowError:
+                if not _deriving.get():
+                    raise OverflowError(f"** overflows a float for {a!r} ** {b!r} {_where(self)}") from None
+                data = _float_pow(a, b)
         if isinstance(exponent, Value):
             return _binary(POW, self, exponent, data)
         return _unary(_pow_op(b), self, data)
@@ -413,7 +519,9 @@ class Value:
         try:
             data = math.exp(self.data)
         except OverflowError:
-            raise OverflowError(f"exp overflows a float for {self.data!r} {_where(self)}") from None
+            if not _deriving.get():
+                raise OverflowError(f"exp overflows a float for {self.data!r} {_where(self)}") from None
+            data = math.inf
         return _unary(EXP, self, data)
 
     def log(self) -> Value:
@@ -445,13 +553,27 @@ class Value:
         return _unary(SOFTPLUS, self, data)
 
     def relu(self) -> Value:
-        """max(0, a); derivative 1 for a > 0, else 0 (PyTorch's choice at 0)."""
-        return _unary(RELU, self, self.data if self.data > 0 else 0.0)
+        """max(0, a); derivative 1 for a > 0, else 0 (PyTorch's choice at 0); nan stays nan."""
+        a = self.data
+        return _unary(RELU, self, 0.0 if a <= 0 else a)
 
     def leaky_relu(self, slope: float = 0.01) -> Value:
-        """a for a > 0, slope*a otherwise."""
+        """a for a > 0, slope*a otherwise; nan stays nan."""
+        if isinstance(slope, bool) or not isinstance(slope, Real):
+            raise TypeError(
+                f"leaky_relu slope must be a number, got {type(slope).__name__} {slope!r}"
+                + (
+                    " (a Value slope would need its own gradient; pass float(slope))"
+                    if isinstance(slope, Value)
+                    else ""
+                )
+            )
+        slope = float(slope)
         a = self.data
-        return _unary(_leaky_relu_op(float(slope)), self, a if a > 0 else slope * a)
+        data = slope * a if a <= 0 else a
+        if data - data != 0.0:
+            _check_overflow("leaky_relu", data, self)
+        return _unary(_leaky_relu_op(slope), self, data)
 
     def gelu(self, approximate: str = "none") -> Value:
         """a*Phi(a) (approximate='none'), or PyTorch's tanh approximation ('tanh')."""
@@ -468,12 +590,13 @@ class Value:
         return _unary(ERF, self, math.erf(self.data))
 
     def heaviside(self) -> Value:
-        """1 if a > 0 else 0; its derivative is 0 everywhere it exists."""
-        return _unary(HEAVISIDE, self, 1.0 if self.data > 0 else 0.0)
+        """1 if a > 0 else 0; its derivative is 0 everywhere it exists; nan stays nan."""
+        return _unary(HEAVISIDE, self, _step(self.data, 1.0, 0.0))
 
     def sign(self) -> Value:
-        """The perceptron's step: 1 if a >= 0 else -1; derivative 0."""
-        return _unary(SIGN, self, 1.0 if self.data >= 0 else -1.0)
+        """The perceptron's step: 1 if a >= 0 else -1; derivative 0; nan stays nan."""
+        a = self.data
+        return _unary(SIGN, self, 1.0 if a >= 0 else -1.0 if a < 0 else math.nan)
 
     def sin(self) -> Value:
         """sin(a)."""
@@ -513,9 +636,13 @@ class Value:
             other = _constant(other)
             if other is NotImplemented:
                 return NotImplemented
+        if other.data == 0.0:
+            _refuse_division_by_zero(self.data, other)
         return self * other**-1
 
     def __rtruediv__(self, other: float) -> Value:  # n / a == n * a**-1
+        if self.data == 0.0 and isinstance(other, Real):
+            _refuse_division_by_zero(other, self)
         return self**-1 * other
 
     def __rpow__(self, base: float) -> Value:  # n ** a, with n as a constant leaf
@@ -619,18 +746,25 @@ def linear(
             raise ValueError(
                 f"linear() needs as many inputs as weights: {len(weights)} weights, got {len(inputs)} inputs"
             )
+        for i, w in enumerate(weights):
+            if not isinstance(w, Value):
+                raise TypeError(f"linear() weights must be Values, got {type(w).__name__} {w!r} at position {i}")
+        if not isinstance(bias, Value):
+            raise TypeError(f"linear() bias must be a Value, got {type(bias).__name__} {bias!r}")
         inputs = [x if isinstance(x, Value) else _checked_constant(x, "linear() inputs") for x in inputs]
         input_data = [x.data for x in inputs]
     weight_data = [w.data for w in weights]
     z = bias.data
     for w, x in zip(weight_data, input_data):
         z += w * x
+    if z - z != 0.0:  # inf or nan
+        _check_overflow("linear", z, *weights, *inputs, bias)
     out = _new(ManyInputValue)
     out.data = z
     out.grad = 0.0
     out.label = ""
     out.a = out.da = out.b = out.db = None
-    if _recording:
+    if _open_anywhere == 0 or _no_grad_depth.get() == 0:
         out.op = LINEAR
         out.inputs = (*weights, *inputs, bias)
         out.dinputs = LINEAR.derivative(z, *weight_data, *input_data, bias.data)
@@ -649,6 +783,10 @@ def topological_order(root: Value) -> list[Value]:
     in `order`, so the node goes in next. Parents are tuples, so the order is the
     same on every run.
     """
+    if not isinstance(root, Value):
+        raise TypeError(
+            f"expected a Value to start from (the output of a computation), got {type(root).__name__} {root!r}"
+        )
     order: list[Value] = []
     visited: set[Value] = set()
     stack: list[Value | None] = [root]

@@ -159,18 +159,31 @@ def explain(root: Value, node: Value, max_paths: int = 10_000) -> Explanation:
     for n in order:  # parents come first, so each node's parents are already decided
         if any(p in leads_to for p in n.parents):
             leads_to.add(n)
+    # Depth-first, with one path under construction (`nodes`, `locals_`) and, for each node
+    # on it, an iterator over its remaining parents: each step of the walk costs O(1),
+    # and a path is copied only when it reaches `node`.
     paths: list[Path] = []
-    stack: list[tuple[Value, list[Value], list[float]]] = [(root, [root], [])]
-    while stack:
-        current, nodes, locals_ = stack.pop()
-        if current is node:
-            paths.append(Path(nodes, locals_))
+    if root is node:
+        return Explanation(root, node, [Path([root], [])], names)
+    nodes, locals_ = [root], []
+    pending = [iter(zip(root.parents, root.locals))]
+    while pending:
+        step = next((edge for edge in pending[-1] if edge[0] in leads_to), None)
+        if step is None:  # every path through the last node on the path is done
+            pending.pop()
+            nodes.pop()
+            if locals_:
+                locals_.pop()
+            continue
+        parent, local = step
+        if parent is node:
+            paths.append(Path([*nodes, parent], [*locals_, local]))
             if len(paths) > max_paths:
                 raise ValueError(f"more than {max_paths} paths lead from the root to this node; pass larger max_paths")
-            continue
-        for parent, local in reversed(list(zip(current.parents, current.locals))):
-            if parent in leads_to:
-                stack.append((parent, [*nodes, parent], [*locals_, local]))
+        else:
+            nodes.append(parent)
+            locals_.append(local)
+            pending.append(iter(zip(parent.parents, parent.locals)))
     return Explanation(root, node, paths, names)
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from numbers import Real
 
-from autograd.engine import Value, _short, topological_order
+from autograd.engine import Value, _short, derivative_graph, topological_order
 
 
 def grad(output: Value, inputs: Sequence[Value], create_graph: bool = False) -> list:
@@ -29,6 +29,14 @@ def grad(output: Value, inputs: Sequence[Value], create_graph: bool = False) -> 
         if not isinstance(x, Value):
             raise TypeError(f"grad() inputs must be Values, got {type(x).__name__} {x!r} at position {i}")
 
+    if create_graph:
+        with derivative_graph():  # its nodes give +-inf where a user's op would raise, as PyTorch's
+            return _adjoints(output, inputs, create_graph)
+    return _adjoints(output, inputs, create_graph)
+
+
+def _adjoints(output: Value, inputs: list[Value], create_graph: bool) -> list:
+    """The chain rule from `output` down, with the adjoints dL/d node kept in a dict."""
     adjoint: dict[Value, float | Value] = {output: Value(1.0) if create_graph else 1.0}
     for node in reversed(topological_order(output)):
         upstream = adjoint.get(node)

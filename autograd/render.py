@@ -30,17 +30,33 @@ NEURON_LABEL = re.compile(r"^(?P<neuron>(?P<layer>.*)\.neurons\.\d+)\.(z|h|w\.\d
 FORMATS = ("svg", "png", "pdf")
 
 
+# Every string that reaches DOT goes through one of these two: escaped for its kind of
+# label, stripped of control characters (a NUL ends a C string inside Graphviz; XML,
+# hence SVG, allows none of them), and marked `nohtml`, since the graphviz package
+# otherwise writes a string that starts with < and ends with > unquoted, as an HTML
+# label: a label could then add attributes such as URL=<javascript:...> to the DOT.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
 def _record_text(text: str) -> str:
     """Text that shows as itself inside a record label: \\ { } | < > " and newlines escaped."""
-    text = text.replace("\\", "\\\\")
+    text = _CONTROL.sub("", text).replace("\\", "\\\\")
     for special in '{}|<>"':
         text = text.replace(special, "\\" + special)
-    return text.replace("\n", "\\\\n").replace("\r", "")
+    return text.replace("\n", "\\\\n")  # a field: the whole record label is made graphviz_text
 
 
 def _plain_text(text: str) -> str:
     """Text for an ordinary (non-record) label: backslash and quote escaped."""
-    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\\\n").replace("\r", "")
+    text = _CONTROL.sub("", text).replace("\\", "\\\\").replace('"', '\\"')
+    return graphviz_text(text.replace("\n", "\\\\n"))
+
+
+def graphviz_text(text: str) -> str:
+    """`text` as the graphviz package's NoHtml string: always quoted, never an HTML label."""
+    import graphviz
+
+    return graphviz.nohtml(text)
 
 
 def node_kind(node: Value, root: Value, parameters: set[Value] | None) -> str:
@@ -113,7 +129,7 @@ def draw_graph(
             style.update(fillcolor=HIGHLIGHT_PARENT, penwidth="2.5")
         elif node is hot_node:
             style.update(fillcolor=HIGHLIGHT_NODE, penwidth="2")
-        place(node, ("node", (ids[node],), {"label": "{ " + " | ".join(fields) + " }", **style}))
+        place(node, ("node", (ids[node],), {"label": graphviz_text("{ " + " | ".join(fields) + " }"), **style}))
         if not node.parents:
             continue
         op_id = ids[node] + "-op"
@@ -128,11 +144,12 @@ def draw_graph(
                 attrs.update(color=HIGHLIGHT_PARENT, penwidth="2.5")
             graph.edge(ids[parent], op_id, **attrs)
 
-    for layer, neurons in clusters.items():
-        with graph.subgraph(name=f"cluster_{layer}") as box:
+    # Clusters are named by number: a name is written to the DOT and the SVG too.
+    for i, (layer, neurons) in enumerate(clusters.items()):
+        with graph.subgraph(name=f"cluster_{i}") as box:
             box.attr(label=_plain_text(layer), style="rounded,dashed", color="#9ca3af", fontsize="10")
-            for neuron, statements in neurons.items():
-                with box.subgraph(name=f"cluster_{neuron}") as inner:
+            for j, (neuron, statements) in enumerate(neurons.items()):
+                with box.subgraph(name=f"cluster_{i}_{j}") as inner:
                     inner.attr(label=_plain_text(neuron.rsplit(".", 2)[-2] + " " + neuron.rsplit(".", 1)[-1]),
                                style="rounded", color="#6b7280")  # fmt: skip
                     for method, args, kwargs in statements:
@@ -224,6 +241,12 @@ def export_html(root: Value, path: str | os.PathLike, backend: str = "auto", max
     """
     path = Path(path)
     order = topological_order(root)
+    steps = 1 + sum(len(node.parents) for node in order)  # the seed, then one per edge
+    if steps > max_steps:  # refused before anything is rendered
+        raise ValueError(
+            f"backprop on this graph has {steps} steps, more than max_steps={max_steps}: one picture each would make "
+            "a page too large to read; draw one example, a smaller model, or pass a larger max_steps"
+        )
     saved = [node.grad for node in order]
     frames: list[tuple[str, str, str, str]] = []  # (svg, sentence, node id, parent id)
     try:
@@ -233,8 +256,6 @@ def export_html(root: Value, path: str | os.PathLike, backend: str = "auto", max
         first = render_source(draw_graph(root, **draw).source, "svg", backend).decode()
         frames.append((first, "The forward pass is done: every grad is 0. Press Next to start backprop.", "", ""))
         for step in root.backward_steps():
-            if len(frames) > max_steps:
-                raise ValueError(f"backprop on this graph has more than {max_steps} steps; draw a smaller graph")
             svg = render_source(draw_graph(root, highlight=step, **draw).source, "svg", backend).decode()
             frames.append((svg, str(step), ids[step.node], ids[step.parent]))
     finally:

@@ -11,7 +11,7 @@ multiply; values and gradients are the same to the last bit.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from numbers import Real
+from numbers import Integral, Real
 
 from autograd import Value, linear
 from nn.init import generator, initial_weights
@@ -39,6 +39,13 @@ def activation_function(activation: str | Activation) -> Activation:
     if activation not in ACTIVATIONS:
         raise ValueError(f"unknown activation {activation!r}; expected one of {', '.join(ACTIVATIONS)} or a callable")
     return ACTIVATIONS[activation]
+
+
+def _size(size: object, expected: str) -> int:
+    """A count (of inputs, neurons) checked to be a whole number >= 1; numpy integers welcome."""
+    if isinstance(size, bool) or not isinstance(size, Integral) or size < 1:
+        raise ValueError(f"{expected}, got {size!r}")
+    return int(size)
 
 
 def _activation_name(activation: str | Activation) -> str:
@@ -74,8 +81,7 @@ class Neuron(Module):
         expand: bool = False,
         fan_out: int = 1,
     ) -> None:
-        if isinstance(nin, bool) or not isinstance(nin, int) or nin < 1:
-            raise ValueError(f"Neuron needs a whole number of inputs >= 1, got {nin!r}")
+        nin = _size(nin, "Neuron needs a whole number of inputs >= 1")
         self.phi = activation_function(activation)
         self.activation = _activation_name(activation)
         self.init = init
@@ -116,8 +122,7 @@ class Layer(Module):
         init: str = "uniform",
         expand: bool = False,
     ) -> None:
-        if isinstance(nout, bool) or not isinstance(nout, int) or nout < 1:
-            raise ValueError(f"Layer needs a whole number of neurons >= 1, got {nout!r}")
+        nout = _size(nout, "Layer needs a whole number of neurons >= 1")
         self.neurons = [Neuron(nin, activation, init, expand, fan_out=nout) for _ in range(nout)]
         self.name_parameters()
 
@@ -150,8 +155,12 @@ class MLP(Module):
         init: str = "uniform",
         expand: bool = False,
     ) -> None:
-        if isinstance(nouts, int) or not nouts:
+        nin = _size(nin, "MLP needs a whole number of inputs >= 1")
+        if isinstance(nouts, (str, bytes, bytearray)) or not isinstance(nouts, Sequence) or not nouts:
             raise ValueError(f"MLP needs a list of layer sizes such as [16, 16, 1], got {nouts!r}")
+        nouts = [_size(size, "MLP layer sizes must be whole numbers >= 1") for size in nouts]
+        activation_function(activation)  # checked even when there is no hidden layer to use it
+        activation_function(output_activation)
         sizes = [nin, *nouts]
         self.layers = [
             Layer(sizes[i], sizes[i + 1], activation if i < len(nouts) - 1 else output_activation, init, expand)

@@ -6,7 +6,7 @@ Value: the loss, or its mean over the list. The formulas are the notes' (seed
 
     mse_loss              (y_hat - t)^2                                  F.mse_loss
     bce_loss              -(t log p + (1 - t) log(1 - p)), log >= -100   F.binary_cross_entropy
-    bce_with_logits_loss  softplus(x) - t x  (stable for any logit x)    F.binary_cross_entropy_with_logits
+    bce_with_logits_loss  (1 - t) x + softplus(-x)  (stable for any x)  F.binary_cross_entropy_with_logits
     cross_entropy         -log_softmax(logits)[target]                   F.cross_entropy
     huber_loss            r^2/2 if |r| <= delta, else delta (|r| - delta/2)   F.huber_loss
     hinge_loss            relu(1 - y s), y in {-1, +1}  (micrograd's max-margin loss)
@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from numbers import Real
+from numbers import Integral, Real
 
-from autograd import Value
+from autograd import Op, Value, make_node
 
 _LOG_FLOOR = -100.0  # PyTorch clamps BCE's logs here, so that p = 0 or 1 gives a finite loss
 
@@ -97,17 +97,57 @@ def _probability_target(who: str) -> Callable:
     return check
 
 
-def _clamped_log(p: Value) -> Value:
-    """log(p), but -100 (a constant, so gradient 0) where log(p) < -100, as PyTorch's BCE."""
-    if p.data > 0 and math.log(p.data) >= _LOG_FLOOR:
-        return p.log()
-    return Value(_LOG_FLOOR)
+# BCE on probabilities is one node, as in PyTorch: its value clamps each log at -100 (so
+# p = 0 or 1 gives a finite loss), but its derivative is not that of the clamped formula
+# (which is 0 where a log is clamped): PyTorch's backward is (p - t) / max(p (1 - p), eps),
+# with eps its float32 constant 1e-12. Derivatives to both parents, p and the target t.
+_BCE_EPS = 9.999999960041972e-13  # 1e-12 rounded to float32, PyTorch's EPSILON for BCE
+
+
+def _clamped_log(x: float) -> float:
+    """max(log x, -100) for x in [0, 1]; nan stays nan."""
+    if x == 0.0:
+        return _LOG_FLOOR
+    log = math.log(x)
+    return _LOG_FLOOR if log < _LOG_FLOOR else log
+
+
+def _clamped_log1m(p: float) -> float:
+    """max(log(1 - p), -100), with log1p so that it stays exact for p near 0."""
+    if p == 1.0:
+        return _LOG_FLOOR
+    log = math.log1p(-p)
+    return _LOG_FLOOR if log < _LOG_FLOOR else log
+
+
+def _logs(p):
+    """(clamped log p, clamped log(1 - p)) for a float, or as Values for a Value p (derivative graphs)."""
+    if not isinstance(p, Value):
+        return _clamped_log(p), _clamped_log1m(p)
+    log_p = p.log() if _clamped_log(p.data) > _LOG_FLOOR else _LOG_FLOOR  # a clamped log is a constant
+    log_1mp = (1.0 - p).log() if _clamped_log1m(p.data) > _LOG_FLOOR else _LOG_FLOOR
+    return log_p, log_1mp
+
+
+def _bce_derivative(out, p, t):
+    spread = p * (1.0 - p)
+    log_p, log_1mp = _logs(p)
+    return ((p - t) / (spread if spread > _BCE_EPS else _BCE_EPS), log_1mp - log_p)
+
+
+BCE = Op(
+    "bce",
+    "bce(a, b)",
+    ("({a} - {b})/max({a}*(1 - {a}), 1e-12)", "log(1 - {a}) - log({a})"),
+    _bce_derivative,
+)
 
 
 def _bce(p: Value, t: float) -> Value:
-    if not 0.0 <= p.data <= 1.0:
+    if not 0.0 <= p.data <= 1.0 and not math.isnan(p.data):
         raise ValueError(f"bce_loss takes probabilities in [0, 1], got {p.data!r}; for logits use bce_with_logits_loss")
-    return -(t * _clamped_log(p) + (1.0 - t) * _clamped_log(1.0 - p))
+    log_p, log_1mp = _logs(p.data)
+    return make_node(BCE, -(t * log_p + (1.0 - t) * log_1mp), p, Value(t, label="t"))
 
 
 def _huber(delta: float) -> Callable[[Value, float], Value]:
@@ -125,9 +165,12 @@ bce_loss = _elementwise(_bce, "bce_loss", _probability_target("bce_loss"))
 bce_loss.__doc__ = "Binary cross-entropy on probabilities p in [0, 1], targets t in [0, 1]; logs clamped at -100."
 
 bce_with_logits_loss = _elementwise(
-    lambda x, t: x.softplus() - x * t, "bce_with_logits_loss", _probability_target("bce_with_logits_loss")
+    lambda x, t: (1.0 - t) * x + (-x).softplus(), "bce_with_logits_loss", _probability_target("bce_with_logits_loss")
 )
-bce_with_logits_loss.__doc__ = "Binary cross-entropy on a logit x (sigmoid inside): softplus(x) - t x, stable."
+bce_with_logits_loss.__doc__ = (
+    "Binary cross-entropy on a logit x (sigmoid inside): (1 - t) x + softplus(-x) = softplus(x) - t x, stable; "
+    "PyTorch's form, so x = +-inf gives what PyTorch gives."
+)
 
 hinge_loss = _elementwise(lambda s, y: (1.0 - y * s).relu(), "hinge_loss", _signed_target("hinge_loss"))
 hinge_loss.__doc__ = "SVM max-margin loss relu(1 - y s) for labels y in {-1, +1} (micrograd's moons demo)."
@@ -146,9 +189,14 @@ def huber_loss(prediction, target, delta: float = 1.0) -> Value:
 # --- softmax and cross-entropy ------------------------------------------------------------------
 
 
+def _is_list(x: object) -> bool:
+    """A list, tuple or numpy array of things (not one number, Value or string)."""
+    return not isinstance(x, (Value, Real, str, bytes)) and hasattr(x, "__len__") and hasattr(x, "__getitem__")
+
+
 def _logits(logits: Sequence[Value | float], who: str) -> list[Value]:
-    if isinstance(logits, (Value, Real)) or not logits:
-        raise ValueError(f"{who} takes a list of logits, one per class, got {logits!r}")
+    if not _is_list(logits) or len(logits) == 0:
+        raise TypeError(f"{who} takes a list of logits, one per class, got {type(logits).__name__} {logits!r}")
     return [_as_value(x, who) for x in logits]
 
 
@@ -175,8 +223,8 @@ def softmax(logits: Sequence[Value | float]) -> list[Value]:
 
 def cross_entropy(logits, target_class) -> Value:
     """-log softmax(logits)[target]: one example (a list of logits, an int), or the mean over lists of both."""
-    if logits and isinstance(logits[0], (list, tuple)):
-        if not isinstance(target_class, (list, tuple)) or len(target_class) != len(logits):
+    if _is_list(logits) and len(logits) > 0 and _is_list(logits[0]):
+        if not _is_list(target_class) or len(target_class) != len(logits):
             raise ValueError(
                 f"cross_entropy needs one target class per example: {len(logits)} examples, got {target_class!r}"
             )
@@ -186,8 +234,10 @@ def cross_entropy(logits, target_class) -> Value:
 
 def _cross_entropy_one(logits, target_class) -> Value:
     xs = _logits(logits, "cross_entropy")
-    if isinstance(target_class, bool) or not isinstance(target_class, int):
-        raise TypeError(f"cross_entropy target must be a class index (int), got {type(target_class).__name__}")
+    if isinstance(target_class, bool) or not isinstance(target_class, Integral):
+        raise TypeError(
+            f"cross_entropy target must be a class index (int), got {type(target_class).__name__} {target_class!r}"
+        )
     if not 0 <= target_class < len(xs):
         raise ValueError(f"cross_entropy target class must be in 0..{len(xs) - 1}, got {target_class}")
-    return -log_softmax(xs)[target_class]
+    return -log_softmax(xs)[int(target_class)]

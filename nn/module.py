@@ -9,12 +9,13 @@ drawn graph says which weight it is.
 from __future__ import annotations
 
 import json
+import math
 import os
-import tempfile
 from collections.abc import Iterator
 from numbers import Real
 
 from autograd import Value
+from autograd.files import write_atomically
 
 FORMAT = "backprop-lab model"
 
@@ -43,7 +44,18 @@ class Module:
                     yield f"{attr}.{i}", module
 
     def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Value]]:
-        """(dotted name, Value) for every parameter, e.g. ('layers.0.neurons.1.w.0', Value(...))."""
+        """(dotted name, Value) for every parameter, e.g. ('layers.0.neurons.1.w.0', Value(...)).
+
+        Each Value once, under the first name that reaches it, as in PyTorch: a Value
+        kept both as an attribute and in a list is one parameter, stepped once.
+        """
+        seen: set[int] = set()
+        for name, p in self._all_named_parameters(prefix):
+            if id(p) not in seen:
+                seen.add(id(p))
+                yield name, p
+
+    def _all_named_parameters(self, prefix: str) -> Iterator[tuple[str, Value]]:
         for attr, value in vars(self).items():
             if isinstance(value, Value):
                 yield prefix + attr, value
@@ -51,10 +63,10 @@ class Module:
                 for i, v in enumerate(value):
                     yield f"{prefix}{attr}.{i}", v
         for name, module in self.children():
-            yield from module.named_parameters(f"{prefix}{name}.")
+            yield from module._all_named_parameters(f"{prefix}{name}.")
 
     def parameters(self) -> list[Value]:
-        """All parameters, in a fixed order: the list an optimizer takes."""
+        """All parameters, each once, in a fixed order: the list an optimizer takes."""
         return [p for _, p in self.named_parameters()]
 
     def num_parameters(self) -> int:
@@ -100,52 +112,58 @@ class Module:
         return {name: p.data for name, p in self.named_parameters()}
 
     def load_state_dict(self, state: dict[str, float]) -> None:
-        """Set every parameter from `state`; on any mismatch raise and change nothing."""
+        """Set every parameter from `state`; everything is checked first, so on any mismatch
+        (a name, a count, a value that is not a finite float) nothing changes."""
         if not isinstance(state, dict):
             raise TypeError(f"load_state_dict() takes a dict of name -> number, got {type(state).__name__}")
         params = dict(self.named_parameters())
+        for name in state:
+            if not isinstance(name, str):
+                raise TypeError(f"state names must be str, got {type(name).__name__} {name!r}")
         missing = [name for name in params if name not in state]
         unexpected = [name for name in state if name not in params]
         if missing or unexpected:
             raise ValueError(
-                f"state does not fit this {type(self).__name__} ({len(params)} parameters): "
+                f"state does not fit this {type(self).__name__} ({len(params)} parameters, {len(state)} given): "
                 f"missing {_few(missing)}, unexpected {_few(unexpected)}"
             )
-        for name, value in state.items():
-            if isinstance(value, bool) or not isinstance(value, Real):
-                raise TypeError(f"state[{name!r}] must be a number, got {type(value).__name__} {value!r}")
+        values = {name: _finite_float(state[name], name) for name in params}
         for name, p in params.items():  # everything checked: now assign
-            p.data = float(state[name])
+            p.data = values[name]
 
     def save(self, path: str | os.PathLike) -> None:
         """Write the parameters to `path` as JSON, atomically: a crash never leaves half a file.
 
-        Floats are written by `repr`, so they load back to the same bits.
+        Floats are written by `repr`, so they load back to the same bits. A nan or
+        infinite parameter is refused: it could not be loaded back as a number.
         """
-        document = {"format": FORMAT, "model": repr(self), "parameters": self.state_dict()}
-        text = json.dumps(document, indent=1, allow_nan=True)
-        directory = os.path.dirname(os.path.abspath(path))
-        fd, temporary = tempfile.mkstemp(prefix=".saving-", suffix=".json", dir=directory)
-        try:
-            with os.fdopen(fd, "w") as f:
-                f.write(text)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(temporary, path)  # atomic on POSIX and Windows
-        except BaseException:
-            os.unlink(temporary)
-            raise
+        state = self.state_dict()
+        for name, value in state.items():
+            if not math.isfinite(value):
+                raise ValueError(f"cannot save {path}: parameter {name!r} is {value} (training diverged?)")
+        document = {"format": FORMAT, "model": repr(self), "parameters": state}
+        write_atomically(path, json.dumps(document, indent=1, allow_nan=False).encode(), durable=True)
 
     def load(self, path: str | os.PathLike) -> None:
         """Read parameters saved by `save`; a file that does not fit changes nothing."""
-        with open(path) as f:
-            try:
-                document = json.load(f)
-            except json.JSONDecodeError as error:
-                raise ValueError(f"{path} is not a saved model: {error}") from None
+        with open(path, "rb") as f:
+            raw = f.read()
+        try:
+            document = json.loads(raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            raise ValueError(f"{path} is not a saved model: not UTF-8 text (a binary file?)") from None
+        except json.JSONDecodeError as error:
+            raise ValueError(f"{path} is not a saved model: {error}") from None
+        except RecursionError:
+            raise ValueError(f"{path} is not a saved model: its JSON is nested too deeply to read") from None
         if not isinstance(document, dict) or document.get("format") != FORMAT:
             raise ValueError(f'{path} is not a saved model (no \'"format": "{FORMAT}"\' in it)')
-        self.load_state_dict(document["parameters"])
+        if not isinstance(document.get("parameters"), dict):
+            raise ValueError(f'{path} is not a saved model: no "parameters" object in it')
+        try:
+            self.load_state_dict(document["parameters"])
+        except (TypeError, ValueError) as error:
+            raise ValueError(f"{path} does not fit this model: {error}") from None
 
     # --- printing -------------------------------------------------------------------------------
 
@@ -162,6 +180,19 @@ class Module:
         for name, module in children:
             lines.append(f"  ({name}): " + repr(module).replace("\n", "\n  "))
         return "\n".join(lines) + "\n)"
+
+
+def _finite_float(value: object, name: str) -> float:
+    """A state value as a float, checked: a number (not a bool), representable, finite."""
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise TypeError(f"state[{name!r}] must be a number, got {type(value).__name__} {value!r}")
+    try:
+        number = float(value)
+    except OverflowError:
+        raise ValueError(f"state[{name!r}] is too large for a float ({len(str(value))} digits)") from None
+    if not math.isfinite(number):
+        raise ValueError(f"state[{name!r}] must be a finite number, got {value!r}")
+    return number
 
 
 def _few(names: list[str]) -> str:

@@ -25,13 +25,41 @@ from numbers import Real
 from autograd import Value, grad
 
 
-def _number(value: object, name: str, who: str, low: float = 0.0, below: float | None = None) -> float:
-    if isinstance(value, bool) or not isinstance(value, Real) or math.isnan(value):
+def _number(value: object, name: str, who: str, low: float = 0.0, high: float = math.inf, *, above: bool = False,
+            below: bool = False) -> float:  # fmt: skip
+    """A hyperparameter checked against its range: >= low (> low if `above`), <= high (< high if `below`)."""
+    if isinstance(value, bool) or not isinstance(value, Real):
         raise TypeError(f"{who} {name} must be a number, got {type(value).__name__} {value!r}")
-    if value < low or (below is not None and value >= below):
-        expected = f">= {low:g}" if below is None else f"in [{low:g}, {below:g})"
+    if math.isnan(value) or value < low or (above and value == low) or value > high or (below and value == high):
+        if high == math.inf:
+            expected = f"> {low:g}" if above else f">= {low:g}"
+        else:
+            expected = f"in {'(' if above else '['}{low:g}, {high:g}{')' if below else ']'}"
         raise ValueError(f"{who} {name} must be {expected}, got {value!r}")
+    if math.isinf(value):
+        raise ValueError(f"{who} {name} must be finite, got {value!r}")
     return float(value)
+
+
+def _parameter_list(params: Iterable[Value], who: str) -> list[Value]:
+    """The parameters as a list, checked: Values, at least one, none twice (it would be stepped twice)."""
+    if isinstance(params, Value):
+        raise TypeError(f"{who} takes a list of parameters (e.g. model.parameters()), got one Value")
+    params = list(params)
+    if not params:
+        raise ValueError(f"{who} got no parameters to optimize")
+    first_at: dict[int, int] = {}
+    for i, p in enumerate(params):
+        if not isinstance(p, Value):
+            raise TypeError(f"{who} parameters must be Values, got {type(p).__name__} {p!r} at position {i}")
+        if id(p) in first_at:
+            raise ValueError(
+                f"{who} got the same parameter twice, at positions {first_at[id(p)]} and {i}"
+                + (f" ({p.label!r})" if p.label else "")
+                + ": it would be stepped twice"
+            )
+        first_at[id(p)] = i
+    return params
 
 
 class Optimizer:
@@ -39,14 +67,7 @@ class Optimizer:
 
     def __init__(self, params: Iterable[Value], lr: float, weight_decay: float = 0.0) -> None:
         who = type(self).__name__
-        if isinstance(params, Value):
-            raise TypeError(f"{who} takes a list of parameters (e.g. model.parameters()), got one Value")
-        self.params = list(params)
-        if not self.params:
-            raise ValueError(f"{who} got no parameters to optimize")
-        for i, p in enumerate(self.params):
-            if not isinstance(p, Value):
-                raise TypeError(f"{who} parameters must be Values, got {type(p).__name__} {p!r} at position {i}")
+        self.params = _parameter_list(params, who)
         self.lr = _number(lr, "lr", who)
         self.weight_decay = _number(weight_decay, "weight_decay", who)
         self.t = 0  # steps taken
@@ -111,9 +132,9 @@ class Adam(Optimizer):
         super().__init__(params, lr, weight_decay)
         if not isinstance(betas, (tuple, list)) or len(betas) != 2:
             raise ValueError(f"Adam betas must be a pair (b1, b2), got {betas!r}")
-        self.b1 = _number(betas[0], "betas[0]", "Adam", 0.0, 1.0)
-        self.b2 = _number(betas[1], "betas[1]", "Adam", 0.0, 1.0)
-        self.eps = _number(eps, "eps", "Adam")
+        self.b1 = _number(betas[0], "betas[0]", "Adam", 0.0, 1.0, below=True)
+        self.b2 = _number(betas[1], "betas[1]", "Adam", 0.0, 1.0, below=True)
+        self.eps = _number(eps, "eps", "Adam", above=True)  # eps = 0 divides by 0 for a zero gradient
         self.m = [0.0] * len(self.params)
         self.v = [0.0] * len(self.params)
 
@@ -139,8 +160,8 @@ class RMSprop(Optimizer):
         weight_decay: float = 0.0,
     ) -> None:
         super().__init__(params, lr, weight_decay)
-        self.alpha = _number(alpha, "alpha", "RMSprop")
-        self.eps = _number(eps, "eps", "RMSprop")
+        self.alpha = _number(alpha, "alpha", "RMSprop", 0.0, 1.0)  # above 1, the average of g^2 goes negative
+        self.eps = _number(eps, "eps", "RMSprop", above=True)
         self.momentum = _number(momentum, "momentum", "RMSprop")
         self.centered = centered
         self.square_avg = [0.0] * len(self.params)
@@ -173,7 +194,7 @@ class Adagrad(Optimizer):
     ) -> None:
         super().__init__(params, lr, weight_decay)
         self.lr_decay = _number(lr_decay, "lr_decay", "Adagrad")
-        self.eps = _number(eps, "eps", "Adagrad")
+        self.eps = _number(eps, "eps", "Adagrad", above=True)
         self.sums = [0.0] * len(self.params)
 
     def update(self, i: int, p: float, g: float) -> float:
@@ -190,12 +211,7 @@ class Newton:
     """
 
     def __init__(self, params: Iterable[Value], damping: float = 0.0) -> None:
-        self.params = list(params)
-        if not self.params:
-            raise ValueError("Newton got no parameters to optimize")
-        for i, p in enumerate(self.params):
-            if not isinstance(p, Value):
-                raise TypeError(f"Newton parameters must be Values, got {type(p).__name__} {p!r} at position {i}")
+        self.params = _parameter_list(params, "Newton")
         self.damping = _number(damping, "damping", "Newton")
 
     def zero_grad(self) -> None:

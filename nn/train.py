@@ -5,7 +5,9 @@ For each epoch and each minibatch: forward, loss, zero_grad, backward, step.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import math
+from collections.abc import Callable, Iterable, Sequence
+from numbers import Integral, Real
 
 from autograd import Value
 from nn import losses
@@ -66,11 +68,11 @@ def fit(
     Each callback is called as callback(epoch, history, model) after an epoch; one
     that returns True stops training (early stopping).
     """
-    if len(X) != len(y):
-        raise ValueError(f"fit needs one target per example: {len(X)} examples, {len(y)} targets")
+    _check_arguments(X, y, epochs, batch_size)
     if correct == "auto":
         correct = CORRECT_FOR_LOSS.get(loss_fn)
     history: dict[str, list[float]] = {"loss": [], "accuracy": []}
+    parameters = model.parameters()
     epoch_range = range(epochs)
     if progress:
         from tqdm.auto import tqdm
@@ -79,12 +81,20 @@ def fit(
     for epoch in epoch_range:
         model.train()
         total_loss, right = 0.0, 0
-        for X_batch, y_batch in batches(X, y, batch_size or len(X), shuffle=batch_size is not None, seed=seed + epoch):
+        shuffled = batches(X, y, batch_size or len(X), shuffle=batch_size is not None, seed=seed + epoch)
+        for k, (X_batch, y_batch) in enumerate(shuffled):
             predictions = [model(x) for x in X_batch]
             loss = loss_fn(predictions, y_batch)
+            where = f"epoch {epoch + 1} of {epochs}, batch {k + 1}"
+            if not math.isfinite(loss.data):  # stop before a nan reaches the parameters
+                _stop(epoch_range, f"fit stopped in {where}: the loss is {loss.data}, before this step was taken")
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
+            for p in parameters:
+                if not math.isfinite(p.data):
+                    _stop(epoch_range, f"fit stopped in {where}: after the step, parameter {_name(model, p)} is "
+                          f"{p.data} (the loss was {loss.data:.6g}; a smaller learning rate?)")  # fmt: skip
             total_loss += loss.data * len(X_batch)
             if correct is not None:
                 right += sum(correct(p, t) for p, t in zip(predictions, y_batch))
@@ -99,3 +109,37 @@ def fit(
         if any(callback(epoch, history, model) for callback in callbacks or ()):
             break
     return history
+
+
+def _check_arguments(X: Sequence, y: Sequence, epochs: int, batch_size: int | None) -> None:
+    """Refuse, before any step, what fit cannot train on: no examples, a count that is not
+    a count, a nan or infinite input or target (it would only come back as a nan loss)."""
+    if len(X) == 0:
+        raise ValueError("fit got no examples: X is empty")
+    if len(X) != len(y):
+        raise ValueError(f"fit needs one target per example: {len(X)} examples, {len(y)} targets")
+    if isinstance(epochs, bool) or not isinstance(epochs, Integral) or epochs < 1:
+        raise ValueError(f"fit epochs must be a whole number >= 1, got {epochs!r}")
+    if batch_size is not None and (
+        isinstance(batch_size, bool) or not isinstance(batch_size, Integral) or batch_size < 1
+    ):
+        raise ValueError(
+            f"fit batch_size must be a whole number >= 1, or None for all examples at once; got {batch_size!r}"
+        )
+    for i, (row, target) in enumerate(zip(X, y)):
+        for j, x in enumerate(row if isinstance(row, Iterable) else [row]):
+            if isinstance(x, Real) and not math.isfinite(x):
+                raise ValueError(f"fit: X[{i}][{j}] is {x}; inputs must be finite numbers")
+        if isinstance(target, Real) and not math.isfinite(target):
+            raise ValueError(f"fit: y[{i}] is {target}; targets must be finite numbers")
+
+
+def _name(model: Module, parameter: Value) -> str:
+    """A parameter's dotted name in the model, for a message."""
+    return next(repr(name) for name, p in model.named_parameters() if p is parameter)
+
+
+def _stop(progress_bar, message: str) -> None:
+    if hasattr(progress_bar, "close"):
+        progress_bar.close()
+    raise FloatingPointError(message)
