@@ -3,9 +3,12 @@
 Builds the expression from Values, prints the forward pass, every backward step
 and the final gradients; `--render graph.svg` also draws the graph, `--steps`
 waits for Enter between steps. The expression is parsed with Python's `ast` and
-only the engine's operations are evaluated: numbers, the variables given, + - * /
-**, unary -, and calls of the engine's functions. Anything else (attribute
-access, subscripts, other calls, `__import__`) is rejected before anything runs.
+only the engine's operations are evaluated: numbers, `pi` and `e`, the variables
+given, + - * / **, unary -, and calls of the engine's functions. Anything else
+(attribute access, subscripts, other calls, `__import__`) is rejected before
+anything runs. Numbers are floats, so `9**9**9` overflows at once instead of
+making Python build a huge integer. Every failure is one `error:` line and exit
+status 2.
 """
 
 from __future__ import annotations
@@ -14,12 +17,15 @@ import argparse
 import ast
 import math
 import sys
-from collections.abc import Sequence
+import threading
+import unicodedata
+from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from autograd.engine import Value
 from autograd.explain import trace_table
 
-FUNCTIONS = {
+FUNCTIONS: dict[str, Callable] = {
     "exp": Value.exp,
     "log": Value.log,
     "sqrt": Value.sqrt,
@@ -36,20 +42,28 @@ FUNCTIONS = {
     "cos": Value.cos,
     "abs": abs,
 }
-OPERATORS = {
-    ast.Add: lambda a, b: a + b,
-    ast.Sub: lambda a, b: a - b,
-    ast.Mult: lambda a, b: a * b,
-    ast.Div: lambda a, b: a / b,
-    ast.Pow: lambda a, b: a**b,
+# The arguments after the first that a function takes (positionally or by name), and their type.
+OPTIONS: dict[str, dict[str, type]] = {"leaky_relu": {"slope": float}, "gelu": {"approximate": str}}
+CONSTANTS = {"pi": math.pi, "e": math.e}
+OPERATORS: dict[type, tuple[str, Callable]] = {
+    ast.Add: ("+", lambda a, b: a + b),
+    ast.Sub: ("-", lambda a, b: a - b),
+    ast.Mult: ("*", lambda a, b: a * b),
+    ast.Div: ("/", lambda a, b: a / b),
+    ast.Pow: ("**", lambda a, b: a**b),
 }
+LABEL_LIMIT = 60  # a node whose source text is longer stays unlabelled (v12): sentences stay readable
+MAX_OPERATIONS = 20_000
 
 
 class ExpressionError(ValueError):
     """The expression uses something the engine does not have, or a name without a value."""
 
 
-def _what(node: ast.AST) -> str:
+def _refusal(node: ast.AST) -> str:
+    """Why a node that is not an engine operation is refused."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitXor):
+        return "^ is not a power here (in Python it is bitwise xor): use ** for powers, as in x**2"
     kinds = {
         ast.Attribute: "attribute access",
         ast.Subscript: "subscripts",
@@ -59,58 +73,216 @@ def _what(node: ast.AST) -> str:
         ast.IfExp: "if-expressions",
         ast.NamedExpr: "assignments",
     }
-    return kinds.get(type(node), type(node).__name__)
+    what = kinds.get(type(node), type(node).__name__)
+    if isinstance(node, ast.BinOp):
+        what = f"the operator {type(node.op).__name__}"
+    return f"{what} not allowed: only numbers, names, + - * / ** and engine functions"
 
 
-def evaluate(expression: str, variables: dict[str, float]) -> tuple[Value, dict[str, Value]]:
-    """The expression as a graph of Values (each labelled by its source text), and the variables' leaves."""
+class _Source:
+    """The text of each node of the parsed expression (ast positions count UTF-8 bytes)."""
+
+    def __init__(self, expression: str) -> None:
+        self.lines = [line.encode() for line in expression.splitlines() or [""]]
+
+    def text(self, node: ast.AST) -> str:
+        if node.lineno != node.end_lineno:
+            return ""
+        return self.lines[node.lineno - 1][node.col_offset : node.end_col_offset].decode(errors="replace")
+
+
+def _parse(expression: str) -> ast.Expression:
+    """ast.parse, on a thread with a deep stack: Python builds the tree of `x + x + ... + x`
+    recursively, one level per term, so thousands of terms need more than the default."""
+    result: dict[str, object] = {}
+
+    def parse() -> None:
+        limit = sys.getrecursionlimit()
+        sys.setrecursionlimit(max(limit, 4 * MAX_OPERATIONS + 1000))
+        try:
+            result["tree"] = ast.parse(expression, mode="eval")
+        except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
+            result["error"] = error
+        finally:
+            sys.setrecursionlimit(limit)
+
+    size = threading.stack_size()
+    threading.stack_size(512 * 1024 * 1024)  # reserved, not used, unless the expression is deep
     try:
-        tree = ast.parse(expression, mode="eval")
-    except SyntaxError as error:
-        raise ExpressionError(f"not a valid expression: {error.msg} in {expression!r}") from None
-    leaves = {name: Value(value, label=name) for name, value in variables.items()}
-    used: set[str] = set()
+        worker = threading.Thread(target=parse)
+        worker.start()
+    finally:
+        threading.stack_size(size)
+    worker.join()
+    error = result.get("error")
+    if isinstance(error, SyntaxError):
+        shown = expression if len(expression) <= 80 else expression[:77] + "..."
+        raise ExpressionError(f"not a valid expression: {error.msg} in {shown!r}")
+    if error is not None:
+        raise ExpressionError(f"the expression is too deeply nested to read ({type(error).__name__})")
+    return result["tree"]
 
-    def build(node: ast.AST) -> Value | float:
-        if isinstance(node, ast.Constant) and type(node.value) in (int, float):
-            return node.value
+
+def _check(tree: ast.Expression, source: _Source, names: dict[str, str]) -> None:
+    """Refuse anything that is not an engine operation, before anything is evaluated."""
+    operations = 0
+    called: set[ast.AST] = set()  # the names of called functions, and strings given as their options
+    for node in ast.walk(tree):  # iterative, breadth first: a call comes before its parts
+        if isinstance(node, (ast.Expression, ast.Load, ast.operator, ast.unaryop, ast.keyword)) or node in called:
+            continue
+        if isinstance(node, ast.Constant):
+            if type(node.value) not in (int, float):
+                raise ExpressionError(
+                    f"{source.text(node)} not allowed: only numbers, names, + - * / ** and engine functions "
+                    "(a string only as an option: gelu(x, approximate='tanh'))"
+                )
+            continue
         if isinstance(node, ast.Name):
             if node.id in FUNCTIONS:
                 raise ExpressionError(f"{node.id} is a function: call it, as in {node.id}(x)")
-            if node.id not in leaves:
-                raise ExpressionError(f"unknown name {node.id!r}: give it a value on the command line: {node.id}=1.5")
-            used.add(node.id)
-            return leaves[node.id]
+            if node.id not in names and node.id not in CONSTANTS:
+                raise ExpressionError(
+                    f"unknown name {source.text(node)!r}: give it a value on the command line: {source.text(node)}=1.5"
+                )
+            continue
+        operations += 1
         if isinstance(node, ast.BinOp) and type(node.op) in OPERATORS:
-            result = OPERATORS[type(node.op)](build(node.left), build(node.right))
-        elif isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
-            operand = build(node.operand)
+            continue
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            continue
+        if isinstance(node, ast.Call):
+            _check_call(node, source)
+            called.add(node.func)
+            called.update(a for a in [*node.args[1:], *(k.value for k in node.keywords)] if isinstance(a, ast.Constant))
+            continue
+        raise ExpressionError(_refusal(node))
+    if operations > MAX_OPERATIONS:
+        raise ExpressionError(f"the expression has {operations} operations; at most {MAX_OPERATIONS} are drawn here")
+
+
+def _check_call(node: ast.Call, source: _Source) -> None:
+    if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
+        called = node.func.id if isinstance(node.func, ast.Name) else source.text(node.func)
+        raise ExpressionError(f"cannot call {called!r}: the functions are {', '.join(FUNCTIONS)}")
+    name = node.func.id
+    options = OPTIONS.get(name, {})
+    usage = f"{name}(x" + "".join(f", {option}=..." for option in options) + ")"
+    if not node.args or len(node.args) > 1 + len(options):
+        raise ExpressionError(f"{name}() takes one argument" + (f" and optionally {usage}" if options else ""))
+    for keyword in node.keywords:
+        if keyword.arg not in options:
+            raise ExpressionError(f"{name}() has no argument {keyword.arg!r}: use {usage}")
+    for argument in [*node.args[1:], *(k.value for k in node.keywords)]:
+        if isinstance(argument, ast.Constant) and isinstance(argument.value, str):
+            continue
+        for inner in ast.walk(argument):
+            if isinstance(inner, ast.Name) and inner.id not in CONSTANTS:
+                raise ExpressionError(f"{name}()'s options must be numbers, not variables: got {source.text(argument)}")
+
+
+def _float(value: object, text: str) -> float:
+    """A number in the expression, as a float."""
+    try:
+        number = float(value)
+    except OverflowError:
+        raise ExpressionError(f"the number {text[:20]}... is too large for a float") from None
+    if not math.isfinite(number):
+        raise ExpressionError(f"the number {text} is not finite")
+    return number
+
+
+def _fold(symbol: str, fn: Callable, a: float, b: float, text: str) -> float:
+    """An operation between two numbers, on floats, or a clear error."""
+    try:
+        result = fn(a, b)
+    except ZeroDivisionError:
+        raise ExpressionError(f"division by zero in {text or f'{a!r} {symbol} {b!r}'}") from None
+    except OverflowError:
+        raise ExpressionError(f"{text or f'{a!r} {symbol} {b!r}'} overflows a float") from None
+    if isinstance(result, complex):
+        raise ExpressionError(f"{text or f'{a!r} {symbol} {b!r}'} is undefined: a negative base to a non-integer power")
+    if math.isinf(result):
+        raise ExpressionError(f"{text or f'{a!r} {symbol} {b!r}'} overflows a float")
+    return result
+
+
+def evaluate(expression: str, variables: dict[str, float]) -> tuple[Value, dict[str, Value]]:
+    """The expression as a graph of Values (each labelled by its source text), and the variables' leaves.
+
+    `variables` maps each name, as given, to its value; names are compared as Python
+    compares identifiers (NFKC), so `ｘ=1` is the x of the expression.
+    """
+    names = {unicodedata.normalize("NFKC", given): given for given in variables}
+    tree = _parse(expression)
+    source = _Source(expression)
+    _check(tree, source, names)
+    leaves = {given: Value(value, label=given) for given, value in variables.items()}
+    used: set[str] = set()
+
+    def children(node: ast.AST) -> list[ast.AST]:
+        if isinstance(node, ast.BinOp):
+            return [node.left, node.right]
+        if isinstance(node, ast.UnaryOp):
+            return [node.operand]
+        if isinstance(node, ast.Call):
+            return [*node.args, *(k.value for k in node.keywords)]
+        return []
+
+    def combine(node: ast.AST, parts: list) -> Value | float | str:
+        text = source.text(node)
+        if isinstance(node, ast.Constant):
+            return node.value if isinstance(node.value, str) else _float(node.value, text)
+        if isinstance(node, ast.Name):
+            if node.id in names:
+                used.add(names[node.id])
+                return leaves[names[node.id]]
+            return CONSTANTS[node.id]
+        if isinstance(node, ast.BinOp):
+            symbol, fn = OPERATORS[type(node.op)]
+            a, b = parts
+            if isinstance(a, str) or isinstance(b, str):
+                raise ExpressionError(f"{text}: a string is only an option of gelu, as in gelu(x, approximate='tanh')")
+            result = fn(a, b) if isinstance(a, Value) or isinstance(b, Value) else _fold(symbol, fn, a, b, text)
+        elif isinstance(node, ast.UnaryOp):
+            (operand,) = parts
+            if isinstance(operand, str):
+                raise ExpressionError(f"{text}: cannot negate a string")
             result = -operand if isinstance(node.op, ast.USub) else operand
-        elif isinstance(node, ast.Call):
-            if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
-                called = node.func.id if isinstance(node.func, ast.Name) else ast.unparse(node.func)
-                raise ExpressionError(f"cannot call {called!r}: the functions are {', '.join(FUNCTIONS)}")
-            if node.keywords or not 1 <= len(node.args) <= (2 if node.func.id == "leaky_relu" else 1):
-                raise ExpressionError(f"{node.func.id}() takes one argument (leaky_relu: and a number, the slope)")
-            argument = build(node.args[0])
+        else:  # a call, checked by _check_call
+            name = node.func.id
+            argument, *rest = parts
+            if isinstance(argument, str):
+                raise ExpressionError(f"{name}() takes a number or an expression of variables, got {text}")
             if not isinstance(argument, Value):
-                argument = Value(argument, label=ast.unparse(node.args[0]))
-            extra = [build(a) for a in node.args[1:]]
-            if any(not isinstance(e, (int, float)) for e in extra):
-                raise ExpressionError("leaky_relu's slope must be a number")
-            result = FUNCTIONS[node.func.id](argument, *extra)
-        else:
-            raise ExpressionError(f"{_what(node)} not allowed: only numbers, names, + - * / ** and engine functions")
-        if isinstance(result, Value) and not result.label:
-            result.label = ast.unparse(node)
+                argument = Value(argument, label=source.text(node.args[0])[:LABEL_LIMIT])
+            options = OPTIONS[name] if name in OPTIONS else {}
+            given = dict(zip(options, rest[: len(node.args) - 1]))
+            given.update(zip((k.arg for k in node.keywords), rest[len(node.args) - 1 :]))
+            for option, value in given.items():
+                if not isinstance(value, options[option]):
+                    expected = "a number" if options[option] is float else "a string"
+                    raise ExpressionError(f"{name}()'s {option} must be {expected}, got {value!r}")
+            result = FUNCTIONS[name](argument, **given)
+        if isinstance(result, Value) and not result.label and len(text) <= LABEL_LIMIT:
+            result.label = ast.unparse(node)  # short, so unparse's recursion is shallow
         return result
 
-    root = build(tree.body)
+    # Post-order without recursion: a node is combined once its children are.
+    values: dict[ast.AST, Value | float | str] = {}
+    stack: list[tuple[ast.AST, bool]] = [(tree.body, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if children_done:
+            values[node] = combine(node, [values.pop(child) for child in children(node)])
+        else:
+            stack.append((node, True))
+            stack.extend((child, False) for child in reversed(children(node)))
+    root = values[tree.body]
     if not isinstance(root, Value):
         raise ExpressionError("the expression has no variables: nothing to differentiate")
-    unused = set(leaves) - used
+    unused = [given for given in variables if given not in used]
     if unused:
-        raise ExpressionError(f"{', '.join(sorted(unused))} given but not used in the expression")
+        raise ExpressionError(f"{', '.join(unused)} given but not used in the expression")
     return root, leaves
 
 
@@ -127,26 +299,71 @@ def parse_assignment(text: str) -> tuple[str, float]:
     return name, number
 
 
+def parse_assignments(texts: Sequence[str]) -> dict[str, float]:
+    """name=number arguments as a dict; a name given twice (also as two spellings of one name) is refused."""
+    variables: dict[str, float] = {}
+    first: dict[str, tuple[str, str]] = {}  # the name as Python reads it -> (as given, the argument)
+    for text in texts:
+        name, number = parse_assignment(text)
+        key = unicodedata.normalize("NFKC", name)
+        if key in first:
+            earlier, argument = first[key]
+            same = "" if earlier == name else f" ({earlier!r} and {name!r} are the same name to Python)"
+            raise ExpressionError(f"{name} is given twice: {argument} and {text}{same}")
+        first[key] = (name, text)
+        variables[name] = number
+    return variables
+
+
+def _check_render_target(path: str) -> None:
+    """Everything --render needs, checked before anything is printed: the format, the folder, a renderer."""
+    from autograd.render import FORMATS, renderer
+
+    target = Path(path)
+    format = target.suffix.lstrip(".").lower()
+    if format not in FORMATS:
+        raise ExpressionError(f"--render can write {', '.join(FORMATS)}; got {format or 'no suffix'!r} in {path}")
+    folder = target.parent
+    if not folder.is_dir():
+        raise ExpressionError(f"--render {path}: the folder {folder} does not exist")
+    if target.is_dir():
+        raise ExpressionError(f"--render {path} is a folder; give a file name such as {target / 'graph.svg'}")
+    try:
+        command = renderer()
+    except FileNotFoundError as error:
+        raise ExpressionError(str(error)) from None
+    if format == "pdf" and Path(command[0]).name.startswith("graphviz-pure"):
+        raise ExpressionError("--render: graphviz-pure draws svg and png, not pdf; install Graphviz for pdf")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m autograd",
         description="Backpropagate through an expression and print every step of the chain rule.",
         epilog='example: python -m autograd "tanh(x*w1 + y*w2 + b)" x=2 y=0 w1=-3 w2=1 b=6.8813735870195432',
     )
-    parser.add_argument("expression", help="e.g. 'tanh(x*w1 + y*w2 + b)'")
+    parser.add_argument("expression", help="e.g. 'tanh(x*w1 + y*w2 + b)'; pi and e are known")
     parser.add_argument("values", nargs="*", metavar="name=number", help="a value for each variable")
     parser.add_argument("--render", metavar="FILE", help="draw the graph into FILE (.svg, .png or .pdf)")
     parser.add_argument("--steps", action="store_true", help="wait for Enter between backward steps")
     args = parser.parse_args(argv)
-
     try:
-        variables = dict(parse_assignment(a) for a in args.values)
-        root, leaves = evaluate(args.expression, variables)
-    except (ExpressionError, ValueError, OverflowError) as error:
+        return _run(args)
+    except (ExpressionError, ArithmeticError, ValueError, OSError, RuntimeError) as error:
         print(f"error: {error}", file=sys.stderr)
-        return 2
+    except EOFError:
+        print("error: the input ended before the last step (--steps reads Enter from the terminal)", file=sys.stderr)
+    except KeyboardInterrupt:
+        print("\nerror: interrupted", file=sys.stderr)
+    return 2
 
-    print(trace_table(root))
+
+def _run(args: argparse.Namespace) -> int:
+    if args.render:
+        _check_render_target(args.render)
+    root, leaves = evaluate(args.expression, parse_assignments(args.values))
+
+    print(trace_table(root, backward=not args.steps))  # with --steps, the steps show the backward pass
     print("\nbackward, one step at a time")
     for step in root.backward_steps():
         print(f"  {step}")
@@ -158,10 +375,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.render:
         from autograd.render import render
 
-        try:
-            path = render(root, args.render)
-        except (FileNotFoundError, ValueError, RuntimeError) as error:
-            print(f"error: {error}", file=sys.stderr)
-            return 1
-        print(f"\ngraph written to {path}")
+        print(f"\ngraph written to {render(root, args.render)}")
     return 0

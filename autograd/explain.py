@@ -190,13 +190,12 @@ def explain(root: Value, node: Value, max_paths: int = 10_000) -> Explanation:
 # --- the trace table ---------------------------------------------------------------------------
 
 
-def trace_table(root: Value) -> str:
-    """The forward pass in topological order (node, op, inputs, value) and the backward
-    pass (node, dL/d node), as plain text. The gradients are computed here, with
-    `autograd.grad`; no `.grad` is touched."""
+def trace_table(root: Value, backward: bool = True) -> str:
+    """The forward pass in topological order (node, op, inputs, value) and, unless
+    backward=False, the backward pass (node, dL/d node), as plain text. The gradients
+    are computed here, with `autograd.grad`; no `.grad` is touched."""
     order = topological_order(root)
     names = node_names(order)
-    derivatives = grad(root, order)
     width = max(8, *(len(names[n]) for n in order))
     lines = ["forward pass", f"  {'node':<{width}}  {'op':<10} {'inputs':<24} {'value':>12}"]
     for node in order:
@@ -204,6 +203,9 @@ def trace_table(root: Value) -> str:
         if len(inputs) > 24:
             inputs = inputs[:21] + "..."
         lines.append(f"  {names[node]:<{width}}  {str(node.op) or '(leaf)':<10} {inputs:<24} {node.data:>12.4f}")
+    if not backward:
+        return "\n".join(lines)
+    derivatives = grad(root, order)
     lines += ["", "backward pass, from the root down", f"  {'node':<{width}}  {'dL/d node':>12}"]
     for node, derivative in zip(reversed(order), reversed(derivatives)):
         lines.append(f"  {names[node]:<{width}}  {derivative:>12.4f}")

@@ -9,6 +9,7 @@ a graph that can be differentiated again: that is all second derivatives need.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from numbers import Real
 
@@ -99,6 +100,11 @@ def gradcheck(
     Returns True when |analytic - numeric| <= atol + rtol * |numeric| for every
     input; otherwise raises AssertionError with a table of all of them.
     """
+    for name, value, smallest in (("eps", eps, "> 0"), ("atol", atol, ">= 0"), ("rtol", rtol, ">= 0")):
+        if isinstance(value, bool) or not isinstance(value, Real):
+            raise TypeError(f"gradcheck() {name} must be a number, got {type(value).__name__} {value!r}")
+        if not math.isfinite(value) or value < 0 or (name == "eps" and value == 0):
+            raise ValueError(f"gradcheck() {name} must be a finite number {smallest}, got {value!r}")
     inputs = _leaves(xs, "gradcheck")
     analytic = grad(_call(f, inputs, "gradcheck"), inputs)
     point = [x.data for x in inputs]

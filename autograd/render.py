@@ -15,12 +15,12 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
 from autograd.engine import Value, topological_order
 from autograd.explain import Step, node_names
+from autograd.files import write_atomically
 
 FILLS = {"parameter": "#fde68a", "input": "#bfdbfe", "intermediate": "#f3f4f6", "output": "#bbf7d0"}
 HIGHLIGHT_PARENT = "#f87171"  # the node receiving gradient in a step
@@ -194,17 +194,6 @@ def render_source(source: str, format: str = "svg", backend: str = "auto") -> by
     return result.stdout
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    fd, temporary = tempfile.mkstemp(prefix=".writing-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        os.unlink(temporary)
-        raise
-
-
 def render(root: Value, path: str | os.PathLike, format: str | None = None, backend: str = "auto", **draw) -> Path:
     """Draw the graph of `root` into `path` (svg, png or pdf, from the suffix unless `format` says).
 
@@ -220,9 +209,9 @@ def render(root: Value, path: str | os.PathLike, format: str | None = None, back
     try:
         picture = render_source(source, format, backend)
     except FileNotFoundError as error:
-        _write_atomically(path.with_suffix(".gv"), source.encode())
+        write_atomically(path.with_suffix(".gv"), source.encode())
         raise FileNotFoundError(f"{error}; the DOT source is in {path.with_suffix('.gv')}") from None
-    _write_atomically(path, picture)
+    write_atomically(path, picture)
     return path
 
 
@@ -261,7 +250,7 @@ def export_html(root: Value, path: str | os.PathLike, backend: str = "auto", max
     finally:
         for node, grad in zip(order, saved):
             node.grad = grad
-    _write_atomically(path, _page(frames, node_names(order)[root]).encode())
+    write_atomically(path, _page(frames, node_names(order)[root]).encode())
     return path
 
 

@@ -10,7 +10,7 @@ multiply; values and gradients are the same to the last bit.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from numbers import Integral, Real
 
 from autograd import Value, linear
@@ -156,7 +156,8 @@ class MLP(Module):
         expand: bool = False,
     ) -> None:
         nin = _size(nin, "MLP needs a whole number of inputs >= 1")
-        if isinstance(nouts, (str, bytes, bytearray)) or not isinstance(nouts, Sequence) or not nouts:
+        is_list = hasattr(nouts, "__len__") and hasattr(nouts, "__getitem__")  # a list, a tuple, a numpy array
+        if isinstance(nouts, (str, bytes, bytearray, Mapping)) or not is_list or len(nouts) == 0:
             raise ValueError(f"MLP needs a list of layer sizes such as [16, 16, 1], got {nouts!r}")
         nouts = [_size(size, "MLP layer sizes must be whole numbers >= 1") for size in nouts]
         activation_function(activation)  # checked even when there is no hidden layer to use it

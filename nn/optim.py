@@ -225,9 +225,15 @@ class Newton:
             raise TypeError(f"Newton.step() loss_fn must return a Value, got {type(loss).__name__}")
         gradient = grad(loss, self.params, create_graph=True)
         hessian = [grad(g, self.params) for g in gradient]
+        numbers = [g.data for g in gradient] + [h for row in hessian for h in row]
+        if not all(math.isfinite(x) for x in numbers):
+            raise ValueError(
+                "Newton's step is undefined here: the gradient or the Hessian is not finite "
+                f"(gradient {[g.data for g in gradient]}, Hessian {hessian})"
+            )
         for i in range(len(hessian)):
             hessian[i][i] += self.damping
-        direction = solve(hessian, [g.data for g in gradient])
+        direction = solve(hessian, numbers[: len(gradient)])
         for p, d in zip(self.params, direction):
             p.data -= d
         return loss

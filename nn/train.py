@@ -83,9 +83,12 @@ def fit(
         total_loss, right = 0.0, 0
         shuffled = batches(X, y, batch_size or len(X), shuffle=batch_size is not None, seed=seed + epoch)
         for k, (X_batch, y_batch) in enumerate(shuffled):
-            predictions = [model(x) for x in X_batch]
-            loss = loss_fn(predictions, y_batch)
             where = f"epoch {epoch + 1} of {epochs}, batch {k + 1}"
+            try:
+                predictions = [model(x) for x in X_batch]
+                loss = loss_fn(predictions, y_batch)
+            except OverflowError as error:  # the engine refuses a number too large for a float
+                _stop(epoch_range, f"fit stopped in {where}: {error} (diverging? a smaller learning rate?)")
             if not math.isfinite(loss.data):  # stop before a nan reaches the parameters
                 _stop(epoch_range, f"fit stopped in {where}: the loss is {loss.data}, before this step was taken")
             optimizer.zero_grad()

@@ -5,6 +5,7 @@ import sys
 
 import pytest
 
+from autograd import Value
 from autograd.cli import main
 
 NEURON = ["tanh(x*w1 + y*w2 + b)", "x=2", "y=0", "w1=-3", "w2=1", "b=6.8813735870195432"]
@@ -53,7 +54,7 @@ def test_a_reused_variable_is_one_node(capsys):
         ("x + z", "unknown name 'z'"),
         ("tanh", "tanh is a function"),
         ("x +", "not a valid expression"),
-        ("'a' * x", "Constant not allowed"),
+        ("'a' * x", "'a' not allowed"),
     ],
 )
 def test_code_that_is_not_an_expression_of_the_engine_is_refused(expression, message, capsys):
@@ -76,3 +77,117 @@ def test_bad_values_and_math_errors_are_reported(capsys):
     assert "log is undefined for 0.0 (node 'x')" in capsys.readouterr().err
     assert main(["x + 1", "x=1", "y=2"]) == 2
     assert "y given but not used" in capsys.readouterr().err
+
+
+# --- hardening: every failure is one error line and exit 2, fast ---
+
+
+@pytest.mark.parametrize(
+    "expression, message",
+    [
+        ("x*9**9**9", "9**9**9 overflows a float"),
+        ("x*10**10**10", "10**10**10 overflows a float"),
+        ("x*2**2**2**2**2**2", "overflows a float"),
+        ("x*" + "9" * 400, "too large for a float"),
+        ("x*1e999", "the number 1e999 is not finite"),
+        ("x+1/0", "division by zero in 1/0"),
+        ("x+0**-1", "division by zero in 0**-1"),
+        ("sqrt((-8)**0.5) + x", "(-8)**0.5 is undefined: a negative base to a non-integer power"),
+        ("x/y", "division by zero: 1.0 / 0.0 (node 'y')"),
+        ("x^2 + y", "use ** for powers"),
+        ("leaky_relu(x, slope=y)", "options must be numbers, not variables"),
+        ("gelu(x, approximate=2) + y", "gelu()'s approximate must be a string, got 2.0"),
+        ("gelu(x, fast=1) + y", "gelu() has no argument 'fast': use gelu(x, approximate=...)"),
+    ],
+)
+def test_bad_expressions_fail_fast_with_one_error_line(expression, message):
+    result = subprocess.run(
+        [sys.executable, "-m", "autograd", expression, "x=1", "y=0"], capture_output=True, text=True, timeout=30
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1, result.stderr
+    assert message in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("terms", [400, 5000])
+def test_sums_of_thousands_of_terms_work(terms, capsys):
+    assert main(["+".join(["x"] * terms), "x=1"]) == 0
+    assert f"dL/dx = {terms}.0000" in capsys.readouterr().out
+
+
+def test_steps_at_the_end_of_input_and_ctrl_c_are_one_error_line(monkeypatch, capsys):
+    def end_of_input(prompt=""):
+        raise EOFError
+
+    monkeypatch.setattr("builtins.input", end_of_input)
+    assert main(["tanh(x)", "x=1", "--steps"]) == 2
+    assert capsys.readouterr().err == (
+        "error: the input ended before the last step (--steps reads Enter from the terminal)\n"
+    )
+
+    def interrupt(prompt=""):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("builtins.input", interrupt)
+    assert main(["tanh(x)", "x=1", "--steps"]) == 2
+    assert capsys.readouterr().err.strip() == "error: interrupted"
+
+
+def test_steps_mode_does_not_print_the_backward_table_first(monkeypatch, capsys):
+    monkeypatch.setattr("builtins.input", lambda prompt="": "")
+    assert main(["tanh(x)", "x=1", "--steps"]) == 0
+    out = capsys.readouterr().out
+    assert "forward pass" in out and "backward pass, from the root down" not in out
+    assert main(["tanh(x)", "x=1"]) == 0
+    assert "backward pass, from the root down" in capsys.readouterr().out
+
+
+def test_a_name_given_twice_is_refused(capsys):
+    assert main(["x + 1", "x=1", "x=2"]) == 2
+    assert "x is given twice: x=1 and x=2" in capsys.readouterr().err
+    assert main(["x + 1", "ｘ=1", "x=2"]) == 2
+    assert "('ｘ' and 'x' are the same name to Python)" in capsys.readouterr().err
+
+
+def test_full_width_names_are_the_names_python_reads(capsys):
+    assert main(["ｘ*3", "ｘ=2"]) == 0
+    assert "dL/dｘ = 3.0000" in capsys.readouterr().out
+    assert main(["ｙ*3", "x=2"]) == 2
+    err = capsys.readouterr().err
+    assert "unknown name 'ｙ'" in err  # as written, not as Python folded it
+
+
+def test_pi_e_and_keyword_options(capsys):
+    assert main(["x*pi + e", "x=1"]) == 0
+    assert "dL/dx = 3.1416" in capsys.readouterr().out
+    assert main(["leaky_relu(x, slope=0.1)", "x=-2"]) == 0
+    assert "dL/dx = 0.1000" in capsys.readouterr().out
+    assert main(["gelu(x, approximate='tanh')", "x=1"]) == 0
+    assert f"dL/dx = {Value(1.0).gelu('tanh').locals[0]:.4f}" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "target, message",
+    [
+        ("graph.jpg", "--render can write svg, png, pdf; got 'jpg'"),
+        ("no/such/folder/graph.svg", "the folder no/such/folder does not exist"),
+        (".", "no suffix"),
+    ],
+)
+def test_render_is_checked_before_anything_is_printed(target, message, capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main([*NEURON, "--render", target]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and message in captured.err
+
+
+def test_render_errors_name_the_target_not_a_temporary_file(capsys, tmp_path, monkeypatch):
+    import os
+
+    def refuse(path, *args, **kwargs):
+        raise PermissionError(13, "Permission denied", os.fspath(path))
+
+    monkeypatch.setattr(os, "open", refuse)
+    assert main([*NEURON, "--render", str(tmp_path / "graph.svg")]) == 2
+    err = capsys.readouterr().err
+    assert err == f"error: [Errno 13] Permission denied: '{tmp_path / 'graph.svg'}'\n"

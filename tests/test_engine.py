@@ -239,3 +239,197 @@ def test_import_autograd_loads_only_the_standard_library():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+# --- hardening: recording per thread, overflow and nan policies, bounded caches ---
+
+
+def test_no_grad_in_one_thread_does_not_stop_recording_in_another():
+    import threading
+
+    inside, release = threading.Event(), threading.Event()
+    recorded = []
+
+    def evaluating():
+        with no_grad():
+            inside.set()
+            release.wait(10)
+
+    def training():
+        inside.wait(10)
+        w = Value(2.0)
+        recorded.extend((w * w).parents == (w, w) for _ in range(200))
+        release.set()
+
+    threads = [threading.Thread(target=evaluating), threading.Thread(target=training)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    assert recorded == [True] * 200
+
+
+def test_overlapping_no_grad_blocks_in_two_threads_leave_recording_on():
+    import threading
+
+    from autograd import is_recording
+
+    a_in, b_in, a_out = threading.Event(), threading.Event(), threading.Event()
+
+    def a():
+        with no_grad():
+            a_in.set()
+            b_in.wait(10)
+        a_out.set()
+
+    def b():
+        a_in.wait(10)
+        with no_grad():
+            b_in.set()
+            a_out.wait(10)  # a leaves first, while b is still inside
+
+    threads = [threading.Thread(target=a), threading.Thread(target=b)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    w = Value(1.0)
+    assert is_recording() and (w * w).parents == (w, w)
+
+
+def test_no_grad_is_per_asyncio_task():
+    import asyncio
+
+    async def quiet(started, done):
+        with no_grad():
+            started.set()
+            await done.wait()
+
+    async def loud(started, done):
+        await started.wait()
+        w = Value(3.0)
+        result = (w * w).parents == (w, w)
+        done.set()
+        return result
+
+    async def both():
+        started, done = asyncio.Event(), asyncio.Event()
+        _, recorded = await asyncio.gather(quiet(started, done), loud(started, done))
+        return recorded
+
+    assert asyncio.run(both()) is True
+
+
+def test_no_grad_nested_and_reused_as_one_instance():
+    from autograd import is_recording
+
+    block = no_grad()
+    with block:
+        with block:
+            assert not is_recording()
+        assert not is_recording()
+    assert is_recording()
+
+
+@pytest.mark.parametrize(
+    "make, value, local",
+    [
+        (lambda: 1 / Value(1e-200), 1e200, -math.inf),  # d(a**-1)/da = -a**-2 overflows: -inf, as PyTorch's
+        (lambda: Value(3.0) / Value(1e-160), 3e160, -math.inf),
+        (lambda: Value(1e-300) ** -1, 1e300, -math.inf),
+        (lambda: Value(-1e-300) ** -1, -1e300, -math.inf),
+        (lambda: Value(1e-200) ** -1.5, 1e300, -math.inf),
+    ],
+)
+def test_a_finite_value_is_made_even_when_its_local_derivative_overflows(make, value, local):
+    node = make()
+    assert math.isclose(node.data, value, rel_tol=1e-12)
+    (power,) = [n for n in topological_order(node) if n.op.startswith("**")]
+    assert power.locals == (local,)
+
+
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda x: x * x, r"\* overflows a float: 1e\+200 \* 1e\+200 is inf \(node 'x'"),
+        (lambda x: x**2, r"\*\* overflows a float for 1e\+200 \*\* 2\.0 \(node 'x'\)"),
+        (lambda x: x * 1e108 + x * 1e108, r"\+ overflows a float: 1e\+308 \+ 1e\+308 is inf"),
+        (lambda x: (x * 1e107).exp(), r"exp overflows a float"),
+        (lambda x: (-x).leaky_relu(1e200), r"leaky_relu overflows a float"),
+    ],
+)
+def test_one_overflow_policy_a_value_overflowing_from_finite_operands_raises(make, message):
+    with pytest.raises(OverflowError, match=message):
+        make(Value(1e200, label="x"))
+
+
+def test_overflow_in_linear_raises_and_infinite_operands_pass_through():
+    from autograd import linear
+
+    with pytest.raises(OverflowError, match="linear overflows a float"):
+        linear([Value(1e300), Value(1e300)], [1e10, 1.0], Value(0.0))
+    inf = Value(math.inf)
+    assert (inf * 2).data == math.inf and (inf + 1).data == math.inf and (inf - inf).data != (inf - inf).data
+
+
+@pytest.mark.parametrize(
+    "op",
+    [
+        lambda v: v.relu(),
+        lambda v: v.leaky_relu(0.1),
+        lambda v: abs(v),
+        lambda v: v.sign(),
+        lambda v: v.heaviside(),
+        lambda v: v.sigmoid(),
+        lambda v: v.tanh(),
+        lambda v: v.softplus(),
+        lambda v: v.gelu(),
+        lambda v: v.exp(),
+        lambda v: v.log(),
+        lambda v: v.sqrt(),
+        lambda v: v**2,
+        lambda v: (-v) ** 0.5,
+        lambda v: 1 / v,
+    ],
+)
+def test_nan_in_gives_nan_out_and_a_nan_gradient(op):
+    x = Value(math.nan)
+    out = op(x)
+    assert math.isnan(out.data)
+    out.backward()
+    assert math.isnan(x.grad)
+
+
+def test_a_nan_through_an_mlp_stays_nan():
+    import nn
+
+    assert math.isnan(nn.MLP(2, [4, 1])([math.nan, 0.0]).data)
+
+
+def test_op_caches_stay_bounded_over_many_exponents_and_slopes():
+    from autograd import engine
+
+    for i in range(5000):
+        Value(1.5) ** (1 + i * 1e-7)
+        Value(-1.0).leaky_relu(0.01 + i * 1e-7)
+        Value(1.5) ** math.nan
+    assert engine._pow_op.cache_info().currsize <= 256
+    assert engine._leaky_relu_op.cache_info().currsize <= 256
+
+
+def test_a_value_slope_for_leaky_relu_is_refused_clearly():
+    with pytest.raises(TypeError, match=r"leaky_relu slope must be a number, got Value.*float\(slope\)"):
+        Value(-1.0).leaky_relu(Value(0.1))
+    assert Value(-1.0).leaky_relu(1).data == -1.0
+
+
+@pytest.mark.parametrize("other", ["3", None, [1.0], object()])
+def test_comparing_a_value_with_a_non_number_raises_type_error(other):
+    with pytest.raises(TypeError):
+        Value(2.0) < other  # noqa: B015
+    with pytest.raises(TypeError):
+        Value(2.0) >= other  # noqa: B015
+
+
+def test_comparisons_with_numbers_and_values_still_work():
+    assert Value(2.0) < 3 and Value(2.0) <= Value(2.0) and Value(2.0) > 1.5 and 3 > Value(2.0)

@@ -95,3 +95,50 @@ def test_gradcheck_fails_with_a_table_when_a_derivative_is_wrong():
     assert "x0" in table and "mismatch" in table
     mismatched = [line for line in table.splitlines() if "mismatch" in line]
     assert len(mismatched) == 1 and mismatched[0].split()[0] == "x0"
+
+
+# --- derivative graphs at the singular points: +-inf, as PyTorch's, never an error ---
+
+
+def test_hessian_at_zero_gives_pytorchs_infinities_not_an_error():
+    assert hessian(lambda v: v[1] * v[0].sqrt(), [0.0, 1.0]) == [[-math.inf, math.inf], [math.inf, 0.0]]
+
+
+@pytest.mark.parametrize(
+    "f, torch_f, xs",
+    [
+        (lambda v: v[1] * v[0].sqrt(), lambda t: t[1] * t[0].sqrt(), [0.0, 1.0]),
+        (lambda v: v[0].sqrt() * v[0].sqrt(), lambda t: t[0].sqrt() * t[0].sqrt(), [0.0, 2.0]),
+        (lambda v: v[0] * v[1].log(), lambda t: t[0] * t[1].log(), [2.0, 1e-200]),
+        (lambda v: (v[0] ** 0.5) * v[1], lambda t: (t[0] ** 0.5) * t[1], [0.0, -3.0]),
+        (lambda v: v[0] ** -1 * v[1], lambda t: t[0] ** -1 * t[1], [1e-120, 1.0]),
+    ],
+)
+def test_second_derivatives_at_singular_points_match_pytorch(f, torch_f, xs):
+    torch = pytest.importorskip("torch")
+    leaves = [torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in xs]
+    first = torch.autograd.grad(torch_f(leaves), leaves, create_graph=True, allow_unused=True, materialize_grads=True)
+    expected = [
+        [d.item() for d in torch.autograd.grad(g, leaves, retain_graph=True, allow_unused=True, materialize_grads=True)]
+        for g in first
+    ]
+    ours = hessian(f, xs)
+    for row, expected_row in zip(ours, expected):
+        for h, e in zip(row, expected_row):
+            assert (math.isnan(h) and math.isnan(e)) or h == e or math.isclose(h, e, rel_tol=1e-9), (ours, expected)
+
+
+def test_newton_step_does_not_raise_about_a_node_the_user_never_wrote():
+    import nn
+
+    x = Value(0.0)
+    with pytest.raises(ValueError, match="undefined here: the gradient or the Hessian is not finite"):
+        nn.optim.Newton([x]).step(lambda: x.sqrt() + x * x)
+
+
+@pytest.mark.parametrize("kwargs, message", [({"eps": 0}, "eps must be a finite number > 0, got 0"),
+                                             ({"eps": -1e-6}, "eps must be"), ({"atol": math.nan}, "atol must be"),
+                                             ({"rtol": -1}, "rtol must be")])  # fmt: skip
+def test_gradcheck_refuses_a_step_or_tolerance_that_cannot_work(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        gradcheck(lambda v: v[0] * v[0], [1.0], **kwargs)

@@ -124,3 +124,67 @@ def test_cross_entropy_one_example_and_a_batch():
 def test_losses_reject_targets_outside_their_domain(make, error, message):
     with pytest.raises(error, match=message):
         make()
+
+
+# --- hardening: BCE at its clamp, logits at infinity, nan, the inputs cross_entropy takes ---
+
+
+@pytest.mark.parametrize("p, t", [(0.0, 0.3), (1.0, 0.3), (0.0, 1.0), (1.0, 0.0), (1e-13, 0.3), (1 - 1e-13, 0.3),
+                                  (1e-20, 0.0), (1e-45, 1.0), (0.999999, 1.0), (0.5, 0.3)])  # fmt: skip
+def test_bce_value_and_gradient_equal_pytorchs_at_and_near_the_clamp(p, t):
+    v = Value(p)
+    loss = nn.bce_loss(v, t)
+    loss.backward()
+    x = tensor(p, grad=True)
+    expected = F.binary_cross_entropy(x, tensor(t))
+    expected.backward()
+    assert close(loss.data, expected.item(), 1e-12) and close(v.grad, x.grad.item(), 1e-12), (
+        loss.data, expected.item(), v.grad, x.grad.item())  # fmt: skip
+
+
+def test_bce_uses_log1p_near_zero():
+    assert nn.bce_loss(Value(1e-17), 0.0).data == 1e-17  # -log(1 - 1e-17); log(1 - p) would give 0.0
+
+
+@pytest.mark.parametrize("x, t", [(math.inf, 0.0), (math.inf, 1.0), (-math.inf, 0.0), (-math.inf, 1.0),
+                                  (math.inf, 0.5), (800.0, 0.0), (-800.0, 1.0)])  # fmt: skip
+def test_bce_with_logits_at_infinite_logits_is_pytorchs(x, t):
+    v = Value(x)
+    loss = nn.bce_with_logits_loss(v, t)
+    loss.backward()
+    tx = tensor(x, grad=True)
+    expected = F.binary_cross_entropy_with_logits(tx, tensor(t))
+    expected.backward()
+    for ours, theirs in [(loss.data, expected.item()), (v.grad, tx.grad.item())]:
+        assert (math.isnan(ours) and math.isnan(theirs)) or ours == theirs or close(ours, theirs), (ours, theirs)
+
+
+@pytest.mark.parametrize(
+    "loss",
+    [
+        lambda p: nn.hinge_loss(p, 1),
+        lambda p: nn.bce_loss(p, 0.3),
+        lambda p: nn.bce_with_logits_loss(p, 1.0),
+        lambda p: nn.mse_loss(p, 0.0),
+        lambda p: nn.logistic_loss(p, -1),
+        lambda p: nn.huber_loss(p, 0.0),
+    ],
+)
+def test_a_nan_prediction_gives_a_nan_loss(loss):
+    assert math.isnan(loss(Value(math.nan)).data)
+
+
+def test_cross_entropy_takes_numpy_arrays_and_integers_and_refuses_a_value_clearly():
+    np = pytest.importorskip("numpy")
+    logits = np.array([[1.0, 2.0, 0.5], [0.1, -1.0, 3.0]])
+    targets = np.array([1, 2])
+    batch = nn.cross_entropy(logits, targets)
+    expected = F.cross_entropy(torch.tensor(logits), torch.tensor(targets))
+    assert close(batch.data, expected.item())
+    assert close(
+        nn.cross_entropy(list(logits[0]), np.int64(1)).data, F.cross_entropy(tensor(logits[0]), torch.tensor(1)).item()
+    )
+    with pytest.raises(TypeError, match="takes a list of logits, one per class, got Value"):
+        nn.cross_entropy(Value(1.0), 0)
+    with pytest.raises(TypeError, match="takes a list of logits, one per class, got list"):
+        nn.cross_entropy([], 0)

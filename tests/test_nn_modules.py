@@ -242,3 +242,94 @@ def test_a_numpy_row_is_accepted_as_input():
     np = pytest.importorskip("numpy")
     model = nn.MLP(2, [3, 1])
     assert model(np.array([0.5, -1.0])).data == model([0.5, -1.0]).data
+
+
+# --- hardening: sizes and names checked up front; loads that change nothing unless all fits ---
+
+
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda: nn.MLP(2, [1], activation="relu6"), "unknown activation 'relu6'"),
+        (lambda: nn.MLP(2, [3, 1], output_activation="softmax"), "unknown activation 'softmax'"),
+        (lambda: nn.MLP(2, {0: 5, 1: 6}), "a list of layer sizes"),
+        (lambda: nn.MLP(2, b"ab"), "a list of layer sizes"),
+        (lambda: nn.MLP(2, "ab"), "a list of layer sizes"),
+        (lambda: nn.MLP(2, [3, 0]), "layer sizes must be whole numbers >= 1, got 0"),
+        (lambda: nn.MLP(2, [3.0, 1]), "layer sizes must be whole numbers >= 1, got 3.0"),
+        (lambda: nn.MLP({0: 5}, [1]), "whole number of inputs >= 1"),
+        (lambda: nn.MLP(b"ab", [1]), "whole number of inputs >= 1"),
+    ],
+)
+def test_mlp_checks_sizes_and_activation_names_up_front(make, message):
+    with pytest.raises(ValueError, match=message):
+        make()
+
+
+def test_mlp_takes_numpy_integer_sizes():
+    np = pytest.importorskip("numpy")
+    model = nn.MLP(np.int64(2), np.array([3, 1]))
+    assert model.num_parameters() == 2 * 3 + 3 + 3 + 1
+
+
+@pytest.mark.parametrize(
+    "bad, error, message",
+    [
+        (10**400, ValueError, "too large for a float"),
+        (1e400, ValueError, "must be a finite number, got inf"),
+        (math.nan, ValueError, "must be a finite number, got nan"),
+        (True, TypeError, "must be a number, got bool"),
+        (None, TypeError, "must be a number, got NoneType"),
+    ],
+)
+def test_load_state_dict_checks_every_value_before_assigning_any(bad, error, message):
+    model = nn.MLP(2, [3, 1])
+    before = model.state_dict()
+    state = dict(before)
+    ninth = list(state)[8]
+    state[ninth] = bad
+    with pytest.raises(error, match=message):
+        model.load_state_dict(state)
+    assert model.state_dict() == before
+
+
+def test_load_state_dict_refuses_names_that_are_not_strings():
+    model = nn.MLP(1, [1])
+    with pytest.raises(TypeError, match="state names must be str, got int"):
+        model.load_state_dict({**model.state_dict(), 3: 1.0})
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b'{"format": "backprop-lab model"}', 'no "parameters" object in it'),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\xff\xfe", "not UTF-8 text"),
+        (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+        (b"{not json", "is not a saved model"),
+        (b'{"format": "backprop-lab model", "parameters": {"layers.0.neurons.0.w.0": 1e400}}', "does not fit"),
+    ],
+)
+def test_load_turns_every_bad_file_into_a_value_error_naming_it(content, message, tmp_path):
+    model = nn.MLP(1, [1])
+    before = model.state_dict()
+    path = tmp_path / "bad.json"
+    path.write_bytes(content)
+    with pytest.raises(ValueError, match=message) as raised:
+        model.load(path)
+    assert str(path) in str(raised.value)
+    assert model.state_dict() == before
+
+
+def test_save_refuses_a_model_with_non_finite_parameters(tmp_path):
+    model = nn.MLP(1, [1])
+    model.layers[0].neurons[0].b.data = math.nan
+    with pytest.raises(ValueError, match=r"parameter 'layers.0.neurons.0.b' is nan"):
+        model.save(tmp_path / "model.json")
+    assert os.listdir(tmp_path) == []
+
+
+def test_save_errors_name_the_target_not_a_temporary_file(tmp_path):
+    folder = tmp_path / "missing"
+    with pytest.raises(FileNotFoundError) as raised:
+        nn.MLP(1, [1]).save(folder / "model.json")
+    assert raised.value.filename == str(folder / "model.json")

@@ -117,3 +117,53 @@ def test_solve_agrees_with_numpy():
 def test_optimizers_reject_bad_settings(make, error, message):
     with pytest.raises(error, match=message):
         make()
+
+
+# --- hardening: settings checked at construction, each parameter stepped once ---
+
+
+@pytest.mark.parametrize(
+    "make, error, message",
+    [
+        (lambda p: nn.optim.Adam(p, eps=0), ValueError, "Adam eps must be > 0, got 0"),
+        (lambda p: nn.optim.RMSprop(p, alpha=1.5), ValueError, r"RMSprop alpha must be in \[0, 1\], got 1.5"),
+        (lambda p: nn.optim.RMSprop(p, eps=0.0), ValueError, "RMSprop eps must be > 0"),
+        (lambda p: nn.optim.Adagrad(p, eps=0.0), ValueError, "Adagrad eps must be > 0"),
+        (lambda p: nn.optim.Adagrad(p, lr_decay=-1), ValueError, "Adagrad lr_decay must be >= 0"),
+        (lambda p: nn.optim.SGD(p, lr=math.inf), ValueError, "SGD lr must be finite, got inf"),
+        (lambda p: nn.optim.SGD(p, lr=math.nan), ValueError, "SGD lr must be >= 0, got nan"),
+        (lambda p: nn.optim.SGD(p, lr=0.1, momentum=-0.5), ValueError, "SGD momentum must be >= 0"),
+        (lambda p: nn.optim.Adam(p, betas=(0.9, 1.0)), ValueError, r"betas\[1\] must be in \[0, 1\)"),
+        (lambda p: nn.optim.Adam(p, weight_decay=-1), ValueError, "Adam weight_decay must be >= 0"),
+    ],
+)
+def test_optimizer_settings_that_can_only_fail_later_are_refused_now(make, error, message):
+    with pytest.raises(error, match=message):
+        make([Value(1.0)])
+
+
+@pytest.mark.parametrize("optimizer", [nn.optim.SGD, nn.optim.Adam, nn.optim.RMSprop, nn.optim.Adagrad])
+def test_an_optimizer_refuses_the_same_parameter_twice(optimizer):
+    w = Value(1.0, label="w")
+    with pytest.raises(ValueError, match=r"same parameter twice, at positions 0 and 2 \('w'\): it would be stepped"):
+        optimizer([w, Value(2.0), w], lr=0.1)
+    with pytest.raises(ValueError, match="same parameter twice"):
+        nn.optim.Newton([w, w])
+
+
+def test_a_shared_parameter_is_listed_once_and_stepped_once():
+    class Shared(nn.Module):
+        def __init__(self):
+            self.bias = Value(1.0)
+            self.terms = [self.bias, Value(2.0)]
+
+        def forward(self):
+            return self.bias + self.terms[1]
+
+    model = Shared()
+    assert [name for name, _ in model.named_parameters()] == ["bias", "terms.1"]
+    assert model.num_parameters() == 2
+    optimizer = nn.optim.SGD(model.parameters(), lr=0.1)
+    model().backward()
+    optimizer.step()
+    assert model.bias.data == 0.9  # stepped once, as PyTorch would: not 0.8

@@ -171,3 +171,81 @@ def test_parameter_grad_of_a_neuron_is_its_input_times_upstream():
     out = neuron([Value(3.0), 4.0])
     out.backward()
     assert neuron.w[0].grad == 3.0 and neuron.w[1].grad == 4.0 and neuron.b.grad == 1.0
+
+
+# --- hardening: fit refuses what it cannot train on, and stops at the first non-finite number ---
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"batch_size": 0}, "batch_size must be a whole number >= 1, or None"),
+        ({"epochs": -1}, "epochs must be a whole number >= 1, got -1"),
+        ({"epochs": 0}, "epochs must be a whole number >= 1, got 0"),
+        ({"epochs": 2.5}, "epochs must be a whole number >= 1, got 2.5"),
+    ],
+)
+def test_fit_refuses_counts_that_are_not_counts(kwargs, message):
+    model = nn.MLP(2, [2, 1])
+    X, y = nn.data.xor(signed=True)
+    arguments = {"epochs": 1, **kwargs}
+    with pytest.raises(ValueError, match=message):
+        nn.fit(model, X, y, nn.hinge_loss, nn.optim.SGD(model.parameters(), lr=0.1), progress=False, **arguments)
+
+
+def test_fit_refuses_no_examples_and_nan_inputs_before_any_step():
+    model = nn.MLP(2, [2, 1])
+    before = model.state_dict()
+    optimizer = nn.optim.SGD(model.parameters(), lr=0.1)
+    with pytest.raises(ValueError, match="fit got no examples: X is empty"):
+        nn.fit(model, [], [], nn.mse_loss, optimizer, epochs=1, progress=False)
+    with pytest.raises(ValueError, match=r"X\[1\]\[0\] is nan; inputs must be finite"):
+        nn.fit(model, [[0.0, 1.0], [math.nan, 0.0]], [1.0, 0.0], nn.mse_loss, optimizer, epochs=1, progress=False)
+    with pytest.raises(ValueError, match=r"y\[0\] is inf"):
+        nn.fit(model, [[0.0, 1.0]], [math.inf], nn.mse_loss, optimizer, epochs=1, progress=False)
+    assert model.state_dict() == before
+
+
+def test_fit_stops_at_the_first_overflow_or_nan_loss_naming_the_epoch():
+    class Explodes(nn.Module):
+        def __init__(self):
+            self.w = Value(1.0)
+
+        def forward(self, x):
+            return self.w * x[0]
+
+    model = Explodes()
+    X, y = [[1.0]], [0.0]
+    optimizer = nn.optim.SGD(model.parameters(), lr=1e154)  # w: 1 -> -2e154, whose square overflows
+    with pytest.raises(FloatingPointError, match=r"fit stopped in epoch 2 of 5, batch 1: \*\* overflows a float"):
+        nn.fit(model, X, y, nn.mse_loss, optimizer, epochs=5, progress=False)
+    assert model.w.data == 1.0 - 1e154 * 2.0
+
+    class NanLoss(nn.Module):
+        def __init__(self):
+            self.w = Value(1.0)
+
+        def forward(self, x):
+            return self.w * x[0] + Value(math.inf) * 0.0  # inf * 0: nan
+
+    model = NanLoss()
+    optimizer = nn.optim.SGD(model.parameters(), lr=0.1)
+    with pytest.raises(FloatingPointError, match=r"epoch 1 of 5, batch 1: the loss is nan, before this step"):
+        nn.fit(model, X, y, nn.mse_loss, optimizer, epochs=5, progress=False)
+    assert model.w.data == 1.0  # nothing was stepped
+
+
+def test_fit_stops_when_a_parameter_becomes_nan_naming_it():
+    model = nn.MLP(1, [1])
+    optimizer = nn.optim.SGD(model.parameters(), lr=0.1)
+    w = model.layers[0].neurons[0].w[0]
+    original_step = optimizer.step
+
+    def step():
+        original_step()
+        w.data = math.nan
+
+    optimizer.step = step
+    with pytest.raises(FloatingPointError, match=r"epoch 1 of 3, batch 1: after the step, parameter "
+                                                 r"'layers.0.neurons.0.w.0' is nan"):  # fmt: skip
+        nn.fit(model, [[1.0]], [0.5], nn.mse_loss, optimizer, epochs=3, progress=False)

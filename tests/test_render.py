@@ -70,8 +70,9 @@ def test_group_draws_neurons_and_layers_as_labelled_clusters():
     model = nn.MLP(2, [2, 1], activation="tanh")
     source = draw_graph(model([1.0, -1.0])).source
     plain = source.replace('"', "")
-    assert "subgraph cluster_0 {" in plain and "subgraph cluster_0_1 {" in plain  # layers.0, its neuron 1
-    assert "label=layers.0" in plain and "label=neurons 1" in plain
+    assert len(re.findall(r"subgraph cluster_\d+ \{", plain)) == 2  # two layers, named by number
+    assert len(re.findall(r"subgraph cluster_\d+_\d+ \{", plain)) == 3  # three neurons
+    assert "label=layers.0" in plain and "label=layers.1" in plain and "label=neurons 1" in plain
     assert "cluster" not in draw_graph(model([1.0, -1.0]), group=False).source
 
 
@@ -156,3 +157,90 @@ def test_export_html_is_one_self_contained_page_and_leaves_grads_alone(tmp_path)
     assert "<b>o</b>" not in page and "&lt;b&gt;o&lt;/b&gt;" in page
     assert "n.grad += d(&lt;b&gt;o&lt;/b&gt;)/dn" in page
     assert all(n.grad == 0.0 for n in [o, *o.parents])
+
+
+# --- hardening: nothing a label says becomes DOT, markup or a link ---
+
+HOSTILE_LAYER = "<x> URL=<javascript:alert(1)> target=<_self>"
+
+
+def hostile_cluster_graph() -> Value:
+    """A graph whose neuron and layer names (the cluster labels) try to add a link to the SVG."""
+    z = Value(1.0, label="w") * Value(2.0, label="x")
+    z.label = f"{HOSTILE_LAYER}.neurons.0.z"
+    h = z.tanh()
+    h.label = f"{HOSTILE_LAYER}.neurons.0.h"
+    return h
+
+
+@pytest.mark.parametrize("backend", ["dot", "graphviz-pure"])
+def test_a_hostile_cluster_label_renders_as_text_with_both_renderers(backend):
+    if backend not in backends():
+        pytest.skip(f"{backend} is not installed here")
+    source = draw_graph(hostile_cluster_graph()).source
+    assert "label=<" not in source and f'label="{HOSTILE_LAYER}"' in source  # quoted, not an HTML label
+    result = subprocess.run(renderer(backend) + ["-Tsvg"], input=source.encode(), capture_output=True)
+    assert result.returncode == 0, result.stderr.decode()
+    svg = result.stdout.decode()
+    assert "href" not in svg and "<a " not in svg and "javascript:alert(1)>" not in svg
+    assert html.escape(HOSTILE_LAYER, quote=False) in svg
+
+
+@pytest.mark.parametrize("backend", ["dot", "graphviz-pure"])
+def test_control_characters_in_labels_are_dropped_not_a_syntax_error(backend):
+    if backend not in backends():
+        pytest.skip(f"{backend} is not installed here")
+    out = Value(1.0, label="a\x00b") + Value(2.0, label="c\x07d\re")
+    out.label = "sum\x1b[31m"
+    source = draw_graph(out).source
+    assert not re.search(r"[\x00-\x08\x0b-\x1f]", source)
+    result = subprocess.run(renderer(backend) + ["-Tsvg"], input=source.encode(), capture_output=True)
+    assert result.returncode == 0, result.stderr.decode()
+    svg = result.stdout.decode()
+    assert ">ab<" in svg and ">cde<" in svg and ">sum[31m<" in svg
+
+
+def test_export_html_refuses_a_graph_with_too_many_steps_before_rendering_anything(tmp_path, monkeypatch):
+    rendered = []
+    monkeypatch.setattr(
+        sys.modules["autograd.render"], "render_source", lambda *a, **k: rendered.append(1) or b"<svg></svg>"
+    )
+    x = Value(1.0, label="x")
+    out = x
+    for _ in range(250):
+        out = out * x  # two edges a node: 501 steps
+    with pytest.raises(ValueError, match="has 501 steps, more than max_steps=400"):
+        export_html(out, tmp_path / "steps.html")
+    assert rendered == [] and os.listdir(tmp_path) == []
+
+
+@pytest.mark.parametrize("bad", [2.0, None, "o", [Value(1.0)]])
+def test_drawing_something_that_is_not_a_value_is_a_type_error(bad, tmp_path):
+    from autograd import explain, trace_table
+
+    for draw in (draw_graph, trace_table, lambda r: render(r, tmp_path / "g.svg"), lambda r: explain(r, Value(1.0))):
+        with pytest.raises(TypeError, match=f"expected a Value to start from .*got {type(bad).__name__}"):
+            draw(bad)
+
+
+def test_written_files_get_the_umask_s_permissions_and_go_through_symlinks(tmp_path):
+    old = os.umask(0o022)
+    try:
+        picture = render(build_neuron(), tmp_path / "graph.svg")
+        page = export_html(build_neuron(), tmp_path / "steps.html")
+        model = nn.MLP(2, [2, 1])
+        model.save(tmp_path / "model.json")
+        for path in (picture, page, tmp_path / "model.json"):
+            assert os.stat(path).st_mode & 0o777 == 0o644, path
+
+        (tmp_path / "real").mkdir()
+        (tmp_path / "link.svg").symlink_to(tmp_path / "real" / "graph.svg")
+        render(build_neuron(), tmp_path / "link.svg")
+        assert (tmp_path / "link.svg").is_symlink()
+        assert (tmp_path / "real" / "graph.svg").read_text().lstrip().startswith("<?xml")
+
+        os.chmod(tmp_path / "model.json", 0o600)  # a file that exists keeps its permissions
+        model.save(tmp_path / "model.json")
+        assert os.stat(tmp_path / "model.json").st_mode & 0o777 == 0o600
+    finally:
+        os.umask(old)
