@@ -18,6 +18,14 @@ derivatives as arithmetic that runs on floats (stored at forward time) and on
 Values (a differentiable gradient, for second derivatives), and the same formula
 as text for the rule and the step-through. Its forward value is the `Value`
 method of the same name.
+
+What is an error: an op whose value is undefined (log 0, sqrt of a negative,
+x / 0, 0 ** -1) or overflows although its operands are finite (x * x at 1e200,
+exp(1000)) raises, naming the op, the numbers and the node. Everything else is
+IEEE arithmetic, as in PyTorch: nan in gives nan out, and a local derivative may
+be +-inf (d(1/x)/dx at x = 1e-200) while the value is an ordinary float. The
+graphs that `grad(create_graph=True)` builds for second derivatives are not the
+user's: there, every op takes IEEE's value (+-inf, nan) instead of raising.
 """
 
 from __future__ import annotations
@@ -168,11 +176,30 @@ def _float_pow(x: float, n: float) -> float:
         return math.nan
 
 
+def _float_log(x: float) -> float:
+    """log x for a float, with IEEE's answers where math.log raises: -inf at 0, nan below."""
+    return math.log(x) if x > 0 else -math.inf if x == 0 else math.nan
+
+
+def _float_div(a: float, b: float) -> float:
+    """a / b for floats, with IEEE's answers at b = 0 (+-inf, and nan for 0/0) where Python raises."""
+    if b != 0.0:
+        return a / b
+    if a == 0.0 or a != a:
+        return math.nan
+    return math.copysign(math.inf, a) * math.copysign(1.0, b)
+
+
+def _divide(a, b):
+    """a / b for Values or floats: a derivative formula's division."""
+    if isinstance(a, Value) or isinstance(b, Value):
+        return a / b
+    return _float_div(a, b)
+
+
 def _reciprocal(x):
-    """1/x for a Value or a float; +-inf for 0.0 and for tiny x, as PyTorch's gradients give."""
-    if isinstance(x, Value):
-        return x**-1
-    return _float_pow(x, -1.0)
+    """1/x for a Value or a float; +-inf for 0.0, as PyTorch's gradients give."""
+    return _divide(1.0, x)
 
 
 def _power(x, n: float):
@@ -195,7 +222,7 @@ _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 _GELU_TANH_K = 0.044715
 
 _exp = _either("exp", math.exp)
-_log = _either("log", math.log)
+_log = _either("log", _float_log)
 _sin = _either("sin", math.sin)
 _cos = _either("cos", math.cos)
 _tanh = _either("tanh", math.tanh)
@@ -214,6 +241,7 @@ _sigmoid = _either("sigmoid", _stable_sigmoid)
 
 ADD = Op("+", "a+b", ("1", "1"), lambda out, a, b: (1.0, 1.0))
 MUL = Op("*", "a*b", ("{b}", "{a}"), lambda out, a, b: (b, a))
+DIV = Op("/", "a/b", ("1/{b}", "-{a}/{b}^2"), lambda out, a, b: (_divide(1.0, b), -_divide(out, b)))  # -a/b^2 = -out/b
 EXP = Op("exp", "exp(a)", ("{out}",), lambda out, a: (out,))
 LOG = Op("log", "log(a)", ("1/{a}",), lambda out, a: (_reciprocal(a),))
 SQRT = Op("sqrt", "sqrt(a)", ("1/(2*{out})",), lambda out, a: (0.5 * _reciprocal(out),))
@@ -250,12 +278,11 @@ GELU_TANH = Op(
 
 
 def _pow_value_derivative(out, a, b):
-    # d/db a^b = a^b * log(a): 0 at a = 0 (PyTorch's convention), nan for a < 0 (no real log).
-    if a > 0:
-        by_exponent = out * _log(a)
-    else:
-        by_exponent = 0.0 if float(a) == 0 else math.nan
-    return (b * _power(a, b - 1.0) if float(b) != 0 else 0.0, by_exponent)
+    # d/db a^b = a^b * log(a): 0 at a = 0 (PyTorch's convention), nan for a < 0 (no real log),
+    # and in a derivative graph a node that depends on a and b, so its own derivatives are nan too.
+    by_base = b * _power(a, b - 1.0) if float(b) != 0 else 0.0
+    by_exponent = 0.0 if float(a) == 0 else out * _log(a)
+    return (by_base, by_exponent)
 
 
 POW = Op("**", "a**b", ("{b}*{a}**({b}-1)", "{out}*log({a})"), _pow_value_derivative)
@@ -482,6 +509,24 @@ class Value:
                 return NotImplemented
         return _binary(MUL, self, other, self.data * other.data)
 
+    # Division is a primitive rather than a * b**-1: so x / x is exactly 1, and every
+    # quotient is IEEE's correctly rounded one, as PyTorch's.
+    def __truediv__(self, other: Value | float) -> Value:
+        if other.__class__ is not Value:
+            other = _constant(other)
+            if other is NotImplemented:
+                return NotImplemented
+        if other.data == 0.0:
+            _refuse_division_by_zero(self.data, other)  # inside a derivative graph: +-inf or nan
+            return _binary(DIV, self, other, _float_div(self.data, other.data))
+        return _binary(DIV, self, other, self.data / other.data)
+
+    def __rtruediv__(self, other: float) -> Value:  # n / a, with n as a constant leaf
+        other = _constant(other)
+        if other is NotImplemented:
+            return NotImplemented
+        return other / self
+
     def __pow__(self, exponent: Value | float) -> Value:
         """a**n for a number n (one parent), or a**b for a Value b (two parents)."""
         a = self.data
@@ -527,9 +572,9 @@ class Value:
     def log(self) -> Value:
         """Natural logarithm, defined for a > 0."""
         if not self.data > 0:  # also catches nan
-            if math.isnan(self.data):
-                return _unary(LOG, self, math.nan)
-            raise ValueError(f"log is undefined for {self.data!r} {_where(self)}")
+            if not math.isnan(self.data) and not _deriving.get():
+                raise ValueError(f"log is undefined for {self.data!r} {_where(self)}")
+            return _unary(LOG, self, _float_log(self.data))
         return _unary(LOG, self, math.log(self.data))
 
     def sqrt(self) -> Value:
@@ -630,20 +675,6 @@ class Value:
 
     def __rmul__(self, other: float) -> Value:  # n * a == a * n
         return self * other
-
-    def __truediv__(self, other: Value | float) -> Value:  # a / b == a * b**-1
-        if not isinstance(other, Value):
-            other = _constant(other)
-            if other is NotImplemented:
-                return NotImplemented
-        if other.data == 0.0:
-            _refuse_division_by_zero(self.data, other)
-        return self * other**-1
-
-    def __rtruediv__(self, other: float) -> Value:  # n / a == n * a**-1
-        if self.data == 0.0 and isinstance(other, Real):
-            _refuse_division_by_zero(other, self)
-        return self**-1 * other
 
     def __rpow__(self, base: float) -> Value:  # n ** a, with n as a constant leaf
         base = _constant(base)

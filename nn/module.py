@@ -152,10 +152,10 @@ class Module:
             document = json.loads(raw.decode("utf-8"))
         except UnicodeDecodeError:
             raise ValueError(f"{path} is not a saved model: not UTF-8 text (a binary file?)") from None
-        except json.JSONDecodeError as error:
-            raise ValueError(f"{path} is not a saved model: {error}") from None
         except RecursionError:
             raise ValueError(f"{path} is not a saved model: its JSON is nested too deeply to read") from None
+        except ValueError as error:  # not JSON, or an integer of more digits than Python converts
+            raise ValueError(f"{path} is not a saved model: {error}") from None
         if not isinstance(document, dict) or document.get("format") != FORMAT:
             raise ValueError(f'{path} is not a saved model (no \'"format": "{FORMAT}"\' in it)')
         if not isinstance(document.get("parameters"), dict):
@@ -189,7 +189,7 @@ def _finite_float(value: object, name: str) -> float:
     try:
         number = float(value)
     except OverflowError:
-        raise ValueError(f"state[{name!r}] is too large for a float ({len(str(value))} digits)") from None
+        raise ValueError(f"state[{name!r}] is too large for a float") from None
     if not math.isfinite(number):
         raise ValueError(f"state[{name!r}] must be a finite number, got {value!r}")
     return number

@@ -200,7 +200,7 @@ def test_math_domain_errors_name_op_operand_and_label(make, message):
     "make, message",
     [
         (lambda v: v**-1, r"\*\* is undefined for 0\.0 \*\* -1\.0: zero to a negative power.*\(node 'p'\)"),
-        (lambda v: 1 / v, r"division by zero: 1 / 0\.0 \(node 'p'\)"),
+        (lambda v: 1 / v, r"division by zero: 1\.0 / 0\.0 \(node 'p'\)"),
         (lambda v: Value(2.0) / v, r"division by zero: 2\.0 / 0\.0 \(node 'p'\)"),
         (lambda v: v / 0, r"division by zero: 0\.0 / 0\.0 \(unlabelled node\)"),
     ],
@@ -332,20 +332,25 @@ def test_no_grad_nested_and_reused_as_one_instance():
 
 
 @pytest.mark.parametrize(
-    "make, value, local",
+    "make, value, index, local",
     [
-        (lambda: 1 / Value(1e-200), 1e200, -math.inf),  # d(a**-1)/da = -a**-2 overflows: -inf, as PyTorch's
-        (lambda: Value(3.0) / Value(1e-160), 3e160, -math.inf),
-        (lambda: Value(1e-300) ** -1, 1e300, -math.inf),
-        (lambda: Value(-1e-300) ** -1, -1e300, -math.inf),
-        (lambda: Value(1e-200) ** -1.5, 1e300, -math.inf),
+        (lambda: 1 / Value(1e-200), 1e200, 1, -math.inf),  # d(a/b)/db = -a/b^2 overflows: -inf, as PyTorch's
+        (lambda: Value(3.0) / Value(1e-160), 3e160, 1, -math.inf),
+        (lambda: Value(1e-300) ** -1, 1e300, 0, -math.inf),  # d(a**-1)/da = -a**-2
+        (lambda: Value(-1e-300) ** -1, -1e300, 0, -math.inf),
+        (lambda: Value(1e-200) ** -1.5, 1e300, 0, -math.inf),
     ],
 )
-def test_a_finite_value_is_made_even_when_its_local_derivative_overflows(make, value, local):
+def test_a_finite_value_is_made_even_when_its_local_derivative_overflows(make, value, index, local):
     node = make()
     assert math.isclose(node.data, value, rel_tol=1e-12)
-    (power,) = [n for n in topological_order(node) if n.op.startswith("**")]
-    assert power.locals == (local,)
+    assert node.locals[index] == local
+
+
+def test_division_is_exact_as_ieee_and_pytorch():
+    for x in [0.1, 3.0, math.tanh(0.5), 7.0 / 3.0, 1e-300]:
+        v = Value(x)
+        assert (v / v).data == 1.0 and (1 / v).data == 1.0 / x and (v / 3).data == x / 3
 
 
 @pytest.mark.parametrize(
@@ -433,3 +438,17 @@ def test_comparing_a_value_with_a_non_number_raises_type_error(other):
 
 def test_comparisons_with_numbers_and_values_still_work():
     assert Value(2.0) < 3 and Value(2.0) <= Value(2.0) and Value(2.0) > 1.5 and 3 > Value(2.0)
+
+
+@pytest.mark.parametrize(
+    "weights, bias, message",
+    [
+        ([1.0, Value(2.0)], Value(0.0), r"linear\(\) weights must be Values, got float 1.0 at position 0"),
+        ([Value(1.0), Value(2.0)], 0.5, r"linear\(\) bias must be a Value, got float 0.5"),
+    ],
+)
+def test_linear_with_plain_numbers_for_weights_or_bias_is_a_type_error(weights, bias, message):
+    from autograd import linear
+
+    with pytest.raises(TypeError, match=message):
+        linear(weights, [1.0, 2.0], bias)

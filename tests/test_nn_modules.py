@@ -306,6 +306,7 @@ def test_load_state_dict_refuses_names_that_are_not_strings():
         (b"\x89PNG\r\n\x1a\n\x00\x00\xff\xfe", "not UTF-8 text"),
         (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
         (b"{not json", "is not a saved model"),
+        (b'{"format": "backprop-lab model", "parameters": {"w": ' + b"9" * 5000 + b"}}", "is not a saved model"),
         (b'{"format": "backprop-lab model", "parameters": {"layers.0.neurons.0.w.0": 1e400}}', "does not fit"),
     ],
 )
