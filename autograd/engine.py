@@ -248,7 +248,8 @@ SQRT = Op("sqrt", "sqrt(a)", ("1/(2*{out})",), lambda out, a: (0.5 * _reciprocal
 TANH = Op("tanh", "tanh(a)", ("1 - {out}^2",), lambda out, a: (1.0 - out * out,))
 SIGMOID = Op("sigmoid", "sigmoid(a)", ("{out}*(1 - {out})",), lambda out, a: (out * (1.0 - out),))
 SOFTPLUS = Op("softplus", "softplus(a)", ("sigmoid({a})",), lambda out, a: (_sigmoid(a),))
-RELU = Op("relu", "relu(a)", ("1 if {a} > 0 else 0",), lambda out, a: (_step(a, 1.0, 0.0),))
+# relu's is _step(a, 1.0, 0.0) written out: it is the hot op of every ReLU network.
+RELU = Op("relu", "relu(a)", ("1 if {a} > 0 else 0",), lambda out, a: (1.0 if a > 0 else 0.0 if a <= 0 else math.nan,))
 ABS = Op("abs", "|a|", ("sign({a}), 0 at 0",), lambda out, a: (-1.0 if a < 0 else _step(a, 1.0, 0.0),))
 HEAVISIDE = Op("heaviside", "heaviside(a)", ("0",), lambda out, a: (_step(a, 0.0, 0.0),))
 SIGN = Op("sign", "sign(a)", ("0",), lambda out, a: (_step(a, 0.0, 0.0),))

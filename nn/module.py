@@ -49,10 +49,10 @@ class Module:
         Each Value once, under the first name that reaches it, as in PyTorch: a Value
         kept both as an attribute and in a list is one parameter, stepped once.
         """
-        seen: set[int] = set()
+        seen: set[Value] = set()  # Values hash by identity
         for name, p in self._all_named_parameters(prefix):
-            if id(p) not in seen:
-                seen.add(id(p))
+            if p not in seen:
+                seen.add(p)
                 yield name, p
 
     def _all_named_parameters(self, prefix: str) -> Iterator[tuple[str, Value]]:
@@ -67,7 +67,7 @@ class Module:
 
     def parameters(self) -> list[Value]:
         """All parameters, each once, in a fixed order: the list an optimizer takes."""
-        return [p for _, p in self.named_parameters()]
+        return list(dict.fromkeys(p for _, p in self._all_named_parameters("")))  # each once, in order
 
     def num_parameters(self) -> int:
         return sum(1 for _ in self.named_parameters())
