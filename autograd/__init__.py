@@ -14,7 +14,6 @@ numbers, `no_grad()` turns recording off. `v.backward_steps()`, `explain` and
 """
 
 from autograd.engine import (
-    ManyInputValue,
     Op,
     Value,
     is_recording,
@@ -25,10 +24,10 @@ from autograd.engine import (
 )
 from autograd.explain import backward_steps, explain, trace_table
 from autograd.functional import grad, gradcheck, hessian
-from autograd.render import draw_graph, export_html, render
+from autograd.page import export_html
+from autograd.render import draw_graph, render
 
 __all__ = [
-    "ManyInputValue",
     "Op",
     "Value",
     "backward_steps",

@@ -22,26 +22,10 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from autograd.engine import Value
+from autograd.engine import UNARY_FUNCTIONS, Value
 from autograd.explain import trace_table
 
-FUNCTIONS: dict[str, Callable] = {
-    "exp": Value.exp,
-    "log": Value.log,
-    "sqrt": Value.sqrt,
-    "tanh": Value.tanh,
-    "sigmoid": Value.sigmoid,
-    "softplus": Value.softplus,
-    "relu": Value.relu,
-    "leaky_relu": Value.leaky_relu,
-    "gelu": Value.gelu,
-    "erf": Value.erf,
-    "heaviside": Value.heaviside,
-    "sign": Value.sign,
-    "sin": Value.sin,
-    "cos": Value.cos,
-    "abs": abs,
-}
+FUNCTIONS = UNARY_FUNCTIONS
 # The arguments after the first that a function takes (positionally or by name), and their type.
 OPTIONS: dict[str, dict[str, type]] = {"leaky_relu": {"slope": float}, "gelu": {"approximate": str}}
 CONSTANTS = {"pi": math.pi, "e": math.e}

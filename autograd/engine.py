@@ -11,7 +11,7 @@ chain rule and nothing else, in `Value.backward`:
         node.b.grad += node.db * node.grad
 
 (The one op of many inputs, a neuron's z = w.x + b, keeps them in tuples: see
-`ManyInputValue` and `linear` at the end.)
+`_ManyInputValue` and `linear` at the end.)
 
 Each op's calculus is written once, in its `Op` in the table below: the local
 derivatives as arithmetic that runs on floats (stored at forward time) and on
@@ -93,47 +93,66 @@ def derivative_graph() -> Iterator[None]:
 # --- ops: a name, the local derivatives, and the rule in words ------------------------------
 
 
-class Op(str):
-    """The name of an operation (`'tanh'`), carrying its calculus.
+class Op:
+    """An operation: its name (`tanh`), its local derivatives and the rule in words.
 
     `derivative(out, *parents)` returns d out / d parent for each parent. It is
     written with plain arithmetic, so it runs on floats (stored at forward time)
     and on Values (a differentiable gradient, for second derivatives).
-    `formulas[i]` is the same derivative as text, with {a}, {b} for the parents and
-    {out} for the result: filled with symbols it is the rule in words
+    `formulas[i]` is the same derivative as text, with {a}, {b}, ... for the parents
+    and {out} for the result: filled with symbols it is the rule in words
     ("d tanh(a)/da = 1 - tanh(a)^2"), filled with numbers a step of the chain rule.
+    Without formulas, a step shows the local derivative's number.
+
+    Ops compare by identity: two ops named `leaky_relu` with different slopes are
+    two ops. `str(op)` is the name; a leaf's op is `LEAF`, named "", with no rules.
     """
 
-    expression: str
-    formulas: tuple[str, ...]
-    derivative: Callable[..., tuple]
+    __slots__ = ("name", "expression", "formulas", "derivative")
 
-    def __new__(cls, name: str, expression: str, formulas: tuple[str, ...], derivative: Callable[..., tuple]) -> Op:
-        op = super().__new__(cls, name)
-        op.expression = expression
-        op.formulas = formulas
-        op.derivative = derivative
-        return op
+    def __init__(
+        self, name: str, expression: str, formulas: tuple[str, ...] | None, derivative: Callable[..., tuple]
+    ) -> None:
+        self.name = name
+        self.expression = expression
+        self.formulas = formulas
+        self.derivative = derivative
+
+    def __str__(self) -> str:
+        return self.name
+
+    def __repr__(self) -> str:
+        return f"Op({self.name!r})"
+
+    def __bool__(self) -> bool:
+        return self is not LEAF
 
     @property
     def rules(self) -> tuple[str, ...]:
         """The local derivative for each parent, in words: ('d(a*b)/da = b', 'd(a*b)/db = a')."""
-        return tuple(self.rule(i, len(self.formulas)) for i in range(len(self.formulas)))
+        count = len(self.formulas or ())
+        return tuple(self.rule(i, count) for i in range(count))
 
     def rule(self, index: int, arity: int) -> str:
         """The rule, in words, for parent `index` of a node with `arity` parents."""
         expression = self.expression
-        shown = f"({expression})" if any(c in expression for c in "+-*/") else f" {expression}"
-        symbolic = self.formulas[index].format(a="a", b="b", out=expression)
-        return f"d{shown}/d{'ab'[index]} = {symbolic}"
+        shown = f"({expression})" if any(c in expression for c in "+-*/ ") else f" {expression}"
+        if self.formulas is None:
+            return f"d{shown}/d{PARENT_NAMES[index]} (no rule text given)"
+        symbolic = self.formulas[index].format(out=expression, **{n: n for n in PARENT_NAMES[:arity]})
+        return f"d{shown}/d{PARENT_NAMES[index]} = {symbolic}"
 
     def formula(self, index: int, node: Value) -> str:
         """The local derivative for parent `index` of `node`, with the node's numbers in it."""
-        parents = node.parents
-        numbers = {"a": _number(parents[0].data), "out": _number(node.data)}
-        if len(parents) > 1:
-            numbers["b"] = _number(parents[1].data)
-        return self.formulas[index].format(**numbers)
+        if self.formulas is None:
+            return _number(node.locals[index])
+        numbers = {name: _number(parent.data) for name, parent in zip(PARENT_NAMES, node.parents)}
+        return self.formulas[index].format(out=_number(node.data), **numbers)
+
+
+PARENT_NAMES = "abcdefghijklmnopqrstuvwxyz"  # how rules name an op's inputs, in order
+LEAKY_RELU_SLOPE = 0.01  # leaky_relu's default slope for a < 0, as PyTorch's
+LEAF = Op("", "", (), lambda out: ())  # the op of a node that was not made by one
 
 
 def _number(x: float) -> str:
@@ -332,7 +351,7 @@ def _unary(op: Op, a: Value, data: float) -> Value:
         out.a = a
         (out.da,) = op.derivative(data, a.data)
     else:
-        out.op = ""
+        out.op = LEAF
         out.a = out.da = None
     return out
 
@@ -351,7 +370,7 @@ def _binary(op: Op, a: Value, b: Value, data: float) -> Value:
         out.b = b
         out.da, out.db = op.derivative(data, a.data, b.data)
     else:
-        out.op = ""
+        out.op = LEAF
         out.a = out.da = out.b = out.db = None
     return out
 
@@ -448,7 +467,7 @@ class Value:
         self.data = float(data)
         self.grad = 0.0
         self.label = label
-        self.op = ""
+        self.op = LEAF
         self.a = self.da = self.b = self.db = None
 
     @property
@@ -603,7 +622,7 @@ class Value:
         a = self.data
         return _unary(RELU, self, 0.0 if a <= 0 else a)
 
-    def leaky_relu(self, slope: float = 0.01) -> Value:
+    def leaky_relu(self, slope: float = LEAKY_RELU_SLOPE) -> Value:
         """a for a > 0, slope*a otherwise; nan stays nan."""
         if isinstance(slope, bool) or not isinstance(slope, Real):
             raise TypeError(
@@ -685,58 +704,114 @@ class Value:
 
     # --- backward -------------------------------------------------------------------------------
 
-    def backward(self) -> None:
+    def backward(self, gradient: float = 1.0) -> None:
         """Add d self / d node to `node.grad` for every node of the graph, self included.
 
-        Gradients accumulate, as in micrograd and PyTorch: calling backward twice
-        without zeroing doubles every grad. Call `zero_grad()` on a model (or set
-        `.grad = 0.0`) between steps.
+        `gradient` seeds self.grad (PyTorch's `backward(gradient)`, minitorch's
+        `backward(d_output)`): every grad is then scaled by it. Gradients accumulate,
+        as in micrograd and PyTorch: calling backward twice without zeroing doubles
+        every grad. Call `zero_grad()` on a model (or set `.grad = 0.0`) between steps.
         """
+        seed = _seed(gradient)
         order = topological_order(self)
-        earlier = set_aside_grads(order)
-        self.grad = 1.0
-        for node in reversed(order):
-            upstream = node.grad
-            if node.a is not None:
-                node.a.grad += node.da * upstream
-            if node.b is not None:
-                node.b.grad += node.db * upstream
-            if node.__class__ is ManyInputValue:
-                for parent, local in zip(node.inputs, node.dinputs):
-                    parent.grad += local * upstream
-        add_back_grads(order, earlier)
+        with grads_set_aside(order):
+            self.grad = seed
+            for node in reversed(order):
+                upstream = node.grad
+                if node.a is not None:
+                    node.a.grad += node.da * upstream
+                if node.b is not None:
+                    node.b.grad += node.db * upstream
+                if node.__class__ is _ManyInputValue:  # the fast path for a neuron's z: no tuples built
+                    for parent, local in zip(node.inputs, node.dinputs):
+                        parent.grad += local * upstream
 
-    def backward_steps(self) -> Iterator:
+    def backward_steps(self, gradient: float = 1.0) -> Iterator:
         """backward(), one chain-rule step at a time: an iterator of `autograd.explain.Step`.
 
-        The first step seeds dL/dL = 1; each next one adds local * upstream to one
-        parent's grad. Exhausting it leaves the grads that backward() would.
+        The first step seeds dL/dL = gradient (1 by default); each next one adds
+        local * upstream to one parent's grad. Exhausting it leaves the grads that
+        backward() would; stopping early leaves them as they were before.
         """
         from autograd.explain import backward_steps
 
-        return backward_steps(self)
+        return backward_steps(self, gradient)
+
+    # --- the lecture's names ------------------------------------------------------------------
+    # The "Zero to Hero" lecture and micrograd step backward by hand (`o.grad = 1.0;
+    # o._backward(); n._backward()`) and draw graphs from `_prev` and `_op`. This
+    # project's own names are `parents`, `op` and `backward_steps()`.
+
+    def _backward(self) -> None:
+        """One chain-rule step: each parent's grad += d self / d parent * self.grad (nothing for a leaf)."""
+        upstream = self.grad
+        for parent, local in zip(self.parents, self.locals):
+            parent.grad += local * upstream
+
+    @property
+    def _prev(self) -> set[Value]:
+        """The parents, as a set (micrograd's name)."""
+        return set(self.parents)
+
+    @property
+    def _op(self) -> str:
+        """The op's name as a plain str, "" for a leaf (micrograd's name)."""
+        return self.op.name
 
 
-def set_aside_grads(order: list[Value]) -> list[float] | None:
-    """Zero the grads of `order` and return them, if any was nonzero, so that a backward
-    pass spreads only its own gradient; `add_back_grads` then adds them back. Without
-    this, a second backward() would push the sum of both calls down the graph and
-    more than double the leaves."""
+# The functions of one Value, by name: the CLI's functions and nn's activations are taken from here.
+UNARY_FUNCTIONS: dict[str, Callable[..., Value]] = {
+    "exp": Value.exp,
+    "log": Value.log,
+    "sqrt": Value.sqrt,
+    "tanh": Value.tanh,
+    "sigmoid": Value.sigmoid,
+    "softplus": Value.softplus,
+    "relu": Value.relu,
+    "leaky_relu": Value.leaky_relu,
+    "gelu": Value.gelu,
+    "erf": Value.erf,
+    "heaviside": Value.heaviside,
+    "sign": Value.sign,
+    "sin": Value.sin,
+    "cos": Value.cos,
+    "abs": Value.__abs__,
+}
+
+
+def _seed(gradient: object) -> float:
+    if isinstance(gradient, bool) or not isinstance(gradient, Real):
+        raise TypeError(f"backward() gradient must be a number, got {type(gradient).__name__} {gradient!r}")
+    return float(gradient)
+
+
+@contextmanager
+def grads_set_aside(order: list[Value], keep: bool = True) -> Iterator[None]:
+    """Inside, the grads of `order` start at 0, so that a backward pass spreads only its own
+    gradient (without this, a second backward() would push the sum of both calls down
+    the graph and more than double the leaves). On leaving, the earlier grads are added
+    back (keep=True: gradients accumulate) or the new ones thrown away (keep=False). If the
+    pass stops early (an error, a step-through closed half way), the grads are put back
+    as they were."""
     earlier = [node.grad for node in order]
-    if not any(earlier):
-        return None
-    for node in order:
-        node.grad = 0.0
-    return earlier
-
-
-def add_back_grads(order: list[Value], earlier: list[float] | None) -> None:
-    if earlier is not None:
+    if any(earlier):
+        for node in order:
+            node.grad = 0.0
+    try:
+        yield
+    except BaseException:
+        for node, grad in zip(order, earlier):
+            node.grad = grad
+        raise
+    if not keep:
+        for node, grad in zip(order, earlier):
+            node.grad = grad
+    elif any(earlier):
         for node, grad in zip(order, earlier):
             node.grad += grad
 
 
-class ManyInputValue(Value):
+class _ManyInputValue(Value):
     """A node made by an op of many inputs: a neuron's pre-activation z = w.x + b.
 
     Its parents and their local derivatives are kept in two tuples, `inputs` and
@@ -791,7 +866,7 @@ def linear(
         z += w * x
     if z - z != 0.0:  # inf or nan
         _check_overflow("linear", z, *weights, *inputs, bias)
-    out = _new(ManyInputValue)
+    out = _new(_ManyInputValue)
     out.data = z
     out.grad = 0.0
     out.label = ""
@@ -801,7 +876,7 @@ def linear(
         out.inputs = (*weights, *inputs, bias)
         out.dinputs = LINEAR.derivative(z, *weight_data, *input_data, bias.data)
     else:
-        out.op = ""
+        out.op = LEAF
         out.inputs = out.dinputs = ()
     return out
 
@@ -835,7 +910,7 @@ def topological_order(root: Value) -> list[Value]:
                 stack.append(node.b)
             if node.a is not None and node.a not in visited:
                 stack.append(node.a)
-            if node.__class__ is ManyInputValue:
+            if node.__class__ is _ManyInputValue:
                 for parent in reversed(node.inputs):
                     if parent not in visited:
                         stack.append(parent)

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from autograd.engine import Value, add_back_grads, set_aside_grads, topological_order
+from autograd.engine import Value, _seed, grads_set_aside, topological_order
 from autograd.functional import grad
 
 
@@ -73,31 +73,34 @@ class Step:
         return self.text
 
 
-def backward_steps(root: Value) -> Iterator[Step]:
-    """Run backward on `root` one edge at a time, yielding a Step after each one."""
+def backward_steps(root: Value, gradient: float = 1.0) -> Iterator[Step]:
+    """Run backward on `root` one edge at a time, yielding a Step after each one.
+
+    Exhausting it leaves the grads that `root.backward(gradient)` would; closing it
+    early (a `break`, an error) leaves them as they were before it started."""
+    seed = _seed(gradient)
     order = topological_order(root)
     names = node_names(order)
-    earlier = set_aside_grads(order)
-    root.grad = 1.0
-    root_name = names[root]
-    yield Step(0, root, root, -1, 1.0, 1.0, 1.0, 1.0, "dL/dL = 1",
-               f"{_grad_of(root_name)} = dL/dL = 1.0000  (the seed: L is {root_name})")  # fmt: skip
-    index = 1
-    for node in reversed(order):
-        upstream = node.grad
-        parents = node.parents
-        for i, (parent, local) in enumerate(zip(parents, node.locals)):
-            contribution = local * upstream
-            parent.grad += contribution
-            node_name, parent_name = names[node], names[parent]
-            text = (
-                f"{_grad_of(parent_name)} += {_d(node_name)}/{_d(parent_name)} * dL/{_d(node_name)}"
-                f" = {_wrapped(node.op.formula(i, node))} * {upstream:.4f} = {contribution:.4f}"
-            )
-            yield Step(index, node, parent, i, local, upstream, contribution, parent.grad,
-                       node.op.rule(i, len(parents)), text)  # fmt: skip
-            index += 1
-    add_back_grads(order, earlier)
+    with grads_set_aside(order):
+        root.grad = seed
+        root_name = names[root]
+        yield Step(0, root, root, -1, 1.0, seed, seed, seed, "dL/dL = 1",
+                   f"{_grad_of(root_name)} = dL/dL = {seed:.4f}  (the seed: L is {root_name})")  # fmt: skip
+        index = 1
+        for node in reversed(order):
+            upstream = node.grad
+            parents = node.parents
+            for i, (parent, local) in enumerate(zip(parents, node.locals)):
+                contribution = local * upstream
+                parent.grad += contribution
+                node_name, parent_name = names[node], names[parent]
+                text = (
+                    f"{_grad_of(parent_name)} += {_d(node_name)}/{_d(parent_name)} * dL/{_d(node_name)}"
+                    f" = {_wrapped(node.op.formula(i, node))} * {upstream:.4f} = {contribution:.4f}"
+                )
+                yield Step(index, node, parent, i, local, upstream, contribution, parent.grad,
+                           node.op.rule(i, len(parents)), text)  # fmt: skip
+                index += 1
 
 
 # --- every path from the root to a node ------------------------------------------------------

@@ -1,21 +1,21 @@
-"""Draw the graph: micrograd's picture with Graphviz, files in svg/png/pdf, and an HTML step-through page.
+"""Draw the graph: micrograd's picture with Graphviz, and files in svg, png or pdf.
 
 Value nodes are records `label | data | grad`; each op is a small ellipse between
 its inputs and its result. `graphviz` (the Python package) builds the DOT source;
 `render` runs the system's `dot` when it is on PATH, else the `graphviz-pure`
 command that the `graphviz-pure` package installs (a self-contained Graphviz, no
 root needed). Both are imported or looked up only when something is drawn.
+The step-through page, made of these pictures, is in `autograd.page`.
 """
 
 from __future__ import annotations
 
-import html
 import os
 import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from autograd.engine import Value, topological_order
@@ -25,8 +25,6 @@ from autograd.files import write_atomically
 FILLS = {"parameter": "#fde68a", "input": "#bfdbfe", "intermediate": "#f3f4f6", "output": "#bbf7d0"}
 HIGHLIGHT_PARENT = "#f87171"  # the node receiving gradient in a step
 HIGHLIGHT_NODE = "#fdba74"  # the node passing it back
-PARAMETER_LABEL = re.compile(r"(^|\.)(w\.?\d*|b)$")  # w, w1, b, layers.0.neurons.1.w.0, ....b
-NEURON_LABEL = re.compile(r"^(?P<neuron>(?P<layer>.*)\.neurons\.\d+)\.(z|h|w\.\d+|b)$")
 FORMATS = ("svg", "png", "pdf")
 
 
@@ -59,15 +57,16 @@ def graphviz_text(text: str) -> str:
     return graphviz.nohtml(text)
 
 
-def node_kind(node: Value, root: Value, parameters: set[Value] | None) -> str:
+def node_kind(node: Value, root: Value, parameters: set[Value]) -> str:
     """'output', 'parameter', 'input' or 'intermediate': it picks the node's fill."""
     if node is root:
         return "output"
     if node.parents:
         return "intermediate"
-    if parameters is not None:
-        return "parameter" if node in parameters else "input"
-    return "parameter" if PARAMETER_LABEL.search(node.label) else "input"
+    return "parameter" if node in parameters else "input"
+
+
+Group = Callable[[Value], Sequence[str] | None]  # a node -> the boxes it is drawn in, outermost first
 
 
 def draw_graph(
@@ -76,17 +75,18 @@ def draw_graph(
     show_grad: bool = True,
     edge_labels: bool = False,
     highlight: Step | None = None,
-    group: bool = True,
+    group: Group | None = None,
     max_nodes: int = 500,
     params: Iterable[Value] | None = None,
 ):
     """The graph of `root` as a `graphviz.Digraph` (Jupyter shows it as it is).
 
     edge_labels: write d node / d parent on each edge. highlight: a Step from
-    `backward_steps()`, whose edge and nodes get colored. group: draw each nn
-    neuron and layer (labels like layers.0.neurons.1.z) as a labelled box.
-    params: the parameters, for their fill (by default, leaves labelled like
-    weights and biases: w, w1, b, ...w.0, ...b).
+    `backward_steps()`, whose edge and nodes get colored. params: the leaves to
+    fill as parameters (yellow; other leaves are inputs, blue). group: for each
+    node, the labels of the nested boxes to draw it in, outermost first, or None
+    (nn's models give both: `draw_graph(out, **model.graph_style())` boxes each
+    neuron and layer).
     """
     try:
         import graphviz
@@ -94,6 +94,8 @@ def draw_graph(
         raise ImportError("drawing needs the graphviz package: pip install graphviz") from None
     if rankdir not in ("LR", "TB", "RL", "BT"):
         raise ValueError(f"rankdir must be 'LR', 'TB', 'RL' or 'BT', got {rankdir!r}")
+    if group is not None and not callable(group):
+        raise TypeError(f"draw_graph() group must be a function of a node, or None; got {type(group).__name__}")
     order = topological_order(root)
     if len(order) > max_nodes:
         raise ValueError(
@@ -103,21 +105,26 @@ def draw_graph(
         )
     names = node_names(order)
     ids = {node: f"value-{i}" for i, node in enumerate(order)}
-    parameters = None if params is None else set(params)
+    parameters = set() if params is None else set(params)
     hot_parent = highlight.parent if highlight is not None else None
     hot_node = highlight.node if highlight is not None and not highlight.is_seed else None
 
     graph = graphviz.Digraph("backprop", graph_attr={"rankdir": rankdir, "fontname": "Helvetica"})
     graph.attr("node", fontname="Helvetica", fontsize="11")
     graph.attr("edge", fontname="Helvetica", fontsize="9")
-    clusters: dict[str, dict[str, list]] = {}  # layer -> neuron -> [(method, args, kwargs)]
+    boxes: dict[tuple[str, ...], list] = {}  # a box's path -> the statements drawn in it
+    inner_boxes: dict[tuple[str, ...], list[tuple[str, ...]]] = {(): []}  # a path -> the boxes inside it
 
     def place(node: Value, statement: tuple) -> None:
-        match = NEURON_LABEL.match(node.label) if group else None
-        if match:
-            clusters.setdefault(match["layer"], {}).setdefault(match["neuron"], []).append(statement)
-        else:
+        path = tuple(group(node) or ()) if group is not None else ()
+        if not path:
             getattr(graph, statement[0])(*statement[1], **statement[2])
+            return
+        for depth in range(1, len(path) + 1):
+            if path[:depth] not in boxes:
+                boxes[path[:depth]] = []
+                inner_boxes.setdefault(path[: depth - 1], []).append(path[:depth])
+        boxes[path].append(statement)
 
     for node in order:
         fields = [_record_text(names[node]), f"data {node.data:.4f}"]
@@ -144,16 +151,20 @@ def draw_graph(
                 attrs.update(color=HIGHLIGHT_PARENT, penwidth="2.5")
             graph.edge(ids[parent], op_id, **attrs)
 
-    # Clusters are named by number: a name is written to the DOT and the SVG too.
-    for i, (layer, neurons) in enumerate(clusters.items()):
-        with graph.subgraph(name=f"cluster_{i}") as box:
-            box.attr(label=_plain_text(layer), style="rounded,dashed", color="#9ca3af", fontsize="10")
-            for j, (neuron, statements) in enumerate(neurons.items()):
-                with box.subgraph(name=f"cluster_{i}_{j}") as inner:
-                    inner.attr(label=_plain_text(neuron.rsplit(".", 2)[-2] + " " + neuron.rsplit(".", 1)[-1]),
-                               style="rounded", color="#6b7280")  # fmt: skip
-                    for method, args, kwargs in statements:
-                        getattr(inner, method)(*args, **kwargs)
+    def draw_box(outside, path: tuple[str, ...], number: str) -> None:
+        # Boxes are named by number (a name is written to the DOT and the SVG too); the
+        # outermost is dashed, the ones inside it solid.
+        with outside.subgraph(name=f"cluster_{number}") as box:
+            outermost = len(path) == 1
+            box.attr(label=_plain_text(path[-1]), style="rounded,dashed" if outermost else "rounded",
+                     color="#9ca3af" if outermost else "#6b7280", fontsize="10")  # fmt: skip
+            for method, args, kwargs in boxes[path]:
+                getattr(box, method)(*args, **kwargs)
+            for j, inner in enumerate(inner_boxes.get(path, [])):
+                draw_box(box, inner, f"{number}_{j}")
+
+    for i, path in enumerate(inner_boxes[()]):
+        draw_box(graph, path, str(i))
     return graph
 
 
@@ -213,106 +224,3 @@ def render(root: Value, path: str | os.PathLike, format: str | None = None, back
         raise FileNotFoundError(f"{error}; the DOT source is in {path.with_suffix('.gv')}") from None
     write_atomically(path, picture)
     return path
-
-
-# --- the step-through page ------------------------------------------------------------------------
-
-_SVG_START = re.compile(r"^.*?(?=<svg)", re.DOTALL)
-
-
-def export_html(root: Value, path: str | os.PathLike, backend: str = "auto", max_steps: int = 400, **draw) -> Path:
-    """One self-contained HTML page that steps through backprop on the graph of `root`.
-
-    A frame per step (the forward pass, the seed, then every edge): the graph as
-    inline SVG with the step highlighted, and the step's chain-rule sentence.
-    Prev / Next / Play buttons and the arrow keys move between them. No network,
-    no external files. The grads of the graph are left as they were.
-    """
-    path = Path(path)
-    order = topological_order(root)
-    steps = 1 + sum(len(node.parents) for node in order)  # the seed, then one per edge
-    if steps > max_steps:  # refused before anything is rendered
-        raise ValueError(
-            f"backprop on this graph has {steps} steps, more than max_steps={max_steps}: one picture each would make "
-            "a page too large to read; draw one example, a smaller model, or pass a larger max_steps"
-        )
-    saved = [node.grad for node in order]
-    frames: list[tuple[str, str, str, str]] = []  # (svg, sentence, node id, parent id)
-    try:
-        for node in order:
-            node.grad = 0.0
-        ids = {node: f"value-{i}" for i, node in enumerate(order)}
-        first = render_source(draw_graph(root, **draw).source, "svg", backend).decode()
-        frames.append((first, "The forward pass is done: every grad is 0. Press Next to start backprop.", "", ""))
-        for step in root.backward_steps():
-            svg = render_source(draw_graph(root, highlight=step, **draw).source, "svg", backend).decode()
-            frames.append((svg, str(step), ids[step.node], ids[step.parent]))
-    finally:
-        for node, grad in zip(order, saved):
-            node.grad = grad
-    write_atomically(path, _page(frames, node_names(order)[root]).encode())
-    return path
-
-
-def _page(frames: list[tuple[str, str, str, str]], title: str) -> str:
-    sections = []
-    for i, (svg, sentence, node_id, parent_id) in enumerate(frames):
-        sections.append(
-            f'<section class="frame" id="frame-{i}" data-node="{node_id}" data-parent="{parent_id}"'
-            f"{'' if i == 0 else ' hidden'}>\n{_SVG_START.sub('', svg, count=1)}\n"
-            f'<p class="sentence">{html.escape(sentence)}</p>\n</section>'
-        )
-    return _PAGE.format(title=html.escape(title), frames="\n".join(sections), last=len(frames) - 1)
-
-
-_PAGE = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>Backprop step by step: {title}</title>
-<style>
-  body {{ font-family: system-ui, sans-serif; margin: 1.5rem; color: #111827; }}
-  nav {{ display: flex; gap: .5rem; align-items: center; margin-bottom: 1rem; }}
-  button {{ font-size: 1rem; padding: .3rem .9rem; }}
-  .frame svg {{ max-width: 100%; height: auto; }}
-  .sentence {{ font-family: ui-monospace, monospace; font-size: 1.1rem; background: #f9fafb;
-              border-left: 4px solid #f87171; padding: .6rem .9rem; }}
-  #counter {{ margin-left: 1rem; color: #4b5563; }}
-</style>
-</head>
-<body>
-<h1>Backprop step by step: L = {title}</h1>
-<nav>
-  <button id="prev">&larr; Prev</button>
-  <button id="next">Next &rarr;</button>
-  <button id="play">Play</button>
-  <span id="counter"></span>
-</nav>
-{frames}
-<script>
-(function () {{
-  var last = {last}, current = 0, timer = null;
-  function show(i) {{
-    current = Math.max(0, Math.min(last, i));
-    document.querySelectorAll(".frame").forEach(function (f, k) {{ f.hidden = k !== current; }});
-    document.getElementById("counter").textContent = "step " + current + " of " + last;
-  }}
-  function play() {{
-    if (timer) {{ clearInterval(timer); timer = null; document.getElementById("play").textContent = "Play"; return; }}
-    if (current === last) show(0);
-    document.getElementById("play").textContent = "Pause";
-    timer = setInterval(function () {{ if (current === last) play(); else show(current + 1); }}, 1200);
-  }}
-  document.getElementById("prev").onclick = function () {{ show(current - 1); }};
-  document.getElementById("next").onclick = function () {{ show(current + 1); }};
-  document.getElementById("play").onclick = play;
-  document.addEventListener("keydown", function (e) {{
-    if (e.key === "ArrowRight") show(current + 1);
-    if (e.key === "ArrowLeft") show(current - 1);
-  }});
-  show(0);
-}})();
-</script>
-</body>
-</html>
-"""

@@ -55,7 +55,7 @@ def run(out: Path, quick: bool = False, seed: int = 0) -> dict:
         print(f"{name:>22}: numpy  {np.array2string(matrix.ravel(), precision=6)}")
         print(f"{'':>22}  engine {np.array2string(np.array(engine).ravel(), precision=6)}  difference {difference:.1e}")
     print(f"\nlargest difference {worst:.1e}: the engine's node-by-node chain rule is the delta recursion")
-    path = render(loss, out / "backprop_by_hand.svg")
+    path = render(loss, out / "backprop_by_hand.svg", **model.graph_style())
     print(f"  wrote {path}")
     return {"max_difference": worst, "files": [path]}
 

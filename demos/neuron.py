@@ -47,8 +47,9 @@ def run(out: Path, quick: bool = False, seed: int = 0) -> dict:
     print(f"  {'node':>15} {'op':>5} {'data':>9} {'grad':>9}")
     for node in topological_order(o):
         print(f"  {node.label:>15} {str(node.op) or 'leaf':>5} {node.data:>9.4f} {node.grad:>9.4f}")
-    graph = render(o, out / "neuron.svg")
-    page = export_html(o, out / "neuron.html")
+    weights = [node for node in topological_order(o) if node.label in ("w1", "w2", "b")]
+    graph = render(o, out / "neuron.svg", params=weights)
+    page = export_html(o, out / "neuron.html", params=weights)
     print(f"\nopen {graph} (the graph) and {page} (step through backprop with the arrow keys)")
     return {"steps": steps, "grads": {n.label: n.grad for n in topological_order(o)}, "files": [graph, page]}
 

@@ -25,7 +25,6 @@ class WideNet(nn.Module):
         self.hidden = nn.Layer(1, 64, activation="tanh", init="uniform")
         self.drop = nn.Dropout(dropout)
         self.output = nn.Layer(64, 1, activation="identity", init="uniform")
-        self.name_parameters()
 
     def forward(self, x):
         return self.output(self.drop(self.hidden(x)))

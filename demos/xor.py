@@ -39,7 +39,7 @@ def run(out: Path, quick: bool = False, seed: int = 0) -> dict:
     common.decision_map(ax, model, X, T)
     ax.set_title("XOR: the MLP's output")
     boundary_path = common.save(figure, out / "xor_boundary.png")
-    graph_path = render(model([1.0, 0.0]), out / "xor_graph.svg")
+    graph_path = render(model([1.0, 0.0]), out / "xor_graph.svg", **model.graph_style())
     print(f"  wrote {graph_path}")
     return {"accuracy": accuracy, "loss": history["loss"], "files": [loss_path, boundary_path, graph_path]}
 

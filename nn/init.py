@@ -25,6 +25,8 @@ from __future__ import annotations
 import math
 import random
 
+from autograd.engine import LEAKY_RELU_SLOPE
+
 generator = random.Random(0)
 
 
@@ -40,7 +42,7 @@ def gain(activation: str) -> float:
     if activation == "relu":
         return math.sqrt(2.0)
     if activation == "leaky_relu":
-        return math.sqrt(2.0 / (1 + 0.01**2))
+        return math.sqrt(2.0 / (1 + LEAKY_RELU_SLOPE**2))
     return 1.0
 
 
@@ -52,7 +54,7 @@ def initial_weights(init: str, fan_in: int, fan_out: int, activation: str) -> li
     if init in ("xavier_uniform", "xavier_normal"):
         spread = gain(activation) * math.sqrt(2.0 / (fan_in + fan_out))
     elif init in ("he_uniform", "he_normal"):
-        slope = 0.01 if activation == "leaky_relu" else 0.0
+        slope = LEAKY_RELU_SLOPE if activation == "leaky_relu" else 0.0
         spread = math.sqrt(2.0 / (1 + slope**2)) / math.sqrt(fan_in)
     else:
         raise ValueError(f"unknown init {init!r}; expected one of {', '.join(INITS)}")

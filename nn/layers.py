@@ -14,21 +14,25 @@ from collections.abc import Callable, Mapping, Sequence
 from numbers import Integral, Real
 
 from autograd import Value, linear
+from autograd.engine import UNARY_FUNCTIONS
 from nn.init import generator, initial_weights
 from nn.module import Module
 
 Activation = Callable[[Value], Value]
 
+
+def identity(z: Value) -> Value:
+    """phi(z) = z: no activation (a linear output layer)."""
+    return z
+
+
+# The activations by name: identity, then the engine's functions that serve as one.
 ACTIVATIONS: dict[str, Activation] = {
-    "identity": lambda z: z,
-    "sigmoid": Value.sigmoid,
-    "tanh": Value.tanh,
-    "relu": Value.relu,
-    "leaky_relu": Value.leaky_relu,
-    "gelu": Value.gelu,
-    "heaviside": Value.heaviside,
-    "sign": Value.sign,
-    "sin": Value.sin,
+    "identity": identity,
+    **{
+        name: UNARY_FUNCTIONS[name]
+        for name in ("sigmoid", "tanh", "relu", "leaky_relu", "gelu", "softplus", "heaviside", "sign", "sin")
+    },  # fmt: skip
 }
 
 
@@ -39,6 +43,17 @@ def activation_function(activation: str | Activation) -> Activation:
     if activation not in ACTIVATIONS:
         raise ValueError(f"unknown activation {activation!r}; expected one of {', '.join(ACTIVATIONS)} or a callable")
     return ACTIVATIONS[activation]
+
+
+def _with_nonlin(activation: str | Activation | None, nonlin: bool | None, who: str) -> str | Activation:
+    """The activation from `activation=` or micrograd's `nonlin=` (True: relu, False: identity); relu by default."""
+    if nonlin is None:
+        return "relu" if activation is None else activation
+    if activation is not None:
+        raise ValueError(f"{who} takes activation= or micrograd's nonlin=, not both")
+    if not isinstance(nonlin, bool):
+        raise TypeError(f"{who} nonlin must be True (relu) or False (identity), got {nonlin!r}")
+    return "relu" if nonlin else "identity"
 
 
 def _size(size: object, expected: str) -> int:
@@ -71,24 +86,26 @@ def as_inputs(x: Sequence[Value | float], nin: int, who: str) -> list[Value]:
 
 
 class Neuron(Module):
-    """h = phi(w.x + b): nin weights, a bias (starting at 0) and an activation."""
+    """h = phi(w.x + b): nin weights, a bias (starting at 0) and an activation (relu unless
+    `activation=` names another, or micrograd's `nonlin=False` asks for none)."""
 
     def __init__(
         self,
         nin: int,
-        activation: str | Activation = "relu",
+        activation: str | Activation | None = None,
         init: str = "uniform",
         expand: bool = False,
         fan_out: int = 1,
+        nonlin: bool | None = None,
     ) -> None:
         nin = _size(nin, "Neuron needs a whole number of inputs >= 1")
+        activation = _with_nonlin(activation, nonlin, "Neuron")
         self.phi = activation_function(activation)
         self.activation = _activation_name(activation)
         self.init = init
         self.expand = expand
         self.w = [Value(x) for x in initial_weights(init, nin, fan_out, self.activation)]
         self.b = Value(0.0)
-        self.name_parameters()
 
     def forward(self, x: Sequence[Value | float]) -> Value:
         x = as_inputs(x, len(self.w), f"Neuron({len(self.w)})")
@@ -118,19 +135,24 @@ class Layer(Module):
         self,
         nin: int,
         nout: int,
-        activation: str | Activation = "relu",
+        activation: str | Activation | None = None,
         init: str = "uniform",
         expand: bool = False,
+        nonlin: bool | None = None,
     ) -> None:
         nout = _size(nout, "Layer needs a whole number of neurons >= 1")
+        activation = _with_nonlin(activation, nonlin, "Layer")
         self.neurons = [Neuron(nin, activation, init, expand, fan_out=nout) for _ in range(nout)]
-        self.name_parameters()
 
     def forward(self, x: Sequence[Value | float]) -> Value | list[Value]:
         x = as_inputs(x, len(self.neurons[0].w), f"Layer({len(self.neurons[0].w)}, {len(self.neurons)})")
-        x_data = [xi.data for xi in x]
-        out = [n.fire(x, x_data) for n in self.neurons]
+        out = self.fire(x)
         return out[0] if len(out) == 1 else out
+
+    def fire(self, x: list[Value]) -> list[Value]:
+        """Every neuron on the checked inputs x; their data is read once, for all of them."""
+        x_data = [xi.data for xi in x]
+        return [n.fire(x, x_data) for n in self.neurons]
 
     def extra_repr(self) -> str:
         first = self.neurons[0]
@@ -143,19 +165,22 @@ class Layer(Module):
 class MLP(Module):
     """A multilayer perceptron: MLP(2, [16, 16, 1]) is 2 inputs, two hidden layers of 16, 1 output.
 
-    Hidden layers use `activation`, the last one `output_activation`.
+    Hidden layers use `activation` (or micrograd's `nonlin=True`: relu, False: none), the
+    last one `output_activation`, as micrograd's MLP, whose last layer is linear.
     """
 
     def __init__(
         self,
         nin: int,
         nouts: Sequence[int],
-        activation: str | Activation = "relu",
+        activation: str | Activation | None = None,
         output_activation: str | Activation = "identity",
         init: str = "uniform",
         expand: bool = False,
+        nonlin: bool | None = None,
     ) -> None:
         nin = _size(nin, "MLP needs a whole number of inputs >= 1")
+        activation = _with_nonlin(activation, nonlin, "MLP")
         is_list = hasattr(nouts, "__len__") and hasattr(nouts, "__getitem__")  # a list, a tuple, a numpy array
         if isinstance(nouts, (str, bytes, bytearray, Mapping)) or not is_list or len(nouts) == 0:
             raise ValueError(f"MLP needs a list of layer sizes such as [16, 16, 1], got {nouts!r}")
@@ -167,13 +192,11 @@ class MLP(Module):
             Layer(sizes[i], sizes[i + 1], activation if i < len(nouts) - 1 else output_activation, init, expand)
             for i in range(len(nouts))
         ]
-        self.name_parameters()
 
     def forward(self, x: Sequence[Value | float]) -> Value | list[Value]:
         x = as_inputs(x, len(self.layers[0].neurons[0].w), f"MLP({len(self.layers[0].neurons[0].w)}, ...)")
         for layer in self.layers:
-            x_data = [xi.data for xi in x]  # once per layer, for all its neurons
-            x = [n.fire(x, x_data) for n in layer.neurons]
+            x = layer.fire(x)
         return x[0] if len(x) == 1 else x
 
     def extra_repr(self) -> str:

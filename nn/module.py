@@ -20,8 +20,20 @@ from autograd.files import write_atomically
 FORMAT = "backprop-lab model"
 
 
-class Module:
-    """Base class of Neuron, Layer, MLP, Dropout; subclass it for models of your own."""
+class _NamedOnceMade(type):
+    """Makes every Module name its parameters when it is made: after the __init__ of the
+    module being made has run, as PyTorch registers them on assignment. A Neuron made
+    inside an MLP is named first on its own, then again by the MLP: the outermost wins."""
+
+    def __call__(cls, *args, **kwargs):
+        module = super().__call__(*args, **kwargs)
+        module.name_parameters()
+        return module
+
+
+class Module(metaclass=_NamedOnceMade):
+    """Base class of Neuron, Layer, MLP, Dropout; subclass it for models of your own:
+    set Values, lists of Values and Modules as attributes in __init__, define forward."""
 
     training: bool = True
     name: str = ""  # the module's dotted path inside the model that holds it
@@ -80,8 +92,9 @@ class Module:
     def name_parameters(self) -> None:
         """Label each parameter with its dotted name and tell submodules their path.
 
-        The built-in modules call this at the end of __init__; the outermost call
-        wins, so a Neuron inside an MLP ends up named `layers.0.neurons.1`.
+        Runs by itself when a module is made; call it again after adding parameters
+        later. The outermost call wins, so a Neuron inside an MLP ends up named
+        `layers.0.neurons.1` and its first weight `layers.0.neurons.1.w.0`.
         """
         for name, p in self.named_parameters():
             p.label = name
@@ -91,6 +104,29 @@ class Module:
         for name, module in self.children():
             module.name = f"{path}.{name}" if path else name
             module._name_children(module.name)
+
+    def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
+        """(dotted path, module) for every submodule, at any depth, parents before children."""
+        for name, module in self.children():
+            path = prefix + name
+            yield path, module
+            yield from module.named_modules(path + ".")
+
+    def graph_style(self) -> dict:
+        """How to draw this model's graphs: `draw_graph(out, **model.graph_style())` (also for
+        `render` and `export_html`) fills its parameters as parameters and draws a box for
+        each submodule, a layer's box around its neurons' boxes, each around its z and h."""
+        paths = [path for path, _ in self.named_modules()]
+
+        def group(node: Value) -> list[str] | None:
+            # The submodules whose path starts the node's label, outermost first, each
+            # box labelled by its own step of the path: ["layers.0", "neurons.1"].
+            enclosing = [path for path in paths if node.label.startswith(path + ".")]
+            if not enclosing:
+                return None
+            return [path[len(outer) + 1 :] if outer else path for outer, path in zip(["", *enclosing], enclosing)]
+
+        return {"params": self.parameters(), "group": group}
 
     # --- modes ------------------------------------------------------------------------------
 

@@ -24,7 +24,6 @@ class Perceptron(Module):
             raise ValueError(f"Perceptron needs a whole number of inputs >= 1, got {nin!r}")
         self.w = [Value(0.0) for _ in range(nin)]
         self.b = Value(0.0)
-        self.name_parameters()
 
     def forward(self, x: Sequence[Value | float]) -> Value:
         """sign(w.x + b) as a graph (sign(0) = +1)."""

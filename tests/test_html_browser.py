@@ -11,7 +11,8 @@ from urllib.parse import urlparse
 
 import pytest
 
-from autograd.render import HIGHLIGHT_PARENT, export_html
+from autograd.page import export_html
+from autograd.render import HIGHLIGHT_PARENT
 from demos.neuron import build_neuron
 from tests.test_explain import NEURON_STEPS
 
@@ -105,7 +106,8 @@ def test_next_prev_and_arrow_keys_step_through_backprop(browser, serve, tmp_path
 def test_a_hostile_layer_name_is_text_and_clicking_its_box_runs_nothing(browser, serve, tmp_path):
     from tests.test_render import HOSTILE_LAYER, hostile_cluster_graph
 
-    page_file = export_html(hostile_cluster_graph(), tmp_path / "steps.html")
+    root, style = hostile_cluster_graph()
+    page_file = export_html(root, tmp_path / "steps.html", **style)
     elsewhere, dialogs = [], []
     page = open_page(browser, serve(page_file), elsewhere)
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))

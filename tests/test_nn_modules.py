@@ -125,7 +125,6 @@ def test_train_and_eval_reach_every_submodule():
         def __init__(self):
             self.body = nn.MLP(2, [3])
             self.drop = nn.Dropout(0.5)
-            self.name_parameters()
 
         def forward(self, x):
             return self.drop(self.body(x))

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 import nn
-from autograd import Value
-from autograd.render import FILLS, HIGHLIGHT_PARENT, draw_graph, export_html, render, renderer
+from autograd import Value, topological_order
+from autograd.page import export_html
+from autograd.render import FILLS, HIGHLIGHT_PARENT, draw_graph, render, renderer
 from demos.neuron import build_neuron
 
 graphviz = pytest.importorskip("graphviz")
@@ -38,13 +39,15 @@ def backends():
 def test_draw_graph_is_micrographs_picture():
     o = build_neuron()
     o.backward()
-    source = draw_graph(o).source
+    weights = [n for n in topological_order(o) if n.label in ("w1", "w2", "b")]
+    source = draw_graph(o, params=weights).source
     assert "rankdir=LR" in source
     assert '"value-9" [label="{ o | data 0.7071 | grad 1.0000 }"' in source
     assert '"value-9-op" [label=tanh' in source and "shape=ellipse" in source
     assert '"value-9-op" -> "value-9"' in source and '"value-8" -> "value-9-op"' in source
     fills = {FILLS["output"], FILLS["parameter"], FILLS["input"], FILLS["intermediate"]}
     assert all(fill in source for fill in fills)
+    assert FILLS["parameter"] not in draw_graph(o).source  # without params, every leaf is an input
     assert "grad" not in draw_graph(o, show_grad=False).source
 
 
@@ -66,14 +69,26 @@ def test_highlight_colors_the_step_edge_and_nodes():
     assert source.count(HIGHLIGHT_PARENT) == 2  # one node, one edge
 
 
-def test_group_draws_neurons_and_layers_as_labelled_clusters():
+def test_a_models_graph_style_boxes_its_neurons_and_layers_and_fills_its_parameters():
     model = nn.MLP(2, [2, 1], activation="tanh")
-    source = draw_graph(model([1.0, -1.0])).source
+    source = draw_graph(model([1.0, -1.0]), **model.graph_style()).source
     plain = source.replace('"', "")
     assert len(re.findall(r"subgraph cluster_\d+ \{", plain)) == 2  # two layers, named by number
     assert len(re.findall(r"subgraph cluster_\d+_\d+ \{", plain)) == 3  # three neurons
-    assert "label=layers.0" in plain and "label=layers.1" in plain and "label=neurons 1" in plain
-    assert "cluster" not in draw_graph(model([1.0, -1.0]), group=False).source
+    assert "label=layers.0" in plain and "label=layers.1" in plain and "label=neurons.1" in plain
+    assert plain.count(f"fillcolor={FILLS['parameter']}") == model.num_parameters()
+    assert "cluster" not in draw_graph(model([1.0, -1.0])).source  # render knows nothing of nn
+
+
+def test_group_is_any_function_of_a_node_and_boxes_nest():
+    a, b = Value(1.0, label="a"), Value(2.0, label="b")
+    out = a * b + a
+    source = draw_graph(out, group=lambda node: ("outer", "inner") if node.label == "a" else ("outer",)).source
+    plain = source.replace('"', "")
+    assert "subgraph cluster_0 {" in plain and "subgraph cluster_0_0 {" in plain
+    assert "label=outer" in plain and "label=inner" in plain
+    with pytest.raises(TypeError, match="group must be a function of a node"):
+        draw_graph(out, group=True)
 
 
 def test_too_big_a_graph_is_refused_with_advice():
@@ -164,20 +179,21 @@ def test_export_html_is_one_self_contained_page_and_leaves_grads_alone(tmp_path)
 HOSTILE_LAYER = "<x> URL=<javascript:alert(1)> target=<_self>"
 
 
-def hostile_cluster_graph() -> Value:
-    """A graph whose neuron and layer names (the cluster labels) try to add a link to the SVG."""
+def hostile_cluster_graph() -> tuple[Value, dict]:
+    """A graph, and draw_graph's arguments, whose box labels try to add a link to the SVG."""
     z = Value(1.0, label="w") * Value(2.0, label="x")
     z.label = f"{HOSTILE_LAYER}.neurons.0.z"
     h = z.tanh()
     h.label = f"{HOSTILE_LAYER}.neurons.0.h"
-    return h
+    return h, {"group": lambda node: (HOSTILE_LAYER, HOSTILE_LAYER + " 0") if node.op else None}
 
 
 @pytest.mark.parametrize("backend", ["dot", "graphviz-pure"])
 def test_a_hostile_cluster_label_renders_as_text_with_both_renderers(backend):
     if backend not in backends():
         pytest.skip(f"{backend} is not installed here")
-    source = draw_graph(hostile_cluster_graph()).source
+    root, style = hostile_cluster_graph()
+    source = draw_graph(root, **style).source
     assert "label=<" not in source and f'label="{HOSTILE_LAYER}"' in source  # quoted, not an HTML label
     result = subprocess.run(renderer(backend) + ["-Tsvg"], input=source.encode(), capture_output=True)
     assert result.returncode == 0, result.stderr.decode()
