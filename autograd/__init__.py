@@ -23,11 +23,21 @@ from autograd.engine import (
     topological_order,
 )
 from autograd.explain import backward_steps, explain, trace_table
+from autograd.function import Function, cos, erf, exp, log, sigmoid, sin, sqrt, tanh
 from autograd.functional import grad, gradcheck, hessian
 from autograd.page import export_html
 from autograd.render import draw_graph, render
 
 __all__ = [
+    "Function",
+    "cos",
+    "erf",
+    "exp",
+    "log",
+    "sigmoid",
+    "sin",
+    "sqrt",
+    "tanh",
     "Op",
     "Value",
     "backward_steps",

@@ -390,15 +390,29 @@ def _check_overflow(op: str, data: float, *operands: Value) -> None:
 
 
 def make_node(op: Op, data: float, *parents: Value) -> Value:
-    """The node op(*parents) with value `data`, for ops defined outside this file (one or two parents);
-    like the built-in ops, it refuses an overflow and records nothing inside no_grad."""
+    """The node op(*parents) with value `data`, for ops defined outside this file (autograd.Function,
+    nn's BCE); like the built-in ops, it refuses an overflow and records nothing inside no_grad."""
+    if not parents:
+        raise ValueError("make_node() needs at least one parent")
+    if data - data != 0.0:
+        _check_overflow(op, data, *parents)
     if len(parents) == 1:
-        if data - data != 0.0:
-            _check_overflow(op, data, *parents)
         return _unary(op, parents[0], data)
     if len(parents) == 2:
         return _binary(op, parents[0], parents[1], data)
-    raise ValueError(f"make_node() takes one or two parents, got {len(parents)}")
+    out = _new(_ManyInputValue)
+    out.data = data
+    out.grad = 0.0
+    out.label = ""
+    out.a = out.da = out.b = out.db = None
+    if _open_anywhere == 0 or _no_grad_depth.get() == 0:
+        out.op = op
+        out.inputs = parents
+        out.dinputs = tuple(op.derivative(data, *(p.data for p in parents)))
+    else:
+        out.op = LEAF
+        out.inputs = out.dinputs = ()
+    return out
 
 
 def _constant(x: object) -> Value:

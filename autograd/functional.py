@@ -84,8 +84,14 @@ def hessian(f: Callable[[list[Value]], Value], xs: Sequence[float]) -> list[list
     Differentiates the gradient graph once more: row i is grad(df/dx_i, xs).
     """
     inputs = _leaves(xs, "hessian")
-    first = grad(_call(f, inputs, "hessian"), inputs, create_graph=True)
-    return [grad(df_dxi, inputs) for df_dxi in first]
+    return gradient_and_hessian(_call(f, inputs, "hessian"), inputs)[1]
+
+
+def gradient_and_hessian(output: Value, inputs: Sequence[Value]) -> tuple[list[float], list[list[float]]]:
+    """(d output / d x_i, d^2 output / dx_i dx_j) for the given inputs, as floats: the gradient's
+    graph is built once (create_graph) and differentiated again, one row per input."""
+    first = grad(output, inputs, create_graph=True)
+    return [g.data for g in first], [grad(df_dxi, inputs) for df_dxi in first]
 
 
 def gradcheck(

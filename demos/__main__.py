@@ -24,6 +24,7 @@ DEMOS = [
     "newton",
     "regularization",
     "multiclass",
+    "custom_op",
 ]
 
 

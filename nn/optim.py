@@ -2,12 +2,13 @@
 
 Each holds a list of parameters; `step()` updates their `.data` from their
 `.grad`, `zero_grad()` sets the grads to 0. For parameter p with gradient g
-(g += weight_decay * p first, where weight_decay is given), step t = 1, 2, ...:
+(g += weight_decay * p first, where weight_decay is given; AdamW decays p instead), step t = 1, 2, ...:
 
     SGD      buf = g (t = 1), else momentum*buf + (1 - dampening)*g
              p -= lr * (g + momentum*buf if nesterov else buf)    (p -= lr*g without momentum)
     Adam     m = b1*m + (1 - b1)*g,  v = b2*v + (1 - b2)*g^2
              p -= lr/(1 - b1^t) * m / (sqrt(v)/sqrt(1 - b2^t) + eps)
+    AdamW    p *= 1 - lr*weight_decay first (decoupled: g is not changed), then Adam's step
     RMSprop  v = alpha*v + (1 - alpha)*g^2;  centered: a = alpha*a + (1 - alpha)*g, v' = v - a^2
              d = g/(sqrt(v') + eps);  p -= lr*d, or with momentum buf = momentum*buf + d, p -= lr*buf
     Adagrad  s += g^2,  p -= lr/(1 + (t - 1)*lr_decay) * g/(sqrt(s) + eps)
@@ -22,7 +23,8 @@ import math
 from collections.abc import Callable, Iterable
 from numbers import Real
 
-from autograd import Value, grad
+from autograd import Value
+from autograd.functional import gradient_and_hessian
 
 
 def _number(value: object, name: str, who: str, low: float = 0.0, high: float = math.inf, *, above: bool = False,
@@ -77,12 +79,19 @@ class Optimizer:
         for p in self.params:
             p.grad = 0.0
 
+    decoupled_weight_decay = False  # AdamW: shrink p by lr*weight_decay, instead of adding weight_decay*p to g
+
     def step(self) -> None:
         """Update every parameter once from its current grad."""
         self.t += 1
+        decay = self.weight_decay
         for i, p in enumerate(self.params):
-            g = p.grad + self.weight_decay * p.data if self.weight_decay else p.grad
-            p.data = self.update(i, p.data, g)
+            data, g = p.data, p.grad
+            if decay and self.decoupled_weight_decay:
+                data = data * (1 - self.lr * decay)
+            elif decay:
+                g = g + decay * data
+            p.data = self.update(i, data, g)
 
     def update(self, i: int, p: float, g: float) -> float:
         raise NotImplementedError
@@ -144,6 +153,23 @@ class Adam(Optimizer):
         step_size = self.lr / (1 - self.b1**self.t)
         denominator = math.sqrt(self.v[i]) / math.sqrt(1 - self.b2**self.t) + self.eps
         return p - step_size * self.m[i] / denominator
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay (Loshchilov and Hutter): p *= 1 - lr*weight_decay, then Adam's step
+    on the plain gradient. Adam(weight_decay=) instead adds weight_decay*p to the gradient (L2), as PyTorch's."""
+
+    decoupled_weight_decay = True
+
+    def __init__(
+        self,
+        params: Iterable[Value],
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 1e-2,
+    ) -> None:
+        super().__init__(params, lr, betas, eps, weight_decay)
 
 
 class RMSprop(Optimizer):
@@ -223,17 +249,15 @@ class Newton:
         loss = loss_fn()
         if not isinstance(loss, Value):
             raise TypeError(f"Newton.step() loss_fn must return a Value, got {type(loss).__name__}")
-        gradient = grad(loss, self.params, create_graph=True)
-        hessian = [grad(g, self.params) for g in gradient]
-        numbers = [g.data for g in gradient] + [h for row in hessian for h in row]
-        if not all(math.isfinite(x) for x in numbers):
+        gradient, hessian = gradient_and_hessian(loss, self.params)
+        if not all(math.isfinite(x) for x in [*gradient, *(h for row in hessian for h in row)]):
             raise ValueError(
-                "Newton's step is undefined here: the gradient or the Hessian is not finite "
-                f"(gradient {[g.data for g in gradient]}, Hessian {hessian})"
+                f"Newton's step is undefined here: the gradient or the Hessian is not finite "
+                f"(gradient {gradient}, Hessian {hessian})"
             )
         for i in range(len(hessian)):
             hessian[i][i] += self.damping
-        direction = solve(hessian, numbers[: len(gradient)])
+        direction = solve(hessian, gradient)
         for p, d in zip(self.params, direction):
             p.data -= d
         return loss

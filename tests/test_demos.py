@@ -1,6 +1,7 @@
 """Every demo runs with --quick, writes the files it promises, and its numeric claims hold."""
 
 import importlib
+import math
 import subprocess
 import sys
 
@@ -116,6 +117,15 @@ def test_regularization_overfits_without_and_weight_decay_helps(outdir):
 def test_multiclass_separates_three_classes(outdir):
     accuracy = result("multiclass", outdir)["accuracy"]
     assert accuracy["blobs"] == 1.0 and accuracy["spirals"] > 0.9
+
+
+def test_custom_op_first_try_is_caught_and_the_fix_passes(outdir):
+    claims = result("custom_op", outdir)
+    assert "gradcheck failed for 4 of 4 inputs" in claims["first_try"] and "<-- mismatch" in claims["first_try"]
+    assert claims["fixed"] is None
+    assert "sigmoid(0.5000) + 0.5000*sigmoid(0.5000)" in claims["steps"][1]
+    s = 1 / (1 + math.exp(-0.5))  # swish'' = s(1 - s)(2 + x(1 - 2s)), by hand
+    assert math.isclose(claims["second_derivative"], s * (1 - s) * (2 + 0.5 * (1 - 2 * s)), rel_tol=1e-12)
 
 
 def test_same_seed_same_numbers(tmp_path):

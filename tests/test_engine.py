@@ -453,3 +453,60 @@ def test_linear_with_plain_numbers_for_weights_or_bias_is_a_type_error(weights, 
 
     with pytest.raises(TypeError, match=message):
         linear(weights, [1.0, 2.0], bias)
+
+
+# --- the lecture's code, as written: _backward, _prev, _op, backward(gradient) ---
+
+
+def test_stepping_backward_by_hand_node_by_node_as_the_lecture_does():
+    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
+    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
+    b = Value(6.8813735870195432, label="b")
+    x1w1 = x1 * w1
+    x2w2 = x2 * w2
+    x1w1x2w2 = x1w1 + x2w2
+    n = x1w1x2w2 + b
+    o = n.tanh()
+    o.grad = 1.0
+    for node in (o, n, b, x1w1x2w2, x2w2, x1w1, x1, w1):  # the order the lecture calls them in
+        node._backward()  # a leaf's _backward does nothing
+    assert math.isclose(n.grad, 0.5) and math.isclose(x1.grad, -1.5) and math.isclose(w1.grad, 1.0)
+    assert math.isclose(x2.grad, 0.5) and w2.grad == 0.0
+
+    # the lecture's loop over its own topological sort, and micrograd's trace over _prev and _op
+    def trace(root):
+        nodes, edges = set(), set()
+
+        def build(v):
+            if v not in nodes:
+                nodes.add(v)
+                for child in v._prev:
+                    edges.add((child, v))
+                    build(child)
+
+        build(root)
+        return nodes, edges
+
+    nodes, edges = trace(o)
+    assert len(nodes) == 10 and len(edges) == 9
+    assert {v._op for v in nodes} == {"", "*", "+", "tanh"} and all(type(v._op) is str for v in nodes)
+    assert o._prev == {n} and x1._prev == set()
+
+
+def test_backward_takes_the_seed_gradient_as_pytorch_does():
+    x = Value(3.0)
+    y = x * x
+    y.backward(gradient=0.5)
+    assert y.grad == 0.5 and x.grad == 0.5 * 6.0
+    steps = list((x * x).backward_steps(gradient=2.0))
+    assert steps[0].upstream == 2.0 and "= dL/dL = 2.0000" in str(steps[0])
+    with pytest.raises(TypeError, match="gradient must be a number, got str"):
+        y.backward("1")
+
+
+def test_ops_compare_by_identity_and_a_leaf_has_no_rules():
+    from autograd.engine import LEAF
+
+    a, b = Value(1.0).leaky_relu(0.01), Value(1.0).leaky_relu(0.2)
+    assert str(a.op) == str(b.op) == "leaky_relu" and a.op != b.op and len({a.op, b.op}) == 2
+    assert Value(1.0).op is LEAF and not LEAF and LEAF.rules == () and str(LEAF) == ""

@@ -142,3 +142,16 @@ def test_explain_is_linear_on_long_chains():
         return best
 
     assert chain_seconds(200_000) / chain_seconds(50_000) < 9
+
+
+def test_stopping_the_steps_early_leaves_the_grads_as_they_were():
+    x = Value(2.0, label="x")
+    y = x * x
+    y.backward()
+    assert x.grad == 4.0
+    for step in y.backward_steps():
+        if step.index == 1:
+            break  # half way through the second backward pass
+    assert x.grad == 4.0 and y.grad == 1.0
+    list(y.backward_steps())
+    assert x.grad == 8.0  # exhausted: the same as a second backward()

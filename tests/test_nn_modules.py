@@ -333,3 +333,32 @@ def test_save_errors_name_the_target_not_a_temporary_file(tmp_path):
     with pytest.raises(FileNotFoundError) as raised:
         nn.MLP(1, [1]).save(folder / "model.json")
     assert raised.value.filename == str(folder / "model.json")
+
+
+# --- micrograd's names: nonlin=; modules name their parameters themselves ---
+
+
+def test_micrographs_nonlin_chooses_relu_or_no_activation():
+    assert nn.Neuron(2, nonlin=True).activation == "relu" and nn.Neuron(2, nonlin=False).activation == "identity"
+    assert nn.Layer(2, 3, nonlin=False).neurons[0].activation == "identity"
+    mlp = nn.MLP(2, [3, 1], nonlin=False)
+    assert [layer.neurons[0].activation for layer in mlp.layers] == ["identity", "identity"]
+    assert nn.Neuron(2).activation == "relu"  # micrograd's default
+    with pytest.raises(ValueError, match="activation= or micrograd's nonlin=, not both"):
+        nn.Neuron(2, activation="tanh", nonlin=True)
+    with pytest.raises(TypeError, match="nonlin must be True"):
+        nn.Neuron(2, nonlin="yes")
+
+
+def test_a_module_of_your_own_names_its_parameters_without_being_asked():
+    class TwoLayers(nn.Module):
+        def __init__(self):
+            self.first = nn.Layer(2, 2)
+            self.scale = Value(1.0)
+
+        def forward(self, x):
+            return self.scale * sum(self.first(x))
+
+    model = TwoLayers()
+    assert model.scale.label == "scale" and model.first.neurons[0].w[0].label == "first.neurons.0.w.0"
+    assert model.first.neurons[1].name == "first.neurons.1" and model.num_parameters() == 7

@@ -1,4 +1,4 @@
-"""Optimizers: 50-step parameter trajectories equal torch.optim's to 1e-10; Newton's step."""
+"""Optimizers: 50-step parameter trajectories equal torch.optim's to 1e-10 (AdamW's too); Newton's step."""
 
 import math
 
@@ -30,6 +30,8 @@ CONFIGS = [
     ("RMSprop", dict(lr=0.01, alpha=0.9, momentum=0.5, centered=True, weight_decay=0.05)),
     ("Adagrad", dict(lr=0.1)),
     ("Adagrad", dict(lr=0.1, lr_decay=0.01, weight_decay=0.1, eps=1e-8)),
+    ("AdamW", dict(lr=0.05)),  # PyTorch's default weight_decay, 0.01, decoupled
+    ("AdamW", dict(lr=0.05, betas=(0.8, 0.99), eps=1e-6, weight_decay=0.3)),
 ]
 
 
@@ -167,3 +169,13 @@ def test_a_shared_parameter_is_listed_once_and_stepped_once():
     model().backward()
     optimizer.step()
     assert model.bias.data == 0.9  # stepped once, as PyTorch would: not 0.8
+
+
+def test_adamw_decays_the_weights_and_adam_adds_l2_to_the_gradient():
+    """With a zero gradient, AdamW still shrinks p by lr*weight_decay; Adam's L2 goes through its moments."""
+    p, q = Value(2.0), Value(2.0)
+    adamw, adam = nn.optim.AdamW([p], lr=0.1, weight_decay=0.5), nn.optim.Adam([q], lr=0.1, weight_decay=0.5)
+    adamw.step()
+    adam.step()
+    assert p.data == 2.0 * (1 - 0.1 * 0.5)  # decoupled: no Adam step for a zero gradient
+    assert math.isclose(q.data, 2.0 - 0.1, rel_tol=1e-6)  # L2: g = 1.0, Adam's first step is lr * sign(g)

@@ -1,0 +1,143 @@
+"""autograd.Function: an op a student writes works everywhere a built-in one does, and
+gradcheck says when its derivative is wrong. Oracles: PyTorch (float64) and the built-in ops."""
+
+import math
+
+import pytest
+
+from autograd import Function, Value, explain, grad, gradcheck, hessian, sigmoid, tanh
+from autograd.page import export_html
+from autograd.render import draw_graph
+
+torch = pytest.importorskip("torch")
+
+
+class Swish(Function):
+    def forward(x):
+        return x * sigmoid(x)
+
+    def derivative(out, x):
+        s = sigmoid(x)
+        return (s + x * s * (1 - s),)
+
+    rules = ("sigmoid({a}) + {a}*sigmoid({a})*(1 - sigmoid({a}))",)
+
+
+class Tanh(Function):
+    """The built-in tanh, written as a Function: the same value, local derivative and rule."""
+
+    name = "tanh"
+
+    def forward(a):
+        return math.tanh(a)
+
+    def derivative(out, a):
+        return (1.0 - out * out,)
+
+    rules = ("1 - {out}^2",)
+
+
+class Product3(Function):
+    """a*b*c, a Function of three inputs."""
+
+    def forward(a, b, c):
+        return a * b * c
+
+    def derivative(out, a, b, c):
+        return (b * c, a * c, a * b)
+
+
+@pytest.mark.parametrize("x", [-2.5, -0.3, 0.0, 0.7, 3.0])
+def test_a_function_matches_pytorch_value_gradient_and_second_derivative(x):
+    """L = swish(u) * u with u = x + x: a reused node and an upstream gradient that is not 1."""
+    v = Value(x)
+    u = v + v
+    loss = Swish.apply(u) * u
+    loss.backward()
+    t = torch.tensor(x, dtype=torch.float64, requires_grad=True)
+    tu = t + t
+    tloss = torch.nn.functional.silu(tu) * tu
+    (first,) = torch.autograd.grad(tloss, [t], create_graph=True)
+    (second,) = torch.autograd.grad(first, [t])
+    assert math.isclose(loss.data, tloss.item(), rel_tol=1e-12, abs_tol=1e-15)
+    assert math.isclose(v.grad, first.item(), rel_tol=1e-12, abs_tol=1e-15)
+    ours = hessian(lambda w: Swish.apply(w[0] + w[0]) * (w[0] + w[0]), [x])[0][0]
+    assert math.isclose(ours, second.item(), rel_tol=1e-10, abs_tol=1e-12)
+
+
+def test_a_built_in_op_written_as_a_function_is_the_same_node():
+    x = Value(0.8, label="x")
+    ours, builtin = Tanh.apply(x), x.tanh()
+    assert ours.data == builtin.data and ours.locals == builtin.locals and ours.parents == builtin.parents
+    assert ours.op.rules == builtin.op.rules == ("d tanh(a)/da = 1 - tanh(a)^2",)
+    ours.label = builtin.label = "o"
+    assert [str(s) for s in ours.backward_steps()] == [str(s) for s in builtin.backward_steps()]
+    assert hessian(lambda v: Tanh.apply(v[0] * v[1]), [0.8, -1.3]) == hessian(
+        lambda v: (v[0] * v[1]).tanh(), [0.8, -1.3]
+    )
+    assert type(ours.op) is type(builtin.op)  # one mechanism: both are an Op
+
+
+def test_a_function_node_works_in_every_view(tmp_path):
+    x = Value(0.5, label="x")
+    y = Swish.apply(x * x)
+    y.label = "y"
+    steps = [str(step) for step in y.backward_steps()]
+    assert steps[1].startswith("v1.grad += dy/dv1 * dL/dy = (sigmoid(0.2500) + 0.2500*sigmoid(0.2500)*(1 - ")
+    assert math.isclose(explain(y, x).total, x.grad)
+    (dy,) = grad(y, [x], create_graph=True)
+    assert isinstance(dy, Value) and math.isclose(dy.data, x.grad)
+    source = draw_graph(y).source
+    assert "[label=swish fillcolor=white" in source
+    page = export_html(y, tmp_path / "swish.html").read_text()
+    assert page.count('<section class="frame"') == 1 + 1 + 3  # the forward pass, the seed, three edges
+    assert "sigmoid(0.2500)" in page
+
+
+def test_gradcheck_catches_a_wrong_derivative_with_its_table():
+    class Forgot(Function):
+        def forward(x):
+            return x * sigmoid(x)
+
+        def derivative(out, x):
+            return (sigmoid(x),)  # the product rule forgotten
+
+    with pytest.raises(AssertionError, match=r"gradcheck failed for 1 of 1 inputs(.|\n)*<-- mismatch"):
+        gradcheck(lambda v: Forgot.apply(v[0]), [0.5])
+    assert gradcheck(lambda v: Swish.apply(v[0]), [0.5])
+
+
+def test_a_function_of_three_inputs_and_without_rule_text():
+    a, b = Value(1.5, label="a"), Value(-2.0, label="b")
+    out = Product3.apply(a, b, 4.0)  # a number becomes a constant leaf
+    out.label = "out"
+    out.backward()
+    assert out.data == -12.0 and a.grad == -8.0 and b.grad == 6.0
+    assert hessian(lambda v: Product3.apply(*v), [1.0, 2.0, 3.0]) == [[0.0, 3.0, 2.0], [3.0, 0.0, 1.0], [2.0, 1.0, 0.0]]
+    steps = [str(s) for s in out.backward_steps()]
+    assert steps[1] == "a.grad += dout/da * dL/dout = (-8.0000) * 1.0000 = -8.0000"  # no text: the number
+    assert out.op.rules == ()  # and no rules to show
+
+
+@pytest.mark.parametrize(
+    "define, message",
+    [
+        (lambda: type("NoForward", (Function,), {"derivative": lambda out, x: (1.0,)}), "must define forward"),
+        (lambda: type("Str", (Function,), {"forward": lambda x: "1", "derivative": lambda o, x: (1.0,)}),
+         "forward must return a number, got str"),
+        (lambda: type("Two", (Function,), {"forward": lambda x: x, "derivative": lambda o, x: (1.0, 2.0)}),
+         r"derivative must return a tuple of 1 number\(s\), one per input"),
+        (lambda: type("Bare", (Function,), {"forward": lambda x: x, "derivative": lambda o, x: 1.0}),
+         "derivative must return a tuple"),
+        (lambda: type("Rules", (Function,), {"forward": lambda x: x, "derivative": lambda o, x: (1.0,),
+                                             "rules": ("1", "2")}), "rules has 2 entries for 1 inputs"),
+    ],
+)  # fmt: skip
+def test_a_badly_written_function_gets_a_clear_error(define, message):
+    with pytest.raises((TypeError, ValueError), match=message):
+        define().apply(Value(1.0))
+
+
+def test_the_math_helpers_take_numbers_and_values():
+    assert tanh(0.5) == math.tanh(0.5) and tanh(Value(0.5)).data == math.tanh(0.5)
+    assert isinstance(sigmoid(Value(0.0)), Value) and sigmoid(0.0) == 0.5
