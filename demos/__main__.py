@@ -25,6 +25,7 @@ DEMOS = [
     "regularization",
     "multiclass",
     "custom_op",
+    "to_pytorch",
 ]
 
 

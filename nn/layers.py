@@ -199,6 +199,19 @@ class MLP(Module):
             x = layer.fire(x)
         return x[0] if len(x) == 1 else x
 
+    def to_torch(self):
+        """This network as a `torch.nn.Sequential` (float64) with the same weights: see nn.torch_bridge."""
+        from nn.torch_bridge import to_torch
+
+        return to_torch(self)
+
+    @classmethod
+    def from_torch(cls, sequential) -> MLP:
+        """An MLP with the weights of a `torch.nn.Sequential` of Linear layers and activations."""
+        from nn.torch_bridge import from_torch
+
+        return from_torch(sequential)
+
     def extra_repr(self) -> str:
         sizes = [len(layer.neurons) for layer in self.layers]
         return f"{len(self.layers[0].neurons[0].w)} -> {sizes}, {self.num_parameters()} parameters"

@@ -128,6 +128,14 @@ def test_custom_op_first_try_is_caught_and_the_fix_passes(outdir):
     assert math.isclose(claims["second_derivative"], s * (1 - s) * (2 + 0.5 * (1 - 2 * s)), rel_tol=1e-12)
 
 
+def test_to_pytorch_trains_the_same_network_step_for_step(outdir):
+    pytest.importorskip("torch")
+    claims = result("to_pytorch", outdir)
+    assert all(math.isclose(a, b, rel_tol=1e-12) for a, b in zip(claims["ours_losses"], claims["torch_losses"]))
+    assert claims["max_grad_difference"] < 1e-12 and claims["ours_losses"][-1] < claims["ours_losses"][0]
+    assert set(claims["seconds"]) == {"values", "tensors"}  # timed for the class, not asserted on (noisy)
+
+
 def test_same_seed_same_numbers(tmp_path):
     runs = [
         subprocess.run([sys.executable, "-m", "demos.newton", "--quick", "--out", str(tmp_path / str(i))],
