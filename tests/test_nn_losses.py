@@ -34,11 +34,11 @@ def check(our_loss, torch_loss, predictions, targets):
         assert all(close(g, tg) for g, tg in zip(ours, t.grad.tolist())), (ours, t.grad.tolist())
 
 
-def test_mse_loss():
+def test_mse_loss_matches_pytorch():
     check(nn.mse_loss, F.mse_loss, [0.3, -1.2, 2.5], [0.0, -1.0, 3.0])
 
 
-def test_bce_loss():
+def test_bce_loss_matches_pytorch():
     check(nn.bce_loss, F.binary_cross_entropy, [0.3, 0.9, 0.05, 0.6], [0.0, 1.0, 1.0, 0.25])
 
 
@@ -49,12 +49,12 @@ def test_bce_loss_clamps_the_log_at_minus_100_like_pytorch():
         assert ours == theirs
 
 
-def test_bce_with_logits_loss_including_huge_logits():
+def test_bce_with_logits_loss_matches_pytorch_for_huge_logits():
     check(nn.bce_with_logits_loss, F.binary_cross_entropy_with_logits, [0.3, -2.0, 5.0, 0.0], [0.0, 1.0, 1.0, 0.5])
     check(nn.bce_with_logits_loss, F.binary_cross_entropy_with_logits, [1000.0, -1000.0, 40.0], [0.0, 0.0, 1.0])
 
 
-def test_huber_loss_for_several_deltas():
+def test_huber_loss_matches_pytorch_for_several_deltas():
     predictions, targets = [0.3, -1.2, 2.5, 4.0], [0.0, -1.0, 0.5, 0.0]
     for delta in (0.5, 1.0, 2.5):
         check(
@@ -65,7 +65,7 @@ def test_huber_loss_for_several_deltas():
         )
 
 
-def test_hinge_loss_is_micrographs_max_margin_loss():
+def test_hinge_loss_is_micrograds_max_margin_loss():
     check(nn.hinge_loss, lambda s, y: torch.relu(1 - y * s).mean(), [0.3, -1.2, 2.5, 0.9], [1.0, 1.0, -1.0, 1.0])
 
 
@@ -77,7 +77,7 @@ def test_logistic_loss_is_pytorchs_soft_margin_loss_and_stays_finite():
 
 
 @pytest.mark.parametrize("logits", [[0.2, -1.3, 2.1], [1000.0, 0.0, -1000.0], [-5.0, -5.0]])
-def test_softmax_and_log_softmax(logits):
+def test_softmax_and_log_softmax_match_pytorch_and_never_overflow(logits):
     values = [Value(x) for x in logits]
     probs = nn.softmax(values)
     assert close(sum(p.data for p in probs), 1.0)
@@ -90,7 +90,7 @@ def test_softmax_and_log_softmax(logits):
     assert all(close(v.grad, g) for v, g in zip(values, t.grad.tolist()))
 
 
-def test_cross_entropy_one_example_and_a_batch():
+def test_cross_entropy_matches_pytorch_for_one_example_and_a_batch():
     batch = [[0.2, -1.3, 2.1], [1.0, 0.5, -0.5], [300.0, -200.0, 0.0]]
     classes = [2, 0, 1]
     values = [[Value(x) for x in row] for row in batch]

@@ -36,7 +36,7 @@ def backends():
     return found
 
 
-def test_draw_graph_is_micrographs_picture():
+def test_draw_graph_is_micrograds_picture():
     o = build_neuron()
     o.backward()
     weights = [n for n in topological_order(o) if n.label in ("w1", "w2", "b")]

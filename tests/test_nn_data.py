@@ -1,0 +1,42 @@
+"""nn.data: generated datasets are seeded and labelled; batches and the train/test split."""
+
+import math
+
+import pytest
+
+import nn
+
+
+@pytest.mark.parametrize(
+    "make, classes",
+    [
+        (lambda seed: nn.data.make_moons(50, seed=seed), {0, 1}),
+        (lambda seed: nn.data.make_circles(50, seed=seed), {0, 1}),
+        (lambda seed: nn.data.make_blobs(60, centers=4, seed=seed), {0, 1, 2, 3}),
+        (lambda seed: nn.data.make_spirals(60, classes=3, seed=seed), {0, 1, 2}),
+    ],
+)
+def test_datasets_are_reproducible_and_labelled(make, classes):
+    X, y = make(0)
+    assert make(0) == (X, y) and make(1) != (X, y)
+    assert set(y) == classes and len(X) == len(y)
+    assert all(len(row) == 2 and all(math.isfinite(v) for v in row) for row in X)
+
+
+def test_gates_are_truth_tables_and_signed_labels_are_plus_minus_one():
+    assert nn.data.xor() == ([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]], [0, 1, 1, 0])
+    assert nn.data.xor(signed=True)[1] == [-1, 1, 1, -1]
+    assert nn.data.and_gate()[1] == [0, 0, 0, 1] and nn.data.or_gate()[1] == [0, 1, 1, 1]
+    assert set(nn.data.make_moons(20, signed=True)[1]) == {-1, 1}
+
+
+def test_sample_function_batches_and_split():
+    X, y = nn.data.sample_function(math.sin, 11, 0.0, 1.0)
+    assert X[0] == [0.0] and X[-1] == [1.0] and y[5] == math.sin(0.5)
+    seen = [x for xb, _ in nn.data.batches(X, y, 4, seed=3) for x in xb]
+    assert sorted(seen) == sorted(X) and [len(b) for b, _ in nn.data.batches(X, y, 4)] == [4, 4, 3]
+    assert list(nn.data.batches(X, y, 4, seed=3)) == list(nn.data.batches(X, y, 4, seed=3))
+    X_train, X_test, y_train, y_test = nn.data.train_test_split(X, y, test_size=0.25, seed=0)
+    assert len(X_test) == 3 and len(X_train) == 8 and sorted(X_train + X_test) == sorted(X)
+    with pytest.raises(ValueError, match="batch_size must be a whole number >= 1, got 0"):
+        list(nn.data.batches(X, y, 0))
