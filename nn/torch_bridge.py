@@ -46,8 +46,7 @@ def to_torch(model: MLP):
         name = first.activation
         if name not in TORCH_ACTIVATIONS:
             raise ValueError(
-                f"layer {i}'s activation {name!r} has no torch.nn module; to_torch knows "
-                f"{', '.join(TORCH_ACTIVATIONS)}"
+                f"layer {i}'s activation {name!r} has no torch.nn module; to_torch knows {', '.join(TORCH_ACTIVATIONS)}"
             )
         if TORCH_ACTIVATIONS[name] is not None:
             modules.append(getattr(torch.nn, TORCH_ACTIVATIONS[name])())
