@@ -74,7 +74,14 @@ def run(out: Path, quick: bool = False, seed: int = 0) -> dict:
         print(f"  {step}")
     (second,) = hessian(lambda v: Swish.apply(v[0]), [0.5])[0]
     print(f"swish''(0.5) = {second:.6f}, from the derivative's own graph (create_graph)")
-    graph = render((Swish.apply(x) * 2).tanh(), out / "custom_op.svg")
+    swished = Swish.apply(x)
+    swished.label = "swish(x)"
+    twice = swished * 2.0
+    twice.label = "2 swish(x)"
+    loss = twice.tanh()
+    loss.label = "L"
+    loss.backward()
+    graph = render(loss, out / "custom_op.svg", edge_labels=True)  # a Function node among built-in ones
     print(f"  wrote {graph}")
     return {"first_try": first, "fixed": fixed, "steps": steps, "second_derivative": second, "files": [graph]}
 
