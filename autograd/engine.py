@@ -400,6 +400,12 @@ def make_node(op: Op, data: float, *parents: Value) -> Value:
         return _unary(op, parents[0], data)
     if len(parents) == 2:
         return _binary(op, parents[0], parents[1], data)
+    return _many_input_node(op, data, parents, [p.data for p in parents])
+
+
+def _many_input_node(op: Op, data: float, parents: tuple, parent_data: list[float]) -> Value:
+    """The node op(*parents) of more than two parents, with value `data`; `parent_data` holds the
+    parents' values, for the local derivatives. Records the edges unless in no_grad."""
     out = _new(_ManyInputValue)
     out.data = data
     out.grad = 0.0
@@ -408,7 +414,7 @@ def make_node(op: Op, data: float, *parents: Value) -> Value:
     if _open_anywhere == 0 or _no_grad_depth.get() == 0:
         out.op = op
         out.inputs = parents
-        out.dinputs = tuple(op.derivative(data, *(p.data for p in parents)))
+        out.dinputs = tuple(op.derivative(data, *parent_data))
     else:
         out.op = LEAF
         out.inputs = out.dinputs = ()
@@ -462,7 +468,7 @@ def _short(x: float) -> str:
 class Value:
     """One float in a computation graph: its `data`, its `grad`, and how it was made.
 
-    `op` names the operation that made it (`""` for a leaf) and carries the rules,
+    `op` is the operation that made it (`LEAF` for a leaf) and carries the rules,
     `parents` are its inputs in order, `locals[i]` is d self / d parents[i].
     """
 
@@ -880,19 +886,7 @@ def linear(
         z += w * x
     if z - z != 0.0:  # inf or nan
         _check_overflow("linear", z, *weights, *inputs, bias)
-    out = _new(_ManyInputValue)
-    out.data = z
-    out.grad = 0.0
-    out.label = ""
-    out.a = out.da = out.b = out.db = None
-    if _open_anywhere == 0 or _no_grad_depth.get() == 0:
-        out.op = LINEAR
-        out.inputs = (*weights, *inputs, bias)
-        out.dinputs = LINEAR.derivative(z, *weight_data, *input_data, bias.data)
-    else:
-        out.op = LEAF
-        out.inputs = out.dinputs = ()
-    return out
+    return _many_input_node(LINEAR, z, (*weights, *inputs, bias), [*weight_data, *input_data, bias.data])
 
 
 def topological_order(root: Value) -> list[Value]:
