@@ -79,7 +79,8 @@ def draw_graph(
     max_nodes: int = 500,
     params: Iterable[Value] | None = None,
 ):
-    """The graph of `root` as a `graphviz.Digraph` (Jupyter shows it as it is).
+    """The graph of `root` as a `graphviz.Digraph` that Jupyter (and VS Code, Colab) shows as SVG,
+    drawn with the system's `dot` when it is installed, else with `graphviz-pure`.
 
     edge_labels: write d node / d parent on each edge. highlight: a Step from
     `backward_steps()`, whose edge and nodes get colored. params: the leaves to
@@ -89,7 +90,7 @@ def draw_graph(
     neuron and layer).
     """
     try:
-        import graphviz
+        Graph = _graph_class()
     except ImportError:
         raise ImportError("drawing needs the graphviz package: pip install graphviz") from None
     if rankdir not in ("LR", "TB", "RL", "BT"):
@@ -109,7 +110,7 @@ def draw_graph(
     hot_parent = highlight.parent if highlight is not None else None
     hot_node = highlight.node if highlight is not None and not highlight.is_seed else None
 
-    graph = graphviz.Digraph("backprop", graph_attr={"rankdir": rankdir, "fontname": "Helvetica"})
+    graph = Graph("backprop", graph_attr={"rankdir": rankdir, "fontname": "Helvetica"})
     graph.attr("node", fontname="Helvetica", fontsize="11")
     graph.attr("edge", fontname="Helvetica", fontsize="9")
     boxes: dict[tuple[str, ...], list] = {}  # a box's path -> the statements drawn in it
@@ -166,6 +167,38 @@ def draw_graph(
     for i, path in enumerate(inner_boxes[()]):
         draw_box(graph, path, str(i))
     return graph
+
+
+_graph_classes: list[type] = []  # the Digraph subclass, made once graphviz is imported
+
+
+def _graph_class() -> type:
+    """graphviz.Digraph, drawing itself in notebooks with `render_source` (dot, or graphviz-pure
+    where there is no dot) instead of the system `dot` alone."""
+    if not _graph_classes:
+        import graphviz
+
+        class Graph(graphviz.Digraph):
+            """A graphviz.Digraph (`.source`, `.pipe`, `.render`) that draws itself without system Graphviz."""
+
+            def _repr_mimebundle_(self, include=None, exclude=None, **_) -> dict:
+                wanted = set(["image/svg+xml"] if include is None else include) - set(exclude or ())
+                if "image/svg+xml" not in wanted:
+                    return {}
+                try:
+                    return {"image/svg+xml": render_source(self.source, "svg").decode()}
+                except (FileNotFoundError, RuntimeError, ValueError) as error:
+                    return {"text/plain": f"(this graph could not be drawn: {error})"}
+
+            def pipe(self, format: str | None = None, *args, **kwargs):
+                if shutil.which("dot"):
+                    return super().pipe(format, *args, **kwargs)
+                picture = render_source(self.source, format or self.format)
+                encoding = kwargs.get("encoding")
+                return picture.decode(encoding) if encoding else picture
+
+        _graph_classes.append(Graph)
+    return _graph_classes[0]
 
 
 # --- rendering to files ----------------------------------------------------------------------------

@@ -260,3 +260,26 @@ def test_written_files_get_the_umask_s_permissions_and_go_through_symlinks(tmp_p
         assert os.stat(tmp_path / "model.json").st_mode & 0o777 == 0o600
     finally:
         os.umask(old)
+
+
+def test_draw_graph_shows_itself_in_a_notebook_without_system_graphviz(monkeypatch):
+    """Jupyter calls _repr_mimebundle_; without `dot` on PATH the graph still comes as SVG (graphviz-pure)."""
+    if "graphviz-pure" not in backends():
+        pytest.skip("graphviz-pure is not installed here")
+    real_which = shutil.which
+    monkeypatch.setattr(shutil, "which", lambda name: None if name == "dot" else real_which(name))
+    graph = draw_graph(build_neuron())
+    assert isinstance(graph, graphviz.Digraph) and graph.source.startswith("digraph backprop {")
+    bundle = graph._repr_mimebundle_()
+    assert (
+        list(bundle) == ["image/svg+xml"] and "<svg" in bundle["image/svg+xml"] and ">tanh<" in bundle["image/svg+xml"]
+    )
+    assert graph._repr_mimebundle_(include=["image/png"]) == {}
+    assert graph.pipe("svg").lstrip().startswith(b"<?xml") and "<svg" in graph.pipe("svg", encoding="utf-8")
+
+
+def test_a_graph_that_cannot_be_drawn_says_why_instead_of_a_traceback(monkeypatch, tmp_path):
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "no-python-here"))
+    bundle = draw_graph(build_neuron())._repr_mimebundle_()
+    assert list(bundle) == ["text/plain"] and "pip install graphviz-pure" in bundle["text/plain"]
