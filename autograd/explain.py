@@ -16,13 +16,48 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from autograd.engine import Value, _seed, grads_set_aside, topological_order
+from autograd.engine import Value, _seed, _short, grads_set_aside, topological_order
 from autograd.functional import grad
+
+NAME_LIMIT = 24  # an expression longer than this is no name: the node is v<i> instead
 
 
 def node_names(order: list[Value]) -> dict[Value, str]:
-    """Each node's label, or v<i> (its place in the topological order) when it has none."""
-    return {node: node.label or f"v{i}" for i, node in enumerate(order)}
+    """What steps, paths, tables, graphs and the page call each node: its label; else, for an
+    unlabelled leaf (a constant), its number; else the expression that made it from its
+    parents' names (`x1*w1`, `x1*w1 + x2*w2`, `tanh(n)`) while that is at most NAME_LIMIT
+    characters; else v<i>, its place in the topological order."""
+    names: dict[Value, str] = {}
+    for i, node in enumerate(order):  # parents come first, so their names are known
+        if node.label:
+            names[node] = node.label
+        elif not node.parents:
+            names[node] = _short(node.data)
+        else:
+            expression = _expression(str(node.op), [names[p] for p in node.parents])
+            names[node] = expression if len(expression) <= NAME_LIMIT else f"v{i}"
+    return names
+
+
+def _expression(op: str, parents: list[str]) -> str:
+    """How an op's node reads in terms of its parents' names: a*b, a + b, a - b, -a, a/b, a**2, tanh(a)."""
+
+    def tight(name: str) -> str:  # an operand of * / **: parenthesized if it is a sum
+        return f"({name})" if " + " in name or " - " in name else name
+
+    if op == "+" and len(parents) == 2:
+        a, b = parents
+        return f"{a} - {b[1:]}" if b.startswith("-") and len(b) > 1 else f"{a} + {b}"
+    if op == "*" and len(parents) == 2:
+        a, b = parents
+        if b in ("-1.0", "-1"):
+            return f"-{tight(a)}"
+        return f"{tight(a)}*{tight(b)}"
+    if op in ("/", "**") and len(parents) == 2:
+        return f"{tight(parents[0])}{op}{tight(parents[1]) if op == '/' else tight(parents[1])}"
+    if op.startswith("**") and len(parents) == 1:
+        return f"{tight(parents[0])}{op}"
+    return f"{op}({', '.join(parents)})"
 
 
 def _d(name: str) -> str:

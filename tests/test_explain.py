@@ -8,6 +8,7 @@ import pytest
 import nn
 from autograd import Value, topological_order
 from autograd.explain import explain, trace_table
+from autograd.render import draw_graph
 from demos.neuron import build_neuron
 
 # The classic neuron worked by hand: do/dn = 1 - tanh(n)^2 = 1 - 0.7071^2 = 0.5; a + passes its
@@ -155,3 +156,29 @@ def test_stopping_the_steps_early_leaves_the_grads_as_they_were():
     assert x.grad == 4.0 and y.grad == 1.0
     list(y.backward_steps())
     assert x.grad == 8.0  # exhausted: the same as a second backward()
+
+
+def test_unlabelled_nodes_are_named_by_the_expression_that_made_them():
+    x1, w1 = Value(2.0, label="x1"), Value(-3.0, label="w1")
+    x2, w2 = Value(0.0, label="x2"), Value(1.0, label="w2")
+    b = Value(6.8813735870195432, label="b")
+    n = x1 * w1 + x2 * w2 + b
+    n.label = "n"
+    o = n.tanh()
+    steps = [str(step) for step in o.backward_steps()]
+    assert steps[0] == "(tanh(n)).grad = dL/dL = 1.0000  (the seed: L is tanh(n))"
+    assert steps[2] == "(x1*w1 + x2*w2).grad += dn/d(x1*w1 + x2*w2) * dL/dn = 1 * 0.5000 = 0.5000"
+    assert steps[-1] == "w1.grad += d(x1*w1)/dw1 * dL/d(x1*w1) = 2.0000 * 0.5000 = 1.0000"
+    assert "tanh(n) -> n -> x1*w1 + x2*w2 -> x1*w1 -> x1" in str(explain(o, x1))
+    assert "x1*w1 + x2*w2" in trace_table(o) and ">x1*w1 + x2*w2<" in draw_graph(o).pipe("svg", encoding="utf-8")
+
+
+def test_constants_show_as_their_number_and_long_expressions_as_v_i():
+    a = Value(1.0, label="a")
+    names = [str(s).split(".grad")[0] for s in ((a - 2) * 3).backward_steps()]
+    assert names == ["((a - 2.0)*3.0)", "(a - 2.0)", "(3.0)", "a", "(-2.0)"]
+    long = a
+    for _ in range(6):
+        long = long.tanh()
+    # tanh(tanh(tanh(tanh(a)))) is 24 characters; one more and the node is v4, and names build on that
+    assert str(list(long.backward_steps())[0]).startswith("(tanh(tanh(v4))).grad = dL/dL")
