@@ -1,30 +1,36 @@
-# Two commands on a fresh clone: `make demo` and `make test`. Each sets itself up
-# (a virtualenv in .venv with this package and its dev tools) the first time.
+# Two commands on a fresh clone: `make demo` and `make test`. Each sets itself up the
+# first time: a virtualenv in .venv with this package; `make demo` installs only what
+# the demos need, `make test` (and lint, bench) adds the dev tools (PyTorch, Playwright).
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+RUNTIME := $(VENV)/.installed-runtime
+DEV := $(VENV)/.installed-dev
 
 .PHONY: demo test lint bench clean
 
-$(STAMP): pyproject.toml
+$(RUNTIME): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+	$(BIN)/pip install --quiet -e .
+	touch $(RUNTIME)
 
-demo: $(STAMP)
+$(DEV): $(RUNTIME)
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(DEV)
+
+demo: $(RUNTIME)
 	$(BIN)/python -m demos tour
 
-lint: $(STAMP)
+lint: $(DEV)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
 test: lint
 	$(BIN)/python -m pytest
 
-bench: $(STAMP)
+bench: $(DEV)
 	$(BIN)/python tests/benchmarks/bench_engine.py
 
 clean:

@@ -55,3 +55,18 @@ __all__ = [
     "topological_order",
     "trace_table",
 ]
+
+import os as _os
+
+# Another package on PyPI is called `autograd` (HIPS autograd, widely installed). pip
+# installs both into one folder when both are in one environment, and each then
+# breaks the other. Its files beside ours mean that happened: say so, and the fix.
+_FOREIGN = [name for name in ("core.py", "tracer.py", "wrap_util.py", "numpy") if
+            _os.path.exists(_os.path.join(_os.path.dirname(__file__), name))]  # fmt: skip
+if _FOREIGN:
+    raise ImportError(
+        f"the folder {_os.path.dirname(__file__)} holds this project's autograd and files of another package "
+        f"named autograd ({', '.join(_FOREIGN)}: HIPS autograd), which pip installed into the same folder. "
+        "Give backprop-lab a virtualenv of its own (`make demo` or `make test` makes .venv), or run "
+        "`pip uninstall autograd backprop-lab` and then reinstall backprop-lab"
+    )

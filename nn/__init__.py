@@ -10,7 +10,16 @@ Randomness: weights and dropout come from one generator, seeded with 0 at
 import; `nn.manual_seed(n)` restarts it. Datasets in `nn.data` take `seed=`.
 """
 
-from nn import data, optim
+import autograd as _autograd
+
+if not hasattr(_autograd, "Value"):  # `import autograd` found another package of that name
+    raise ImportError(
+        f"nn is made of backprop-lab's autograd, but `import autograd` found another package: "
+        f"{getattr(_autograd, '__file__', _autograd)} (HIPS autograd?). Give backprop-lab a virtualenv of its "
+        "own (`make demo` or `make test` makes .venv), or uninstall the other autograd"
+    )
+
+from nn import data, optim  # noqa: E402 - after the check above
 from nn.init import manual_seed
 from nn.layers import ACTIVATIONS, MLP, Dropout, Layer, Neuron
 from nn.losses import (

@@ -510,3 +510,39 @@ def test_ops_compare_by_identity_and_a_leaf_has_no_rules():
     a, b = Value(1.0).leaky_relu(0.01), Value(1.0).leaky_relu(0.2)
     assert str(a.op) == str(b.op) == "leaky_relu" and a.op != b.op and len({a.op, b.op}) == 2
     assert Value(1.0).op is LEAF and not LEAF and LEAF.rules == () and str(LEAF) == ""
+
+
+def _python_in(folder, code):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": str(folder)}
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=folder, env=env)
+
+
+def test_import_autograd_names_another_autograd_merged_into_its_folder(tmp_path):
+    import shutil
+    from pathlib import Path
+
+    import autograd
+
+    shutil.copytree(Path(autograd.__file__).parent, tmp_path / "autograd")
+    (tmp_path / "autograd" / "core.py").write_text("# HIPS autograd's core\n")
+    result = _python_in(tmp_path, "import autograd")
+    assert result.returncode != 0
+    assert "ImportError: the folder" in result.stderr and "(core.py: HIPS autograd)" in result.stderr
+    assert "virtualenv of its own" in result.stderr
+
+
+def test_import_nn_says_when_autograd_is_another_package(tmp_path):
+    import shutil
+    from pathlib import Path
+
+    import nn
+
+    shutil.copytree(Path(nn.__file__).parent, tmp_path / "nn")
+    (tmp_path / "autograd").mkdir()
+    (tmp_path / "autograd" / "__init__.py").write_text("# HIPS autograd: grad, elementwise_grad, ...\n")
+    result = _python_in(tmp_path, "import nn")
+    assert result.returncode != 0 and "`import autograd` found another package" in result.stderr
