@@ -51,6 +51,7 @@ def run(out: Path, quick: bool = False, seed: int = 0) -> dict:
         ax.plot(zs, values, label="f(z)")
         ax.plot(zs, slopes, label="f'(z) by backward()", linestyle="--")
         ax.set_title(name, fontsize=10)
+        ax.set_xlabel("z")
         ax.axhline(0, color="gray", lw=0.5)
     axes.flat[0].legend(fontsize=8)
     path = common.save(figure, out / "activations.png")

@@ -12,16 +12,30 @@ from pathlib import Path
 
 from autograd import Value, no_grad
 
+# How figures are written: main() sets these from --dpi and --format for the run.
+FIGURES = {"dpi": 150, "format": "png"}
+FORMATS = ("png", "svg", "pdf")
+
+
+def _dpi(text: str) -> int:
+    dpi = int(text)
+    if not 10 <= dpi <= 1200:
+        raise argparse.ArgumentTypeError(f"--dpi must be between 10 and 1200, got {dpi}")
+    return dpi
+
 
 def main(run: Callable[[Path, bool, int], dict], doc: str, argv: Sequence[str] | None = None) -> dict:
-    """Parse --out/--quick/--seed, make the folder, run the demo."""
+    """Parse --out/--quick/--seed/--dpi/--format, make the folder, run the demo."""
     parser = argparse.ArgumentParser(description=doc.strip().splitlines()[0])
     parser.add_argument("--out", default="out", help="folder for the figures (default: out/)")
     parser.add_argument("--quick", action="store_true", help="a smaller run that finishes in seconds")
     parser.add_argument("--seed", type=int, default=0, help="the random seed (default: 0)")
+    parser.add_argument("--dpi", type=_dpi, default=150, help="resolution of png figures (default: 150, for slides)")
+    parser.add_argument("--format", choices=FORMATS, default="png", help="figure format (default: png)")
     args = parser.parse_args(argv)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
+    FIGURES.update(dpi=args.dpi, format=args.format)
     return run(out, args.quick, args.seed)
 
 
@@ -36,9 +50,10 @@ def pyplot():
 
 
 def save(figure, path: Path) -> Path:
-    """Save a figure as a small PNG and close it; say where it went."""
+    """Save a figure in the run's format and resolution (path's suffix is replaced), close it, say where it went."""
+    path = path.with_suffix("." + FIGURES["format"])
     figure.tight_layout()
-    figure.savefig(path, dpi=72)
+    figure.savefig(path, dpi=FIGURES["dpi"])
     pyplot().close(figure)
     print(f"  wrote {path}")
     return path
@@ -67,11 +82,22 @@ def grid(X: Sequence[Sequence[float]], steps: int, margin: float = 0.5):
     return gx, gy
 
 
-def decision_map(ax, model: Callable, X, y, steps: int = 50, score: Callable[[Value], float] | None = None) -> None:
-    """Color the plane by the model's output (no graph is recorded) and plot the data on it."""
+def decision_map(
+    ax,
+    model: Callable,
+    X,
+    y,
+    steps: int = 50,
+    score: Callable[[Value], float] | None = None,
+    label: str = "the model's output",
+) -> None:
+    """Color the plane by the model's output (no graph is recorded), with a colour bar saying what
+    the colours are, and plot the data on it, coloured by label."""
     gx, gy = grid(X, steps)
     score = score or (lambda out: out.data)
     with no_grad():
         Z = [[score(model([a, b])) for a in gx] for b in gy]
-    ax.contourf(gx, gy, Z, levels=20, cmap="RdBu", alpha=0.6)
+    shading = ax.contourf(gx, gy, Z, levels=20, cmap="RdBu", alpha=0.6)
+    ax.figure.colorbar(shading, ax=ax, label=label)
     ax.scatter([p[0] for p in X], [p[1] for p in X], c=y, cmap="RdBu", edgecolors="k", s=18)
+    ax.set(xlabel="x1", ylabel="x2")

@@ -49,7 +49,10 @@ def run(out: Path, quick: bool = False, seed: int = 0) -> dict:
     for ax, (name, rows) in zip(axes, paths.items()):
         ax.contour(grid, grid, [[a * a + b * b for a in grid] for b in grid], levels=12, cmap="viridis")
         ax.plot([r[0] for r in rows], [r[1] for r in rows], "o-", color="crimson", ms=3)
-        ax.set(xlim=(-3, 3), ylim=(-3, 3), title=f"lr {name}", aspect="equal")
+        for k, (x, y, _, _) in enumerate(rows[:6]):  # number the first steps: a diverging path jumps side to side
+            if -3 < x < 3 and -3 < y < 3:
+                ax.annotate(str(k), (x, y), textcoords="offset points", xytext=(4, 4), fontsize=7)
+        ax.set(xlim=(-3, 3), ylim=(-3, 3), xlabel="x", ylabel="y", title=f"lr {name}", aspect="equal")
     path = common.save(figure, out / "gradient_descent.png")
     return {"final_loss": final, "files": [path]}
 

@@ -46,13 +46,13 @@ def run(out: Path, quick: bool = False, seed: int = 0) -> dict:
     print(f"training accuracy after 100 steps: {final:.0%}")
 
     figure, ax = plt.subplots(figsize=(4.6, 4))
-    common.decision_map(ax, model, X, y, steps=40 if quick else 70)
+    common.decision_map(ax, model, X, y, steps=40 if quick else 70, label="score (> 0: class +1)")
     ax.set_title(f"moons: {final:.0%} of the training points right")
     boundary = common.save(figure, out / "moons.png")
     figure, ax = plt.subplots(figsize=(5, 3))
     ax.plot(losses, label="loss")
     ax.plot(accuracies, label="accuracy")
-    ax.set(xlabel="step", title="moons: training")
+    ax.set(xlabel="step", ylabel="hinge loss + L2, and accuracy", title="moons: training")
     ax.legend()
     curve = common.save(figure, out / "moons_loss.png")
     return {"accuracy": final, "files": [boundary, curve]}

@@ -17,11 +17,11 @@ from autograd import no_grad
 from demos import common
 
 
-def train(X, y, hidden: list[int], epochs: int, seed: int) -> tuple[nn.MLP, float]:
+def train(X, y, hidden: list[int], epochs: int, seed: int, progress: bool = False) -> tuple[nn.MLP, float]:
     nn.manual_seed(seed)
     model = nn.MLP(2, [*hidden, 3], activation="tanh", init="xavier_uniform")
     history = nn.fit(model, X, y, nn.cross_entropy, nn.optim.Adam(model.parameters(), lr=0.03), epochs=epochs,
-                     progress=False)  # fmt: skip
+                     progress=progress)  # fmt: skip
     return model, history["accuracy"][-1]
 
 
@@ -34,12 +34,12 @@ def run(out: Path, quick: bool = False, seed: int = 0) -> dict:
     figure, axes = plt.subplots(1, 2, figsize=(9, 4))
     accuracy = {}
     for ax, (name, ((X, y), hidden, epochs)) in zip(axes, sets.items()):
-        model, accuracy[name] = train(X, y, hidden, epochs, seed)
+        model, accuracy[name] = train(X, y, hidden, epochs, seed, progress=not quick)
         with no_grad():
             p = nn.softmax(model(X[0]))
         print(f"{name}: MLP(2, {[*hidden, 3]}), {epochs} epochs, training accuracy {accuracy[name]:.0%}")
         print(f"  first point {X[0][0]:+.2f}, {X[0][1]:+.2f} (class {y[0]}): p = {[round(q.data, 3) for q in p]}")
-        common.decision_map(ax, model, X, y, steps=35 if quick else 60,
+        common.decision_map(ax, model, X, y, steps=35 if quick else 60, label="the class the MLP picks",
                             score=lambda logits: max(range(3), key=lambda k: logits[k].data))  # fmt: skip
         ax.set_title(f"{name}: {accuracy[name]:.0%} right", fontsize=10)
     path = common.save(figure, out / "multiclass.png")

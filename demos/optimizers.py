@@ -55,9 +55,9 @@ def run(out: Path, quick: bool = False, seed: int = 0) -> dict:
         path_ax.plot([p[0] for p in path], [p[1] for p in path], lw=1.2, label=name)
         loss_ax.plot(losses, label=name)
     path_ax.plot([1], [1], "k*", ms=10)
-    path_ax.set(title="Rosenbrock: paths", xlim=(-2, 2), ylim=(-1, 3))
+    path_ax.set(title="Rosenbrock: paths (* the minimum)", xlabel="x", ylabel="y", xlim=(-2, 2), ylim=(-1, 3))
     path_ax.legend(fontsize=7)
-    loss_ax.set(yscale="log", xlabel="step", title="Rosenbrock: loss")
+    loss_ax.set(yscale="log", xlabel="step", ylabel="loss", title="Rosenbrock: loss")
 
     X, y = nn.data.make_moons(60, noise=0.1, seed=seed, signed=True)
     epochs = 30 if quick else 150
@@ -74,7 +74,7 @@ def run(out: Path, quick: bool = False, seed: int = 0) -> dict:
     print(f"moons, MLP(2, [8, 8, 1]), {epochs} full-batch steps: final hinge loss")
     for name, value in moons_final.items():
         print(f"  {name:>15}: {value:.4f}")
-    moons_ax.set(xlabel="step", title="moons: hinge loss")
+    moons_ax.set(xlabel="step", ylabel="hinge loss", title="moons: hinge loss")
     moons_ax.legend(fontsize=7)
     path = common.save(figure, out / "optimizers.png")
     return {"rosenbrock": final, "moons": moons_final, "files": [path]}

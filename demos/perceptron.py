@@ -59,6 +59,7 @@ def run(out: Path, quick: bool = False, seed: int = 0) -> dict:
         ax.scatter(xs, [p[1] for p in X], c=T, cmap="RdBu", edgecolors="k")
         ax.set_ylim(min(p[1] for p in X) - 0.5, max(p[1] for p in X) + 0.5)
         ax.set_title(f"{name}: {verdict}", fontsize=9)
+        ax.set(xlabel="x1", ylabel="x2")
     print()
     print(XOR_INEQUALITIES)
     figure_path = common.save(figure, out / "perceptron.png")

@@ -30,7 +30,7 @@ class WideNet(nn.Module):
         return self.output(self.drop(self.hidden(x)))
 
 
-def train(data, epochs: int, seed: int, weight_decay: float = 0.0, dropout: float = 0.0):
+def train(data, epochs: int, seed: int, weight_decay: float = 0.0, dropout: float = 0.0, progress: bool = False):
     """Train and return (train losses, test losses, the state of the best test loss)."""
     X, y, X_test, y_test = data
     nn.manual_seed(seed)
@@ -47,7 +47,7 @@ def train(data, epochs: int, seed: int, weight_decay: float = 0.0, dropout: floa
         if test_losses[-1] < best["loss"]:
             best.update(loss=test_losses[-1], state=model.state_dict())
 
-    history = nn.fit(model, X, y, nn.mse_loss, optimizer, epochs, callbacks=[watch_test_loss], progress=False)
+    history = nn.fit(model, X, y, nn.mse_loss, optimizer, epochs, callbacks=[watch_test_loss], progress=progress)
     return history["loss"], test_losses, best
 
 
@@ -58,9 +58,9 @@ def run(out: Path, quick: bool = False, seed: int = 0) -> dict:
     X_test, y_test = nn.data.sample_function(math.sin, 30, -3.0, 3.0)
     data = (X, y, X_test, y_test)
     runs = {
-        "no regularization": train(data, epochs, seed),
-        "weight decay 0.01": train(data, epochs, seed, weight_decay=0.01),
-        "dropout 0.2": train(data, epochs, seed, dropout=0.2),
+        "no regularization": train(data, epochs, seed, progress=not quick),
+        "weight decay 0.01": train(data, epochs, seed, weight_decay=0.01, progress=not quick),
+        "dropout 0.2": train(data, epochs, seed, dropout=0.2, progress=not quick),
     }
     figure, axes = plt.subplots(1, 3, figsize=(13, 3.8), sharey=True)
     results = {}
@@ -72,9 +72,14 @@ def run(out: Path, quick: bool = False, seed: int = 0) -> dict:
         ax.plot(train_losses, label="train")
         ax.plot(test_losses, label="test")
         ax.axvline(best_epoch, color="gray", ls=":", label="early stopping")
-        ax.set(yscale="log", xlabel="epoch", title=name)
+        ax.set(yscale="log", xlabel="epoch", ylabel="mean squared error", title=name)
     axes[0].legend(fontsize=8)
     print("early stopping keeps the weights of the best test loss (the dotted line)")
+    print("dropout's train loss sits above its test loss: it is measured while training, with units dropped")
+    print("(a weaker network each step); the test loss is measured in eval mode, with every unit")
+    axes[2].text(
+        0.5, 0.92, "train: units dropped; test: all units", transform=axes[2].transAxes, ha="center", fontsize=8
+    )
     path = common.save(figure, out / "regularization.png")
     return {"results": results, "files": [path]}
 

@@ -42,13 +42,13 @@ def staircase(f, n: int):
     return network
 
 
-def fit(f, width: int, steps: int, seed: int) -> tuple[nn.MLP, float]:
+def fit(f, width: int, steps: int, seed: int, progress: bool = False) -> tuple[nn.MLP, float]:
     """Train MLP(1, [width, 1]) with tanh on 40 points of f; returns it and its max error on 200 points."""
     nn.manual_seed(seed)
     X, y = nn.data.sample_function(f, 40, 0.0, 1.0)
     model = nn.MLP(1, [width, 1], activation="tanh", init="xavier_uniform")
     optimizer = nn.optim.Adam(model.parameters(), lr=0.02)
-    nn.fit(model, X, y, nn.mse_loss, optimizer, epochs=steps, progress=False)
+    nn.fit(model, X, y, nn.mse_loss, optimizer, epochs=steps, progress=progress)
     with no_grad():
         error = max(abs(model([i / 199]).data - f(i / 199)) for i in range(200))
     return model, error
@@ -80,12 +80,13 @@ def run(out: Path, quick: bool = False, seed: int = 0) -> dict:
         ax.plot(grid, [f(x) for x in grid], color="k", lw=2, label="target")
         print(f"\n{name}: {'n':>3} {'parameters (2 + d) n + 1':>26} {'max error':>10}")
         for width in widths:
-            model, error = fit(f, width, steps, seed)
+            model, error = fit(f, width, steps, seed, progress=not quick)
             errors[name][width] = error
             print(f"{'':>{len(name) + 1}} {width:>3} {3 * width + 1:>26} {error:>10.4f}")
             with no_grad():
                 ax.plot(grid, [model([x]).data for x in grid], lw=1, label=f"n = {width}")
         ax.set_title(f"one hidden layer fitting {name}", fontsize=10)
+        ax.set(xlabel="x", ylabel="f(x)")
         ax.legend(fontsize=7)
     for name, by_width in errors.items():
         axes[2].plot(list(by_width), list(by_width.values()), "o-", label=f"trained tanh, {name}")

@@ -36,7 +36,7 @@ def run(out: Path, quick: bool = False, seed: int = 0) -> dict:
     ax.set(xlabel="step", ylabel="mean squared error", yscale="log", title="XOR: training loss")
     loss_path = common.save(figure, out / "xor_loss.png")
     figure, ax = plt.subplots(figsize=(4, 3.6))
-    common.decision_map(ax, model, X, T)
+    common.decision_map(ax, model, X, T, label="the MLP's output (> 0: class +1)")
     ax.set_title("XOR: the MLP's output")
     boundary_path = common.save(figure, out / "xor_boundary.png")
     graph_path = render(model([1.0, 0.0]), out / "xor_graph.svg", **model.graph_style())
