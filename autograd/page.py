@@ -1,13 +1,22 @@
 """The step-through page: one self-contained HTML file to step through backprop in class.
 
-Each step of `backward_steps()` is a frame: the graph drawn by `autograd.render`
-with that step's edge highlighted, and the step's sentence. Python draws every
-frame; the page's script only shows one frame at a time.
+The graph is drawn once, by `autograd.render`, as it is after the forward pass.
+Each step of `backward_steps()` is a record computed here, in Python: which node
+passes gradient back, which parent receives it, along which edge, the sentence of
+the chain rule, and the parent's new `grad` as the graph should show it. The page's
+script only switches highlight classes and puts those texts in place: no number is
+computed in JavaScript. So the page grows with the graph, not with graph × steps.
+
+Made for a projector: the graph is drawn large (text about 18 px at the start; the
+fit button, + and − and Ctrl+wheel zoom), the highlighted node is scrolled into view,
+the sentence stays on screen, a legend says what the colours mean, and the keys a
+presentation clicker sends (PageDown, PageUp, Space, Home, End, the arrows) work.
 """
 
 from __future__ import annotations
 
 import html
+import json
 import os
 import re
 from pathlib import Path
@@ -15,95 +24,209 @@ from pathlib import Path
 from autograd.engine import Value, grads_set_aside, topological_order
 from autograd.explain import node_names
 from autograd.files import write_atomically
-from autograd.render import draw_graph, render_source
+from autograd.render import FILLS, HIGHLIGHT_NODE, HIGHLIGHT_PARENT, draw_graph, render_source
 
 _SVG_START = re.compile(r"^.*?(?=<svg)", re.DOTALL)
+FORWARD_DONE = "The forward pass is done: every grad is 0. Press Next (or PageDown, Space, →) to start backprop."
 
 
-def export_html(root: Value, path: str | os.PathLike, backend: str = "auto", max_steps: int = 400, **draw) -> Path:
+def export_html(root: Value, path: str | os.PathLike, backend: str = "auto", max_steps: int = 20_000, **draw) -> Path:
     """One self-contained HTML page that steps through backprop on the graph of `root`.
 
-    A frame per step (the forward pass, the seed, then every edge): the graph as
-    inline SVG with the step highlighted, and the step's chain-rule sentence.
-    Prev / Next / Play buttons and the arrow keys move between them. No network,
-    no external files. The grads of the graph are left as they were.
+    The forward pass, the seed, then every edge: the step's edge and nodes highlighted
+    on the graph, its grads filled in, its chain-rule sentence under it. Prev / Next /
+    Play, the slider and the keys move between them. No network, no external files.
+    Keyword arguments go to `draw_graph` (e.g. `**model.graph_style()`). The grads of
+    the graph are left as they were.
     """
     path = Path(path)
     order = topological_order(root)
-    steps = 1 + sum(len(node.parents) for node in order)  # the seed, then one per edge
-    if steps > max_steps:  # refused before anything is rendered
+    count = 1 + sum(len(node.parents) for node in order)  # the seed, then one per edge
+    if count > max_steps:  # refused before anything is rendered
         raise ValueError(
-            f"backprop on this graph has {steps} steps, more than max_steps={max_steps}: one picture each would make "
-            "a page too large to read; draw one example, a smaller model, or pass a larger max_steps"
+            f"backprop on this graph has {count} steps, more than max_steps={max_steps}: too many to step through; "
+            "draw one example, a smaller model, or pass a larger max_steps"
         )
-    frames: list[tuple[str, str, str, str]] = []  # (svg, sentence, node id, parent id)
     ids = {node: f"value-{i}" for i, node in enumerate(order)}
+    show_grad = draw.get("show_grad", True)
+    steps = []
     with grads_set_aside(order, keep=False):
-        first = render_source(draw_graph(root, **draw).source, "svg", backend).decode()
-        frames.append((first, "The forward pass is done: every grad is 0. Press Next to start backprop.", "", ""))
+        svg = render_source(draw_graph(root, **draw).source, "svg", backend).decode()
         for step in root.backward_steps():
-            svg = render_source(draw_graph(root, highlight=step, **draw).source, "svg", backend).decode()
-            frames.append((svg, str(step), ids[step.node], ids[step.parent]))
-    write_atomically(path, _page(frames, node_names(order)[root]).encode())
+            edge = "" if step.is_seed else f"{ids[step.parent]}-to-{ids[step.node]}-op-{step.parent_index}"
+            steps.append(
+                {
+                    "node": "" if step.is_seed else ids[step.node],
+                    "parent": ids[step.parent],
+                    "edge": edge,
+                    "sentence": str(step),
+                    "rule": step.rule,
+                    "grad": f"grad {step.parent_grad:.4f}" if show_grad else "",
+                }
+            )
+    page = _PAGE.format(
+        title=html.escape(node_names(order)[root]),
+        svg=_SVG_START.sub("", svg, count=1),
+        steps=_script_json(steps),
+        forward_done_js=_script_json(FORWARD_DONE),
+        parameter=FILLS["parameter"],
+        input=FILLS["input"],
+        intermediate=FILLS["intermediate"],
+        output=FILLS["output"],
+        hot_parent=HIGHLIGHT_PARENT,
+        hot_node=HIGHLIGHT_NODE,
+    )
+    write_atomically(path, page.encode())
     return path
 
 
-def _page(frames: list[tuple[str, str, str, str]], title: str) -> str:
-    sections = []
-    for i, (svg, sentence, node_id, parent_id) in enumerate(frames):
-        sections.append(
-            f'<section class="frame" id="frame-{i}" data-node="{node_id}" data-parent="{parent_id}"'
-            f"{'' if i == 0 else ' hidden'}>\n{_SVG_START.sub('', svg, count=1)}\n"
-            f'<p class="sentence">{html.escape(sentence)}</p>\n</section>'
-        )
-    return _PAGE.format(title=html.escape(title), frames="\n".join(sections), last=len(frames) - 1)
+def _script_json(data: object) -> str:
+    """JSON that can sit inside a <script> element: no `</` can close it early."""
+    return json.dumps(data, ensure_ascii=False).replace("</", "<\\/").replace("<!--", "<\\!--")
 
 
 _PAGE = """<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Backprop step by step: {title}</title>
 <style>
-  body {{ font-family: system-ui, sans-serif; margin: 1.5rem; color: #111827; }}
-  nav {{ display: flex; gap: .5rem; align-items: center; margin-bottom: 1rem; }}
-  button {{ font-size: 1rem; padding: .3rem .9rem; }}
-  .frame svg {{ max-width: 100%; height: auto; }}
-  .sentence {{ font-family: ui-monospace, monospace; font-size: 1.1rem; background: #f9fafb;
-              border-left: 4px solid #f87171; padding: .6rem .9rem; }}
-  #counter {{ margin-left: 1rem; color: #4b5563; }}
+  body {{ font-family: system-ui, sans-serif; margin: 0; color: #111827; background: #ffffff; }}
+  header {{ position: sticky; top: 0; z-index: 2; background: #ffffff; padding: .6rem 1rem;
+            border-bottom: 1px solid #e5e7eb; }}
+  h1 {{ font-size: 1.4rem; margin: 0 0 .4rem 0; }}
+  nav {{ display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; }}
+  button {{ font-size: 1.1rem; padding: .3rem .9rem; }}
+  #slider {{ flex: 1 1 12rem; }}
+  #counter {{ color: #374151; font-size: 1.1rem; min-width: 9rem; }}
+  .legend {{ display: flex; flex-wrap: wrap; gap: .9rem; font-size: .95rem; margin-top: .4rem; }}
+  .legend span::before {{ content: ""; display: inline-block; width: 1em; height: 1em; margin-right: .35em;
+                          vertical-align: -.15em; border: 1px solid #374151; background: var(--swatch); }}
+  #view {{ overflow: auto; padding: 1rem; height: calc(100vh - 13.5rem); box-sizing: border-box; }}
+  #view svg {{ display: block; }}
+  footer {{ position: fixed; bottom: 0; left: 0; right: 0; z-index: 2; background: #f9fafb;
+            border-top: 4px solid {hot_parent}; padding: .5rem 1rem; }}
+  #sentence {{ font-family: ui-monospace, monospace; font-size: 1.35rem; margin: 0; overflow-wrap: anywhere; }}
+  #rule {{ color: #4b5563; font-size: 1rem; margin: .2rem 0 0 0; }}
+  .hot-parent polygon, .hot-parent path {{ fill: {hot_parent}; stroke-width: 2.5; }}
+  .hot-node polygon, .hot-node path {{ fill: {hot_node}; stroke-width: 2; }}
+  .hot-edge path {{ stroke: {hot_parent}; stroke-width: 3; }}
+  .hot-edge polygon {{ stroke: {hot_parent}; fill: {hot_parent}; }}
 </style>
 </head>
 <body>
+<header>
 <h1>Backprop step by step: L = {title}</h1>
 <nav>
-  <button id="prev">&larr; Prev</button>
-  <button id="next">Next &rarr;</button>
-  <button id="play">Play</button>
-  <span id="counter"></span>
+  <button id="prev" data-testid="prev" title="PageUp, ←">&larr; Prev</button>
+  <button id="next" data-testid="next" title="PageDown, Space, →">Next &rarr;</button>
+  <button id="play" data-testid="play">Play</button>
+  <input id="slider" data-testid="slider" type="range" min="0" value="0" aria-label="step">
+  <span id="counter" data-testid="counter" aria-live="polite"></span>
+  <button id="zoom-out" title="zoom out (Ctrl+wheel)" aria-label="zoom out">&minus;</button>
+  <button id="zoom-in" title="zoom in (Ctrl+wheel)" aria-label="zoom in">+</button>
+  <button id="fit" data-testid="fit" title="fit the graph to the window">Fit</button>
 </nav>
-{frames}
+<div class="legend" aria-label="legend">
+  <span style="--swatch: {hot_parent}">receives gradient in this step</span>
+  <span style="--swatch: {hot_node}">passes it back</span>
+  <span style="--swatch: {parameter}">parameter</span>
+  <span style="--swatch: {input}">input or constant</span>
+  <span style="--swatch: {intermediate}">intermediate</span>
+  <span style="--swatch: {output}">output L</span>
+</div>
+</header>
+<main id="view" data-testid="graph">
+{svg}
+</main>
+<footer>
+  <p id="sentence" data-testid="sentence"></p>
+  <p id="rule"></p>
+</footer>
+<script type="application/json" id="steps">{steps}</script>
 <script>
 (function () {{
-  var last = {last}, current = 0, timer = null;
+  // Every text shown here was computed by Python: this script only places texts and classes.
+  var steps = JSON.parse(document.getElementById("steps").textContent);
+  var last = steps.length, current = 0, timer = null, zoom = 1;
+  var view = document.getElementById("view"), svg = view.querySelector("svg");
+  var box = svg.viewBox.baseVal, READABLE = 18 / 11;  // graph text is 11 units: show it 18 px tall
+  var slider = document.getElementById("slider");
+  slider.max = last;
+  function gradText(id) {{  // a record's last field is its grad
+    var node = document.getElementById(id);
+    var texts = node ? node.querySelectorAll("text") : [];
+    return texts.length ? texts[texts.length - 1] : null;
+  }}
+  var initial = {{}};
+  steps.forEach(function (s) {{
+    var t = gradText(s.parent);
+    if (t && !(s.parent in initial)) initial[s.parent] = t.textContent;
+  }});
+  function setZoom(z) {{
+    zoom = Math.max(0.1, Math.min(8, z));
+    svg.setAttribute("width", box.width * zoom + "px");
+    svg.setAttribute("height", box.height * zoom + "px");
+  }}
+  function fit() {{
+    setZoom(Math.min((view.clientWidth - 32) / box.width, (view.clientHeight - 32) / box.height));
+  }}
   function show(i) {{
     current = Math.max(0, Math.min(last, i));
-    document.querySelectorAll(".frame").forEach(function (f, k) {{ f.hidden = k !== current; }});
+    Object.keys(initial).forEach(function (id) {{ gradText(id).textContent = initial[id]; }});
+    for (var k = 0; k < current; k++) {{
+      var t = gradText(steps[k].parent);
+      if (t && steps[k].grad) t.textContent = steps[k].grad;
+    }}
+    document.querySelectorAll(".hot-parent, .hot-node, .hot-edge").forEach(function (e) {{
+      e.classList.remove("hot-parent", "hot-node", "hot-edge");
+    }});
+    var step = current > 0 ? steps[current - 1] : null;
+    document.getElementById("sentence").textContent = step ? step.sentence : {forward_done_js};
+    document.getElementById("rule").textContent = step ? "rule: " + step.rule : "";
+    document.body.dataset.node = step ? step.node : "";
+    document.body.dataset.parent = step ? step.parent : "";
+    if (step) {{
+      [["parent", "hot-parent"], ["node", "hot-node"], ["edge", "hot-edge"]].forEach(function (p) {{
+        var e = step[p[0]] && document.getElementById(step[p[0]]);
+        if (e) e.classList.add(p[1]);
+      }});
+      var target = document.getElementById(step.parent);
+      if (target) target.scrollIntoView({{block: "center", inline: "center"}});
+    }}
+    slider.value = current;
     document.getElementById("counter").textContent = "step " + current + " of " + last;
   }}
   function play() {{
-    if (timer) {{ clearInterval(timer); timer = null; document.getElementById("play").textContent = "Play"; return; }}
+    var button = document.getElementById("play");
+    if (timer) {{ clearInterval(timer); timer = null; button.textContent = "Play"; return; }}
     if (current === last) show(0);
-    document.getElementById("play").textContent = "Pause";
+    button.textContent = "Pause";
     timer = setInterval(function () {{ if (current === last) play(); else show(current + 1); }}, 1200);
   }}
   document.getElementById("prev").onclick = function () {{ show(current - 1); }};
   document.getElementById("next").onclick = function () {{ show(current + 1); }};
   document.getElementById("play").onclick = play;
+  document.getElementById("fit").onclick = fit;
+  document.getElementById("zoom-in").onclick = function () {{ setZoom(zoom * 1.25); }};
+  document.getElementById("zoom-out").onclick = function () {{ setZoom(zoom / 1.25); }};
+  slider.oninput = function () {{ show(Number(slider.value)); }};
+  view.addEventListener("wheel", function (e) {{
+    if (!e.ctrlKey) return;
+    e.preventDefault();
+    setZoom(zoom * (e.deltaY < 0 ? 1.1 : 1 / 1.1));
+  }}, {{passive: false}});
+  var keys = {{ArrowRight: 1, PageDown: 1, " ": 1, ArrowLeft: -1, PageUp: -1}};
   document.addEventListener("keydown", function (e) {{
-    if (e.key === "ArrowRight") show(current + 1);
-    if (e.key === "ArrowLeft") show(current - 1);
+    if (e.target === slider && (e.key === "ArrowRight" || e.key === "ArrowLeft")) return;
+    if (e.key in keys) {{ e.preventDefault(); show(current + keys[e.key]); }}
+    else if (e.key === "Home") {{ e.preventDefault(); show(0); }}
+    else if (e.key === "End") {{ e.preventDefault(); show(last); }}
+    else if (e.key === "+" || e.key === "=") setZoom(zoom * 1.25);
+    else if (e.key === "-") setZoom(zoom / 1.25);
   }});
+  setZoom(READABLE);
   show(0);
 }})();
 </script>

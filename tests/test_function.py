@@ -80,8 +80,8 @@ def test_a_function_node_works_in_every_view(tmp_path):
     source = draw_graph(y).source
     assert "[label=swish fillcolor=white" in source
     page = export_html(y, tmp_path / "swish.html").read_text()
-    assert page.count('<section class="frame"') == 1 + 1 + 3  # the forward pass, the seed, three edges
-    assert "sigmoid(0.2500)" in page
+    assert page.count('"sentence":') == 1 + 3  # the seed, three edges
+    assert "sigmoid(0.2500)" in page and '"rule": "d swish(a)/da = sigmoid(a)' in page
 
 
 def test_gradcheck_catches_a_wrong_derivative_with_its_table():

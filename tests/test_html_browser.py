@@ -55,9 +55,9 @@ def serve(tmp_path):
     server.server_close()
 
 
-def open_page(browser, url, elsewhere):
+def open_page(browser, url, elsewhere, viewport=(1600, 700)):
     """A new page at `url` whose requests to any host but 127.0.0.1 are blocked and recorded."""
-    page = browser.new_page(viewport={"width": 1600, "height": 700})
+    page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
 
     def only_loopback(route):
         if urlparse(route.request.url).hostname == "127.0.0.1":
@@ -71,35 +71,83 @@ def open_page(browser, url, elsewhere):
     return page
 
 
-def test_next_prev_and_arrow_keys_step_through_backprop(browser, serve, tmp_path):
+def highlighted_fill(page, element_id: str) -> str:
+    """The fill the browser paints a record's shape with (CSS classes override the SVG's own)."""
+    return page.evaluate(
+        "id => getComputedStyle(document.getElementById(id).querySelector('polygon, path')).fill", element_id
+    )
+
+
+def grad_text(page, element_id: str) -> str:
+    return page.evaluate(
+        "id => [...document.getElementById(id).querySelectorAll('text')].pop().textContent", element_id
+    )
+
+
+def rgb(hex_colour: str) -> str:
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgb({r}, {g}, {b})"
+
+
+def test_next_prev_keys_and_a_clickers_keys_step_through_backprop(browser, serve, tmp_path):
     page_file = export_html(build_neuron(), tmp_path / "steps.html")
     elsewhere = []
     page = open_page(browser, serve(page_file), elsewhere)
-    visible = ".frame:not([hidden])"
     assert page.inner_text("#counter") == "step 0 of 10"
-    assert "every grad is 0" in page.inner_text(f"{visible} .sentence")
+    assert "every grad is 0" in page.inner_text("#sentence")
+    assert page.locator("svg").count() == 1
 
     for _ in range(3):
         page.click("#next")
     page.keyboard.press("ArrowRight")  # step 4: b.grad += dn/db * dL/dn
     assert page.inner_text("#counter") == "step 4 of 10"
-    assert page.inner_text(f"{visible} .sentence") == NEURON_STEPS[3]
-    frame = page.locator(visible)
-    parent = frame.get_attribute("data-parent")
-    assert page.locator(f"{visible} svg g#{parent} text").first.text_content() == "b"
-    fill = page.locator(f"{visible} svg g#{parent} path, {visible} svg g#{parent} polygon").first.get_attribute("fill")
-    assert fill.lower() == HIGHLIGHT_PARENT
+    assert page.inner_text("#sentence") == NEURON_STEPS[3]
+    parent = page.evaluate("document.body.dataset.parent")
+    assert page.locator(f"svg g#{parent} text").first.text_content() == "b"
+    assert highlighted_fill(page, parent) == rgb(HIGHLIGHT_PARENT)
+    assert grad_text(page, parent) == "grad 0.5000"  # the grad Python computed for this step, in place
     page.screenshot(path=str(tmp_path / "step4.png"))
     assert (tmp_path / "step4.png").read_bytes().startswith(b"\x89PNG")
 
     page.keyboard.press("ArrowLeft")
-    page.click("#prev")
+    page.keyboard.press("PageUp")
     assert page.inner_text("#counter") == "step 2 of 10"
-    assert page.inner_text(f"{visible} .sentence") == NEURON_STEPS[1]
-    for _ in range(20):
-        page.click("#next")
+    assert page.inner_text("#sentence") == NEURON_STEPS[1]
+    assert grad_text(page, parent) == "grad 0.0000"  # going back puts the earlier grads back
+    page.keyboard.press("PageDown")
+    page.keyboard.press(" ")
+    assert page.inner_text("#counter") == "step 4 of 10"
+    page.keyboard.press("End")
+    assert page.inner_text("#counter") == "step 10 of 10" and page.inner_text("#sentence") == NEURON_STEPS[-1]
+    page.click("#next")
     assert page.inner_text("#counter") == "step 10 of 10"  # stops at the last step
-    assert page.inner_text(f"{visible} .sentence") == NEURON_STEPS[-1]
+    page.keyboard.press("Home")
+    assert page.inner_text("#counter") == "step 0 of 10" and "every grad is 0" in page.inner_text("#sentence")
+    assert elsewhere == []
+
+
+def test_the_page_reads_from_the_back_of_a_lecture_hall(browser, serve, tmp_path):
+    page_file = export_html(build_neuron(), tmp_path / "steps.html")
+    elsewhere = []
+    page = open_page(browser, serve(page_file), elsewhere, viewport=(1280, 720))
+    heights = page.evaluate("[...document.querySelectorAll('svg text')].map(t => t.getBoundingClientRect().height)")
+    assert min(heights) >= 16, min(heights)
+    legend = page.inner_text(".legend")
+    assert "receives gradient in this step" in legend and "passes it back" in legend and "parameter" in legend
+    for _ in range(9):
+        page.keyboard.press("PageDown")
+    parent = page.evaluate("document.body.dataset.parent")
+    box = page.locator(f"svg g#{parent}").bounding_box()  # the highlighted node was scrolled into view
+    assert 0 <= box["x"] and box["x"] + box["width"] <= 1280 and 0 <= box["y"] and box["y"] + box["height"] <= 720
+    sentence = page.locator("#sentence").bounding_box()  # and the sentence stays on screen
+    assert sentence["y"] + sentence["height"] <= 720
+    before = page.evaluate("document.querySelector('svg').getBoundingClientRect().width")
+    page.click("#fit")
+    fitted = page.evaluate("document.querySelector('svg').getBoundingClientRect().width")
+    assert fitted < before and fitted <= 1280
+    page.click("#zoom-in")
+    assert page.evaluate("document.querySelector('svg').getBoundingClientRect().width") > fitted
+    page.screenshot(path=str(tmp_path / "projector.png"))
     assert elsewhere == []
 
 
@@ -112,9 +160,8 @@ def test_a_hostile_layer_name_is_text_and_clicking_its_box_runs_nothing(browser,
     page = open_page(browser, serve(page_file), elsewhere)
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     url = page.url
-    visible = ".frame:not([hidden])"
-    assert page.locator(f"{visible} svg a").count() == 0
-    layer_box = page.locator(f"{visible} svg g.cluster", has_text=HOSTILE_LAYER).first
+    assert page.locator("svg a").count() == 0
+    layer_box = page.locator("svg g.cluster", has_text=HOSTILE_LAYER).first
     assert layer_box.count() == 1
     layer_box.locator("text").first.click()
     layer_box.locator("path, polygon").first.click(force=True)

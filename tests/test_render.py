@@ -2,6 +2,7 @@
 the missing-renderer error, and the HTML step-through page's contents."""
 
 import html
+import json
 import os
 import re
 import shutil
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import nn
-from autograd import Value, topological_order
+from autograd import Value, linear, topological_order
 from autograd.page import export_html
 from autograd.render import FILLS, HIGHLIGHT_PARENT, draw_graph, render, renderer
 from demos.neuron import build_neuron
@@ -161,17 +162,45 @@ def test_render_rejects_an_unknown_format(tmp_path):
         render(build_neuron(), tmp_path / "graph.jpg")
 
 
+def page_steps(page: str) -> list[dict]:
+    """The steps a page carries, as Python wrote them."""
+    return json.loads(re.search(r'<script type="application/json" id="steps">(.*?)</script>', page, re.S)[1])
+
+
 def test_export_html_is_one_self_contained_page_and_leaves_grads_alone(tmp_path):
     o = build_neuron()
     o.label = "<b>o</b>"
     page = export_html(o, tmp_path / "steps.html").read_text()
-    assert page.count('<section class="frame"') == 11  # the forward pass, the seed, 9 edges
-    assert page.count("<svg") == 11 and "<?xml" not in page
+    assert page.count("<svg") == 1 and "<?xml" not in page  # the graph once; steps only switch highlights
+    steps = page_steps(page)
+    assert len(steps) == 10  # the seed, 9 edges
+    assert steps[1]["sentence"] == "n.grad += d(<b>o</b>)/dn * dL/d(<b>o</b>) = (1 - 0.7071^2) * 1.0000 = 0.5000"
+    assert steps[1] == {**steps[1], "parent": "value-8", "node": "value-9", "edge": "value-8-to-value-9-op-0",
+                        "grad": "grad 0.5000", "rule": "d tanh(a)/da = 1 - tanh(a)^2"}  # fmt: skip
     assert not re.search(r"<(script|link|img)[^>]+(src|href)=", page)  # nothing loaded from elsewhere
     assert "@import" not in page and "url(" not in page
-    assert "<b>o</b>" not in page and "&lt;b&gt;o&lt;/b&gt;" in page
-    assert "n.grad += d(&lt;b&gt;o&lt;/b&gt;)/dn" in page
+    assert "<b>o</b>" not in page and "&lt;b&gt;o&lt;/b&gt;" in page  # escaped in the HTML, and in the JSON
     assert all(n.grad == 0.0 for n in [o, *o.parents])
+
+
+def test_every_edge_id_the_page_highlights_is_in_its_graph(tmp_path):
+    model = nn.MLP(2, [3, 1], activation="tanh")
+    out = model([0.5, -1.0])
+    page = export_html(out, tmp_path / "mlp.html", **model.graph_style()).read_text()
+    ids = set(re.findall(r'id="([^"]*)"', html.unescape(page)))  # dot writes - as &#45;
+    for step in page_steps(page)[1:]:
+        assert {step["node"], step["parent"], step["edge"]} <= ids, step
+
+
+def test_the_page_of_an_mlp_over_ten_examples_stays_small(tmp_path):
+    """An MLP(2, [4, 4, 1]) over 10 examples: 820 steps, one graph. (It takes about 0.2 s here.)"""
+    nn.manual_seed(0)
+    model = nn.MLP(2, [4, 4, 1])
+    X, y = nn.data.make_moons(10, seed=0, signed=True)
+    loss = nn.hinge_loss([model(x) for x in X], y)
+    path = export_html(loss, tmp_path / "mlp10.html", **model.graph_style())
+    assert len(page_steps(path.read_text())) == 1 + sum(len(n.parents) for n in topological_order(loss))
+    assert path.stat().st_size < 3_000_000
 
 
 # --- hardening: nothing a label says becomes DOT, markup or a link ---
@@ -219,15 +248,22 @@ def test_control_characters_in_labels_are_dropped_not_a_syntax_error(backend):
 def test_export_html_refuses_a_graph_with_too_many_steps_before_rendering_anything(tmp_path, monkeypatch):
     rendered = []
     monkeypatch.setattr(
-        sys.modules["autograd.render"], "render_source", lambda *a, **k: rendered.append(1) or b"<svg></svg>"
+        sys.modules["autograd.page"], "render_source", lambda *a, **k: rendered.append(1) or b"<svg></svg>"
     )
     x = Value(1.0, label="x")
     out = x
     for _ in range(250):
         out = out * x  # two edges a node: 501 steps
     with pytest.raises(ValueError, match="has 501 steps, more than max_steps=400"):
-        export_html(out, tmp_path / "steps.html")
+        export_html(out, tmp_path / "steps.html", max_steps=400)
     assert rendered == [] and os.listdir(tmp_path) == []
+
+
+def test_export_html_takes_ten_thousand_steps(tmp_path, monkeypatch):
+    monkeypatch.setattr(sys.modules["autograd.page"], "render_source", lambda *a, **k: b"<svg></svg>")
+    x = Value(0.5, label="x")
+    z = linear([x] * 5000, [x] * 5000, Value(0.0, label="b"))  # one node, 10,001 edges
+    assert len(page_steps(export_html(z, tmp_path / "big.html").read_text())) == 10_002
 
 
 @pytest.mark.parametrize("bad", [2.0, None, "o", [Value(1.0)]])
