@@ -190,6 +190,9 @@ def _graph_class() -> type:
                 except (FileNotFoundError, RuntimeError, ValueError) as error:
                     return {"text/plain": f"(this graph could not be drawn: {error})"}
 
+            def __repr__(self) -> str:
+                return f"<graph {self.name!r}: {len(self.body)} DOT statements; Jupyter shows the picture>"
+
             def pipe(self, format: str | None = None, *args, **kwargs):
                 if shutil.which("dot"):
                     return super().pipe(format, *args, **kwargs)

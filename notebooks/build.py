@@ -1,0 +1,389 @@
+"""Write the lecture notebooks from the cells below and run them, so they are committed with outputs.
+
+    .venv/bin/python notebooks/build.py          # rewrite and execute all five
+    .venv/bin/python notebooks/build.py 003      # only those whose name starts with 003
+
+One notebook per lecture note, in the note's order: short prose, and the engine
+doing the maths. The notebooks are the files a student opens; this script is how
+they are kept in step with the library (the tests run each notebook again).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).parent
+
+# name: [("md" | "code", text), ...]
+NOTEBOOKS: dict[str, list[tuple[str, str]]] = {
+    "000_perceptron": [
+        (
+            "md",
+            """# 000 · The perceptron
+
+The perceptron computes $y = \\operatorname{sign}(\\mathbf{w}^\\top\\mathbf{x} + b)$, with $\\operatorname{sign}(z) = 1$
+for $z \\ge 0$ and $-1$ otherwise. On a mistake on $(\\mathbf{x}, t)$, $t \\in \\{-1, 1\\}$, it learns by
+$\\mathbf{w} \\leftarrow \\mathbf{w} + \\eta\\, t\\, \\mathbf{x}$, $b \\leftarrow b + \\eta\\, t$.""",
+        ),
+        (
+            "code",
+            """import nn
+from autograd import Value
+
+w1, w2, b = Value(1.0, label="w1"), Value(-1.0, label="w2"), Value(0.5, label="b")
+x1, x2 = 0.0, 1.0
+z = w1 * x1 + w2 * x2 + b
+print("z =", z.data, " y = sign(z) =", z.sign().data)""",
+        ),
+        (
+            "md",
+            """## The learning rule on AND
+
+`nn.Perceptron` applies the rule example by example; `fit` returns the mistakes of each epoch.""",
+        ),
+        (
+            "code",
+            """X, T = nn.data.and_gate(signed=True)
+p = nn.Perceptron(2)
+mistakes = p.fit(X, T, lr=1.0, epochs=20)
+print("mistakes per epoch:", mistakes)
+print("w =", [w.data for w in p.w], " b =", p.b.data)
+print("predictions:", [p(x).data for x in X], " targets:", T)""",
+        ),
+        (
+            "md",
+            """## XOR is not linearly separable
+
+The rule converges whenever the data are linearly separable. On XOR it never does: no line
+puts (0, 1) and (1, 0) on one side and (0, 0) and (1, 1) on the other.""",
+        ),
+        (
+            "code",
+            """X, T = nn.data.xor(signed=True)
+p = nn.Perceptron(2)
+mistakes = p.fit(X, T, lr=1.0, epochs=50)
+print("mistakes in the last 10 epochs:", mistakes[-10:])""",
+        ),
+        (
+            "md",
+            """**Exercise.** Why can no $(w_1, w_2, b)$ classify XOR? Write the four inequalities:
+$b < 0$, $w_2 + b \\ge 0$, $w_1 + b \\ge 0$, $w_1 + w_2 + b < 0$. Adding the middle two gives
+$w_1 + w_2 + 2b \\ge 0$, so $w_1 + w_2 + b \\ge -b > 0$: a contradiction with the last.""",
+        ),
+    ],
+    "001_mlp_forward_pass": [
+        (
+            "md",
+            """# 001 · The MLP and its forward pass
+
+Layer by layer: $\\mathbf{a}^{(\\ell)} = \\mathbf{W}^{(\\ell)}\\mathbf{h}^{(\\ell-1)} + \\mathbf{b}^{(\\ell)}$,
+$\\mathbf{h}^{(\\ell)} = \\phi^{(\\ell)}(\\mathbf{a}^{(\\ell)})$, $\\hat{\\mathbf{y}} = \\mathbf{h}^{(L)}$.
+In `nn`, each neuron is two nodes: its pre-activation `z` (one `linear` node) and its activation `h`.""",
+        ),
+        (
+            "code",
+            """import numpy as np
+
+import autograd
+import nn
+
+nn.manual_seed(0)
+model = nn.MLP(2, [3, 1], activation="tanh")
+x = [0.5, -1.0]
+y_hat = model(x)
+print(model)
+print("y_hat =", y_hat.data)""",
+        ),
+        ("md", """The notes' forward pass with matrices (listing 1), on the same weights, gives the same number:"""),
+        (
+            "code",
+            """def forward_pass(weights, biases, activations, x):
+    h = np.array(x)
+    for W, b, act in zip(weights, biases, activations):
+        a = W @ h + b
+        h = act(a)
+    return h
+
+
+weights = [np.array([[w.data for w in n.w] for n in layer.neurons]) for layer in model.layers]
+biases = [np.array([n.b.data for n in layer.neurons]) for layer in model.layers]
+print(forward_pass(weights, biases, [np.tanh, lambda a: a], x), "==", y_hat.data)""",
+        ),
+        (
+            "md",
+            """The forward pass is a graph; the notebook draws it (with `dot` if it is installed, else
+with the `graphviz-pure` package), one box per neuron and per layer:""",
+        ),
+        ("code", """autograd.draw_graph(y_hat, **model.graph_style())"""),
+    ],
+    "002_activations_universal_approximation": [
+        (
+            "md",
+            """# 002 · Activations and universal approximation
+
+Each activation's derivative comes from `backward()` on a one-node graph; it equals the
+notes' formulas, e.g. $\\sigma'(z) = \\sigma(z)(1 - \\sigma(z))$, which is at most $0.25$.""",
+        ),
+        (
+            "code",
+            """import math
+
+from autograd import Value
+
+for name, formula in [("sigmoid", lambda s, z: s * (1 - s)), ("tanh", lambda t, z: 1 - t * t),
+                      ("relu", lambda r, z: 1.0 if z > 0 else 0.0)]:
+    for z in (-2.0, 0.5, 3.0):
+        v = Value(z)
+        out = getattr(v, name)()
+        out.backward()
+        print(f"{name:>8}'({z:+.1f}) = {v.grad:.6f}   formula {formula(out.data, z):.6f}")""",
+        ),
+        (
+            "md",
+            """## A bump from two neurons
+
+$\\sigma(k(x - s)) - \\sigma(k(x - t))$ is close to 1 on $(s, t)$ and to 0 elsewhere when $k$ is large:
+sums of such bumps approximate any continuous function on an interval.""",
+        ),
+        (
+            "code",
+            """def bump(x, s, t, k=50.0):
+    x = Value(x)
+    return ((x - s) * k).sigmoid() - ((x - t) * k).sigmoid()
+
+
+print([round(bump(x, 0.3, 0.6).data, 3) for x in (0.1, 0.35, 0.45, 0.55, 0.8)])""",
+        ),
+        (
+            "md",
+            """## A staircase of $n$ steps
+
+Approximating $f(x) = \\sin(2\\pi x)$ on $[0, 1]$ by $n$ Heaviside steps, one per interval of width $1/n$:
+the error falls like $1/n$.""",
+        ),
+        (
+            "code",
+            """def staircase(f, n):
+    centers = [(j + 0.5) / n for j in range(n)]
+    heights = [f(centers[0])] + [f(centers[j]) - f(centers[j - 1]) for j in range(1, n)]
+    return lambda x: sum(h * Value(x - j / n).heaviside().data for j, h in enumerate(heights) if j) + heights[0]
+
+
+f = lambda x: math.sin(2 * math.pi * x)
+for n in (4, 16, 64):
+    approx = staircase(f, n)
+    print(n, max(abs(approx(i / 999) - f(i / 999)) for i in range(1000)))""",
+        ),
+        (
+            "md",
+            """**Exercise.** How many parameters does a single hidden layer of $n$ neurons on $d$ inputs
+have? Each neuron has $d$ weights, a bias and an output coefficient: $(d + 2)n$, plus the output's bias.""",
+        ),
+        (
+            "code",
+            """import nn
+
+for n in (1, 4, 16):
+    print(n, nn.MLP(1, [n, 1]).num_parameters(), "= (1 + 2) *", n, "+ 1")""",
+        ),
+    ],
+    "003_losses_gradient_descent_backprop_newton": [
+        (
+            "md",
+            """# 003 · Losses, gradient descent, backpropagation, Newton
+
+A loss measures how wrong a prediction is; learning is gradient descent on it,
+$\\boldsymbol\\theta \\leftarrow \\boldsymbol\\theta - \\alpha \\nabla L(\\boldsymbol\\theta)$.""",
+        ),
+        (
+            "code",
+            """import nn
+from autograd import Value
+
+p = Value(0.8, label="p")
+for name, loss in [("mse", nn.mse_loss(p, 1.0)), ("bce", nn.bce_loss(p, 1.0))]:
+    p.grad = 0.0
+    loss.backward()
+    print(f"{name}: L = {loss.data:.4f}, dL/dp = {p.grad:.4f}")""",
+        ),
+        (
+            "md",
+            """## The learning rate
+
+On $L(x, y) = x^2 + y^2$ from $(2, 1.5)$: too small crawls, too large diverges.""",
+        ),
+        (
+            "code",
+            """for lr in (0.02, 0.3, 1.05):
+    x, y = Value(2.0), Value(1.5)
+    for _ in range(20):
+        x.grad = y.grad = 0.0
+        (x * x + y * y).backward()
+        x.data -= lr * x.grad
+        y.data -= lr * y.grad
+    print(f"lr {lr}: L after 20 steps = {x.data ** 2 + y.data ** 2:.3g}")""",
+        ),
+        (
+            "md",
+            """## Backpropagation is the delta recursion
+
+$\\boldsymbol\\delta^{(L)} = (\\hat{\\mathbf{y}} - \\mathbf{y}) \\odot f'(\\mathbf{z}^{(L)})$ and
+$\\boldsymbol\\delta^{(j-1)} = (\\mathbf{W}^{(j-1,j)\\top}\\boldsymbol\\delta^{(j)}) \\odot f'(\\mathbf{z}^{(j-1)})$.
+The transpose sends each error back along the weights it came through. The engine's
+gradients at the `z` nodes are these deltas:""",
+        ),
+        (
+            "code",
+            """import numpy as np
+
+from autograd import topological_order
+
+nn.manual_seed(5)
+model = nn.MLP(3, [2, 1], activation="sigmoid", output_activation="sigmoid")
+x, t = [0.5, -1.0, 2.0], 1.0
+loss = 0.5 * (model(x) - t) ** 2
+loss.backward()
+z = {n.label: n for n in topological_order(loss)}
+W1 = np.array([[w.data for w in n.w] for n in model.layers[0].neurons])
+W2 = np.array([[w.data for w in n.w] for n in model.layers[1].neurons])
+b1 = np.array([n.b.data for n in model.layers[0].neurons])
+b2 = np.array([n.b.data for n in model.layers[1].neurons])
+sig = lambda a: 1 / (1 + np.exp(-a))
+a1 = sig(W1 @ x + b1)
+a2 = sig(W2 @ a1 + b2)
+delta2 = (a2 - t) * a2 * (1 - a2)
+delta1 = (W2.T @ delta2) * a1 * (1 - a1)
+print("delta2", delta2, " engine", z["layers.1.neurons.0.z"].grad)
+print("delta1", delta1, " engine", [z[f"layers.0.neurons.{i}.z"].grad for i in range(2)])""",
+        ),
+        (
+            "md",
+            """**Exercise (forward pass, then backward).** For a two-layer network, the forward pass
+computes each node from its inputs; the backward pass sends dL/d node back along each edge,
+multiplied by the edge's local derivative. The engine prints every step:""",
+        ),
+        (
+            "code",
+            """w, b = Value(0.7, label="w"), Value(-0.2, label="b")
+h = (w * 1.5 + b).tanh()
+h.label = "h"
+out = 2.0 * h
+out.label = "L"
+for step in out.backward_steps():
+    print(step)""",
+        ),
+        (
+            "md",
+            """## Newton-Raphson
+
+With the Hessian $H$, $\\boldsymbol\\theta \\leftarrow \\boldsymbol\\theta - H^{-1}\\nabla L$:
+one step lands on the minimum of a quadratic.""",
+        ),
+        (
+            "code",
+            """import autograd
+
+print(autograd.hessian(lambda v: (v[0] - 1) ** 2 + 3 * (v[1] + 2) ** 2 + v[0] * v[1], [3.0, -4.0]))
+x, y = Value(3.0), Value(-4.0)
+nn.optim.Newton([x, y]).step(lambda: (x - 1) ** 2 + 3 * (y + 2) ** 2 + x * y)
+print("after one step:", x.data, y.data, " (the minimum: 24/11, -26/11 =", 24 / 11, -26 / 11, ")")""",
+        ),
+    ],
+    "004_vanishing_gradients_initialization_optimizers": [
+        (
+            "md",
+            """# 004 · Vanishing gradients, initialization, optimizers
+
+Through $L$ sigmoid layers the gradient is multiplied by $\\sigma'(z) \\le 0.25$ each time: it
+vanishes. ReLU with He initialization keeps it alive.""",
+        ),
+        (
+            "code",
+            """import nn
+
+X, y = nn.data.make_moons(20, seed=0)
+for activation, init in [("sigmoid", "xavier_uniform"), ("relu", "he_uniform")]:
+    nn.manual_seed(0)
+    model = nn.MLP(2, [8] * 8 + [1], activation=activation, init=init)
+    nn.mse_loss([model(x) for x in X], y).backward()
+    per_layer = [sum(abs(w.grad) for n in layer.neurons for w in n.w) / sum(len(n.w) for n in layer.neurons)
+                 for layer in model.layers]
+    print(f"{activation:>8}: first layer {per_layer[0]:.2e}, last layer {per_layer[-1]:.2e}")""",
+        ),
+        (
+            "md",
+            """## Initialization
+
+Xavier: $\\operatorname{Var}(w) = 2/(n_{in} + n_{out})$; He: $\\operatorname{Var}(w) = 2/n_{in}$.""",
+        ),
+        (
+            "code",
+            """import statistics
+
+for init, activation in (("xavier_normal", "sigmoid"), ("he_normal", "relu")):  # gain 1 and sqrt(2)
+    nn.manual_seed(1)
+    layer = nn.Layer(200, 100, activation=activation, init=init)
+    weights = [w.data for n in layer.neurons for w in n.w]
+    print(init, "std", round(statistics.pstdev(weights), 4))
+print("formulas: xavier", round((2 / 300) ** 0.5, 4), " he", round((2 / 200) ** 0.5, 4))""",
+        ),
+        (
+            "md",
+            """## Optimizers on Rosenbrock
+
+SGD, momentum, RMSProp, AdaGrad and Adam, with PyTorch's update formulas.""",
+        ),
+        (
+            "code",
+            """from autograd import Value
+
+for name, make in [("SGD", lambda p: nn.optim.SGD(p, lr=1e-3)),
+                   ("momentum", lambda p: nn.optim.SGD(p, lr=1e-3, momentum=0.9)),
+                   ("RMSprop", lambda p: nn.optim.RMSprop(p, lr=1e-2)),
+                   ("Adagrad", lambda p: nn.optim.Adagrad(p, lr=0.5)),
+                   ("Adam", lambda p: nn.optim.Adam(p, lr=0.05))]:
+    x, y = Value(-1.5), Value(2.0)
+    optimizer = make([x, y])
+    for _ in range(500):
+        optimizer.zero_grad()
+        ((1 - x) ** 2 + 100 * (y - x * x) ** 2).backward()
+        optimizer.step()
+    loss = (1 - x.data) ** 2 + 100 * (y.data - x.data**2) ** 2
+    print(f"{name:>9}: ({x.data:.3f}, {y.data:.3f}), loss {loss:.3g}")""",
+        ),
+    ],
+}
+
+
+def notebook(cells: list[tuple[str, str]]):
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_markdown_cell(t) if k == "md" else nbformat.v4.new_code_cell(t) for k, t in cells]
+    return nb
+
+
+def execute(nb, timeout: int = 300):
+    """Run every cell, in the notebooks folder, on a kernel of this Python; the notebook with its outputs."""
+    from nbclient import NotebookClient
+
+    NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(HERE)}}).execute()
+    return nb
+
+
+def main(argv: list[str]) -> int:
+    import nbformat
+
+    for name, cells in NOTEBOOKS.items():
+        if argv and not any(name.startswith(a) for a in argv):
+            continue
+        nb = execute(notebook(cells))
+        nbformat.write(nb, HERE / f"{name}.ipynb")
+        print(f"wrote notebooks/{name}.ipynb")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
