@@ -27,6 +27,7 @@ from autograd.function import Function, cos, erf, exp, log, sigmoid, sin, sqrt, 
 from autograd.functional import grad, gradcheck, hessian
 from autograd.page import export_html
 from autograd.render import draw_graph, render
+from autograd.stepper import stepper
 
 __all__ = [
     "Function",
@@ -37,6 +38,7 @@ __all__ = [
     "sigmoid",
     "sin",
     "sqrt",
+    "stepper",
     "tanh",
     "Op",
     "Value",

@@ -47,28 +47,14 @@ def export_html(root: Value, path: str | os.PathLike, backend: str = "auto", max
             f"backprop on this graph has {count} steps, more than max_steps={max_steps}: too many to step through; "
             "draw one example, a smaller model, or pass a larger max_steps"
         )
-    ids = {node: f"value-{i}" for i, node in enumerate(order)}
-    show_grad = draw.get("show_grad", True)
-    steps = []
-    with grads_set_aside(order, keep=False):
-        svg = render_source(draw_graph(root, **draw).source, "svg", backend).decode()
-        for step in root.backward_steps():
-            edge = "" if step.is_seed else f"{ids[step.parent]}-to-{ids[step.node]}-op-{step.parent_index}"
-            steps.append(
-                {
-                    "node": "" if step.is_seed else ids[step.node],
-                    "parent": ids[step.parent],
-                    "edge": edge,
-                    "sentence": str(step),
-                    "rule": step.rule,
-                    "grad": f"grad {step.parent_grad:.4f}" if show_grad else "",
-                }
-            )
+    svg, steps = step_records(root, backend, **draw)
     page = _PAGE.format(
         title=html.escape(node_names(order)[root]),
-        svg=_SVG_START.sub("", svg, count=1),
+        svg=svg,
         steps=_script_json(steps),
         forward_done_js=_script_json(FORWARD_DONE),
+        step_js=STEP_JS,
+        highlight_css=HIGHLIGHT_CSS,
         parameter=FILLS["parameter"],
         input=FILLS["input"],
         intermediate=FILLS["intermediate"],
@@ -78,6 +64,74 @@ def export_html(root: Value, path: str | os.PathLike, backend: str = "auto", max
     )
     write_atomically(path, page.encode())
     return path
+
+
+def step_records(root: Value, backend: str = "auto", **draw) -> tuple[str, list[dict]]:
+    """The graph of `root` as it is after the forward pass (SVG, drawn once) and a record per step of
+    backward: the ids of the node passing gradient back, the parent receiving it and the edge, the
+    sentence, the rule, and the parent's grad as the graph shows it after the step. The page and the
+    notebook stepper both show these; neither computes anything. The graph's grads are left alone."""
+    order = topological_order(root)
+    ids = {node: f"value-{i}" for i, node in enumerate(order)}  # draw_graph's ids, in the same order
+    show_grad = draw.get("show_grad", True)
+    steps = []
+    with grads_set_aside(order, keep=False):
+        svg = render_source(draw_graph(root, **draw).source, "svg", backend).decode()
+        for step in root.backward_steps():
+            steps.append(
+                {
+                    "node": "" if step.is_seed else ids[step.node],
+                    "parent": ids[step.parent],
+                    "edge": "" if step.is_seed else f"{ids[step.parent]}-to-{ids[step.node]}-op-{step.parent_index}",
+                    "sentence": str(step),
+                    "rule": step.rule,
+                    "grad": f"grad {step.parent_grad:.4f}" if show_grad else "",
+                }
+            )
+    return _SVG_START.sub("", svg, count=1), steps
+
+
+# What the page and the notebook stepper share: how a step is shown on the graph.
+STEP_JS = """
+function backpropSteps(graph, steps) {
+  // graph: the element that holds the SVG; steps: the records Python wrote (step_records).
+  // Returns show(k): the graph as it is after k steps, that step highlighted; it returns the step.
+  function find(id) { return id ? graph.querySelector('[id="' + id + '"]') : null; }
+  function gradText(id) {  // a record's last field is its grad
+    var node = find(id), texts = node ? node.querySelectorAll("text") : [];
+    return texts.length ? texts[texts.length - 1] : null;
+  }
+  var initial = {};
+  steps.forEach(function (s) {
+    var t = gradText(s.parent);
+    if (t && !(s.parent in initial)) initial[s.parent] = t.textContent;
+  });
+  return function show(current) {
+    Object.keys(initial).forEach(function (id) { gradText(id).textContent = initial[id]; });
+    for (var k = 0; k < current; k++) {
+      var t = gradText(steps[k].parent);
+      if (t && steps[k].grad) t.textContent = steps[k].grad;
+    }
+    graph.querySelectorAll(".hot-parent, .hot-node, .hot-edge").forEach(function (e) {
+      e.classList.remove("hot-parent", "hot-node", "hot-edge");
+    });
+    var step = current > 0 ? steps[current - 1] : null;
+    if (step) {
+      [["parent", "hot-parent"], ["node", "hot-node"], ["edge", "hot-edge"]].forEach(function (p) {
+        var e = find(step[p[0]]);
+        if (e) e.classList.add(p[1]);
+      });
+    }
+    return step;
+  };
+}
+"""
+HIGHLIGHT_CSS = f"""
+  .hot-parent polygon, .hot-parent path {{ fill: {HIGHLIGHT_PARENT}; stroke-width: 2.5; }}
+  .hot-node polygon, .hot-node path {{ fill: {HIGHLIGHT_NODE}; stroke-width: 2; }}
+  .hot-edge path {{ stroke: {HIGHLIGHT_PARENT}; stroke-width: 3; }}
+  .hot-edge polygon {{ stroke: {HIGHLIGHT_PARENT}; fill: {HIGHLIGHT_PARENT}; }}
+"""
 
 
 def _script_json(data: object) -> str:
@@ -109,10 +163,7 @@ _PAGE = """<!DOCTYPE html>
             border-top: 4px solid {hot_parent}; padding: .5rem 1rem; }}
   #sentence {{ font-family: ui-monospace, monospace; font-size: 1.35rem; margin: 0; overflow-wrap: anywhere; }}
   #rule {{ color: #4b5563; font-size: 1rem; margin: .2rem 0 0 0; }}
-  .hot-parent polygon, .hot-parent path {{ fill: {hot_parent}; stroke-width: 2.5; }}
-  .hot-node polygon, .hot-node path {{ fill: {hot_node}; stroke-width: 2; }}
-  .hot-edge path {{ stroke: {hot_parent}; stroke-width: 3; }}
-  .hot-edge polygon {{ stroke: {hot_parent}; fill: {hot_parent}; }}
+{highlight_css}
 </style>
 </head>
 <body>
@@ -146,6 +197,7 @@ _PAGE = """<!DOCTYPE html>
 </footer>
 <script type="application/json" id="steps">{steps}</script>
 <script>
+{step_js}
 (function () {{
   // Every text shown here was computed by Python: this script only places texts and classes.
   var steps = JSON.parse(document.getElementById("steps").textContent);
@@ -154,16 +206,7 @@ _PAGE = """<!DOCTYPE html>
   var box = svg.viewBox.baseVal, READABLE = 18 / 11;  // graph text is 11 units: show it 18 px tall
   var slider = document.getElementById("slider");
   slider.max = last;
-  function gradText(id) {{  // a record's last field is its grad
-    var node = document.getElementById(id);
-    var texts = node ? node.querySelectorAll("text") : [];
-    return texts.length ? texts[texts.length - 1] : null;
-  }}
-  var initial = {{}};
-  steps.forEach(function (s) {{
-    var t = gradText(s.parent);
-    if (t && !(s.parent in initial)) initial[s.parent] = t.textContent;
-  }});
+  var apply = backpropSteps(view, steps);
   function setZoom(z) {{
     zoom = Math.max(0.1, Math.min(8, z));
     svg.setAttribute("width", box.width * zoom + "px");
@@ -174,27 +217,13 @@ _PAGE = """<!DOCTYPE html>
   }}
   function show(i) {{
     current = Math.max(0, Math.min(last, i));
-    Object.keys(initial).forEach(function (id) {{ gradText(id).textContent = initial[id]; }});
-    for (var k = 0; k < current; k++) {{
-      var t = gradText(steps[k].parent);
-      if (t && steps[k].grad) t.textContent = steps[k].grad;
-    }}
-    document.querySelectorAll(".hot-parent, .hot-node, .hot-edge").forEach(function (e) {{
-      e.classList.remove("hot-parent", "hot-node", "hot-edge");
-    }});
-    var step = current > 0 ? steps[current - 1] : null;
+    var step = apply(current);
     document.getElementById("sentence").textContent = step ? step.sentence : {forward_done_js};
     document.getElementById("rule").textContent = step ? "rule: " + step.rule : "";
     document.body.dataset.node = step ? step.node : "";
     document.body.dataset.parent = step ? step.parent : "";
-    if (step) {{
-      [["parent", "hot-parent"], ["node", "hot-node"], ["edge", "hot-edge"]].forEach(function (p) {{
-        var e = step[p[0]] && document.getElementById(step[p[0]]);
-        if (e) e.classList.add(p[1]);
-      }});
-      var target = document.getElementById(step.parent);
-      if (target) target.scrollIntoView({{block: "center", inline: "center"}});
-    }}
+    var target = step && document.getElementById(step.parent);
+    if (target) target.scrollIntoView({{block: "center", inline: "center"}});
     slider.value = current;
     document.getElementById("counter").textContent = "step " + current + " of " + last;
   }}

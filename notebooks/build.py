@@ -116,6 +116,12 @@ print(forward_pass(weights, biases, [np.tanh, lambda a: a], x), "==", y_hat.data
 with the `graphviz-pure` package), one box per neuron and per layer:""",
         ),
         ("code", """autograd.draw_graph(y_hat, **model.graph_style())"""),
+        (
+            "md",
+            """Step through backward on it, one edge at a time: Prev, Next, the slider (a widget; outside
+a notebook, `stepper` prints the steps instead).""",
+        ),
+        ("code", """autograd.stepper(y_hat, **model.graph_style())"""),
     ],
     "002_activations_universal_approximation": [
         (

@@ -167,3 +167,53 @@ def test_a_hostile_layer_name_is_text_and_clicking_its_box_runs_nothing(browser,
     layer_box.locator("path, polygon").first.click(force=True)
     page.wait_for_timeout(200)
     assert dialogs == [] and page.url == url and elsewhere == []
+
+
+def test_the_notebook_stepper_widget_steps_through_backprop_in_a_browser(browser, serve, tmp_path):
+    """The widget's ES module, given a stand-in for the notebook's model (get, set, on, save_changes)."""
+    import json
+
+    from autograd.stepper import _CSS, _ESM, stepper
+
+    widget = stepper(build_neuron(), widget=True)
+    (tmp_path / "widget.js").write_text(_ESM)
+    state = {"svg": widget.svg, "steps": widget.steps, "start": widget.start, "index": 0}
+    (tmp_path / "host.html").write_text(
+        f"""<!DOCTYPE html><html><head><meta charset="utf-8"><style>{_CSS}</style></head><body>
+<div id="root"></div>
+<script type="module">
+import widget from "./widget.js";
+const handlers = {{}}, data = {json.dumps(state)};
+const model = {{
+  get: k => data[k],
+  set: (k, v) => {{ data[k] = v; (handlers["change:" + k] || []).forEach(f => f()); }},
+  on: (e, f) => {{ (handlers[e] = handlers[e] || []).push(f); }},
+  save_changes: () => {{}},
+}};
+widget.render({{ model, el: document.getElementById("root") }});
+window.ready = true;
+</script></body></html>"""
+    )
+    elsewhere = []
+    page = open_page(browser, serve(tmp_path / "host.html"), elsewhere)
+    page.wait_for_function("window.ready === true")
+    assert page.inner_text(".bp-counter") == "step 0 of 10" and "forward pass is done" in page.inner_text(
+        ".bp-sentence"
+    )
+    for _ in range(4):
+        page.click(".bp-next")
+    assert page.inner_text(".bp-counter") == "step 4 of 10"
+    assert page.inner_text(".bp-sentence") == NEURON_STEPS[3]
+    parent = widget.steps[3]["parent"]
+    assert highlighted_fill(page, parent) == rgb(HIGHLIGHT_PARENT) and grad_text(page, parent) == "grad 0.5000"
+    page.click(".bp-prev")
+    assert page.inner_text(".bp-sentence") == NEURON_STEPS[2]
+    assert elsewhere == []
+
+
+def test_outside_a_notebook_the_stepper_prints_the_steps(capsys):
+    from autograd import stepper
+
+    assert stepper(build_neuron()) is None  # not in a kernel: the text stepper
+    out = capsys.readouterr().out
+    assert "forward pass" in out and all(step in out for step in NEURON_STEPS)
