@@ -24,6 +24,7 @@ from pathlib import Path
 from autograd.engine import Value, grads_set_aside, topological_order
 from autograd.explain import node_names
 from autograd.files import write_atomically
+from autograd.mathml import rule_mathml
 from autograd.render import FILLS, HIGHLIGHT_NODE, HIGHLIGHT_PARENT, draw_graph, render_source
 
 _SVG_START = re.compile(r"^.*?(?=<svg)", re.DOTALL)
@@ -85,6 +86,7 @@ def step_records(root: Value, backend: str = "auto", **draw) -> tuple[str, list[
                     "edge": "" if step.is_seed else f"{ids[step.parent]}-to-{ids[step.node]}-op-{step.parent_index}",
                     "sentence": str(step),
                     "rule": step.rule,
+                    "math": rule_mathml(step.rule),
                     "grad": f"grad {step.parent_grad:.4f}" if show_grad else "",
                 }
             )
@@ -146,23 +148,33 @@ _PAGE = """<!DOCTYPE html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Backprop step by step: {title}</title>
 <style>
-  body {{ font-family: system-ui, sans-serif; margin: 0; color: #111827; background: #ffffff; }}
-  header {{ position: sticky; top: 0; z-index: 2; background: #ffffff; padding: .6rem 1rem;
-            border-bottom: 1px solid #e5e7eb; }}
+  :root {{ --ink: #111827; --paper: #ffffff; --soft: #f9fafb; --line: #e5e7eb; --muted: #4b5563; }}
+  body[data-theme="dark"] {{ --ink: #f3f4f6; --paper: #111827; --soft: #1f2937; --line: #374151; --muted: #d1d5db; }}
+  body[data-theme="contrast"] {{ --ink: #ffffff; --paper: #000000; --soft: #000000; --line: #ffffff;
+                                 --muted: #ffff00; }}
+  body {{ font-family: system-ui, sans-serif; margin: 0; color: var(--ink); background: var(--paper); }}
+  header {{ position: sticky; top: 0; z-index: 2; background: var(--paper); padding: .6rem 1rem;
+            border-bottom: 1px solid var(--line); }}
+  /* the graph keeps its colours on a light card in the dark themes; strokes get heavier for contrast */
+  body[data-theme="dark"] #view svg, body[data-theme="contrast"] #view svg {{ background: #ffffff;
+                                                                           border-radius: 6px; }}
+  body[data-theme="contrast"] #view svg path, body[data-theme="contrast"] #view svg polygon {{ stroke-width: 2; }}
   h1 {{ font-size: 1.4rem; margin: 0 0 .4rem 0; }}
   nav {{ display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; }}
   button {{ font-size: 1.1rem; padding: .3rem .9rem; }}
   #slider {{ flex: 1 1 12rem; }}
-  #counter {{ color: #374151; font-size: 1.1rem; min-width: 9rem; }}
+  #counter {{ color: var(--muted); font-size: 1.1rem; min-width: 9rem; }}
   .legend {{ display: flex; flex-wrap: wrap; gap: .9rem; font-size: .95rem; margin-top: .4rem; }}
   .legend span::before {{ content: ""; display: inline-block; width: 1em; height: 1em; margin-right: .35em;
-                          vertical-align: -.15em; border: 1px solid #374151; background: var(--swatch); }}
+                          vertical-align: -.15em; border: 1px solid var(--ink); background: var(--swatch); }}
   #view {{ overflow: auto; padding: 1rem; height: calc(100vh - 13.5rem); box-sizing: border-box; }}
   #view svg {{ display: block; }}
-  footer {{ position: fixed; bottom: 0; left: 0; right: 0; z-index: 2; background: #f9fafb;
+  footer {{ position: fixed; bottom: 0; left: 0; right: 0; z-index: 2; background: var(--soft);
             border-top: 4px solid {hot_parent}; padding: .5rem 1rem; }}
   #sentence {{ font-family: ui-monospace, monospace; font-size: 1.35rem; margin: 0; overflow-wrap: anywhere; }}
-  #rule {{ color: #4b5563; font-size: 1rem; margin: .2rem 0 0 0; }}
+  #rule {{ color: var(--muted); font-size: 1rem; margin: .2rem 0 0 0; display: flex; gap: 1.5rem;
+           align-items: center; }}
+  #rule math {{ font-size: 1.5rem; color: var(--ink); }}
 {highlight_css}
 </style>
 </head>
@@ -178,6 +190,9 @@ _PAGE = """<!DOCTYPE html>
   <button id="zoom-out" title="zoom out (Ctrl+wheel)" aria-label="zoom out">&minus;</button>
   <button id="zoom-in" title="zoom in (Ctrl+wheel)" aria-label="zoom in">+</button>
   <button id="fit" data-testid="fit" title="fit the graph to the window">Fit</button>
+  <label>theme <select id="theme" data-testid="theme">
+    <option value="light">light</option><option value="dark">dark</option>
+    <option value="contrast">high contrast</option></select></label>
 </nav>
 <div class="legend" aria-label="legend">
   <span style="--swatch: {hot_parent}">receives gradient in this step</span>
@@ -193,7 +208,7 @@ _PAGE = """<!DOCTYPE html>
 </main>
 <footer>
   <p id="sentence" data-testid="sentence"></p>
-  <p id="rule"></p>
+  <p id="rule"><span id="rule-text"></span><span id="rule-math" data-testid="rule-math"></span></p>
 </footer>
 <script type="application/json" id="steps">{steps}</script>
 <script>
@@ -219,7 +234,8 @@ _PAGE = """<!DOCTYPE html>
     current = Math.max(0, Math.min(last, i));
     var step = apply(current);
     document.getElementById("sentence").textContent = step ? step.sentence : {forward_done_js};
-    document.getElementById("rule").textContent = step ? "rule: " + step.rule : "";
+    document.getElementById("rule-text").textContent = step ? "rule: " + step.rule : "";
+    document.getElementById("rule-math").innerHTML = step ? step.math : "";  // MathML made (and escaped) by Python
     document.body.dataset.node = step ? step.node : "";
     document.body.dataset.parent = step ? step.parent : "";
     var target = step && document.getElementById(step.parent);
@@ -238,6 +254,7 @@ _PAGE = """<!DOCTYPE html>
   document.getElementById("next").onclick = function () {{ show(current + 1); }};
   document.getElementById("play").onclick = play;
   document.getElementById("fit").onclick = fit;
+  document.getElementById("theme").onchange = function (e) {{ document.body.dataset.theme = e.target.value; }};
   document.getElementById("zoom-in").onclick = function () {{ setZoom(zoom * 1.25); }};
   document.getElementById("zoom-out").onclick = function () {{ setZoom(zoom / 1.25); }};
   slider.oninput = function () {{ show(Number(slider.value)); }};

@@ -217,3 +217,23 @@ def test_outside_a_notebook_the_stepper_prints_the_steps(capsys):
     assert stepper(build_neuron()) is None  # not in a kernel: the text stepper
     out = capsys.readouterr().out
     assert "forward pass" in out and all(step in out for step in NEURON_STEPS)
+
+
+def test_the_rule_is_typeset_and_the_theme_switch_changes_the_colours(browser, serve, tmp_path):
+    page_file = export_html(build_neuron(), tmp_path / "steps.html")
+    elsewhere = []
+    page = open_page(browser, serve(page_file), elsewhere, viewport=(1280, 720))
+    page.keyboard.press("PageDown")
+    page.keyboard.press("PageDown")  # do/dn: the tanh rule
+    math = page.locator("#rule-math math")
+    assert math.count() == 1 and page.locator("#rule-math mfrac").count() == 1
+    box = math.bounding_box()
+    assert box["width"] > 40 and box["height"] > 20  # rendered as mathematics, not hidden markup
+    light = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    page.select_option("#theme", "dark")
+    dark = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    page.select_option("#theme", "contrast")
+    contrast = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert light == "rgb(255, 255, 255)" and dark != light and contrast == "rgb(0, 0, 0)"
+    page.screenshot(path=str(tmp_path / "contrast.png"))
+    assert elsewhere == []
