@@ -34,8 +34,9 @@ def node_names(order: list[Value]) -> dict[Value, str]:
         elif not node.parents:
             names[node] = _short(node.data)
         else:
-            expression = _expression(str(node.op), [names[p] for p in node.parents])
-            names[node] = expression if len(expression) <= NAME_LIMIT else f"v{i}"
+            parent_names = [names.get(p) for p in node.parents]  # None: a parent left out (a focused view)
+            expression = "" if None in parent_names else _expression(str(node.op), parent_names)
+            names[node] = expression if expression and len(expression) <= NAME_LIMIT else f"v{i}"
     return names
 
 

@@ -19,26 +19,45 @@ import html
 import json
 import os
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 from autograd.engine import Value, grads_set_aside, topological_order
 from autograd.explain import node_names
 from autograd.files import write_atomically
 from autograd.mathml import rule_mathml
-from autograd.render import FILLS, HIGHLIGHT_NODE, HIGHLIGHT_PARENT, draw_graph, render_source
+from autograd.render import (
+    FILLS,
+    HIGHLIGHT_NODE,
+    HIGHLIGHT_PARENT,
+    collapsed,
+    draw_graph,
+    edge_id,
+    focused,
+    render_source,
+)
 
 _SVG_START = re.compile(r"^.*?(?=<svg)", re.DOTALL)
 FORWARD_DONE = "The forward pass is done: every grad is 0. Press Next (or PageDown, Space, →) to start backprop."
 
 
-def export_html(root: Value, path: str | os.PathLike, backend: str = "auto", max_steps: int = 20_000, **draw) -> Path:
+def export_html(
+    root: Value,
+    path: str | os.PathLike,
+    backend: str = "auto",
+    max_steps: int = 20_000,
+    examples: Sequence[Value] | None = None,
+    **draw,
+) -> Path:
     """One self-contained HTML page that steps through backprop on the graph of `root`.
 
     The forward pass, the seed, then every edge: the step's edge and nodes highlighted
     on the graph, its grads filled in, its chain-rule sentence under it. Prev / Next /
     Play, the slider and the keys move between them. No network, no external files.
-    Keyword arguments go to `draw_graph` (e.g. `**model.graph_style()`). The grads of
-    the graph are left as they were.
+    Keyword arguments go to `draw_graph` (e.g. `**model.graph_style()`). When the loss
+    averages many examples, `examples` (their predictions) adds a choice of which
+    example's part of the graph to step through. The grads of the graph are left as
+    they were.
     """
     path = Path(path)
     order = topological_order(root)
@@ -49,7 +68,13 @@ def export_html(root: Value, path: str | os.PathLike, backend: str = "auto", max
             "draw one example, a smaller model, or pass a larger max_steps"
         )
     svg, steps = step_records(root, backend, **draw)
+    views = [{"name": "the whole graph", "svg": svg, "steps": steps}]
+    for k, example in enumerate(examples or ()):
+        example_svg, example_steps = step_records(root, backend, **{**draw, "focus": example})
+        views.append({"name": f"example {k + 1}", "svg": example_svg, "steps": example_steps})
     page = _PAGE.format(
+        views=_script_json(views[1:]),
+        choice="" if len(views) == 1 else _choice(views),
         title=html.escape(node_names(order)[root]),
         svg=svg,
         steps=_script_json(steps),
@@ -67,27 +92,43 @@ def export_html(root: Value, path: str | os.PathLike, backend: str = "auto", max
     return path
 
 
+def _choice(views: list[dict]) -> str:
+    options = "".join(f'<option value="{k}">{html.escape(view["name"])}</option>' for k, view in enumerate(views))
+    return f'<label>show <select id="example" data-testid="example">{options}</select></label>'
+
+
 def step_records(root: Value, backend: str = "auto", **draw) -> tuple[str, list[dict]]:
     """The graph of `root` as it is after the forward pass (SVG, drawn once) and a record per step of
     backward: the ids of the node passing gradient back, the parent receiving it and the edge, the
     sentence, the rule, and the parent's grad as the graph shows it after the step. The page and the
     notebook stepper both show these; neither computes anything. The graph's grads are left alone."""
-    order = topological_order(root)
+    order = focused(topological_order(root), draw.get("focus"))
     ids = {node: f"value-{i}" for i, node in enumerate(order)}  # draw_graph's ids, in the same order
+    boxes = collapsed(order, root, draw.get("collapse"))  # and its boxes, when nodes are collapsed into them
     show_grad = draw.get("show_grad", True)
     steps = []
     with grads_set_aside(order, keep=False):
         svg = render_source(draw_graph(root, **draw).source, "svg", backend).decode()
         for step in root.backward_steps():
+            if step.node not in ids or step.parent not in ids:  # outside the focus
+                continue
+            parent, node = boxes.shown(step.parent, ids), boxes.shown(step.node, ids)
+            inside_a_box = not step.is_seed and parent == node
+            if step.parent in boxes.box_of:
+                grad = "grad " + boxes.text(boxes.box_of[step.parent], "grad")
+            else:
+                grad = f"grad {step.parent_grad:.4f}"
             steps.append(
                 {
-                    "node": "" if step.is_seed else ids[step.node],
-                    "parent": ids[step.parent],
-                    "edge": "" if step.is_seed else f"{ids[step.parent]}-to-{ids[step.node]}-op-{step.parent_index}",
+                    "node": "" if step.is_seed else node,
+                    "parent": parent,
+                    "edge": ""
+                    if step.is_seed or inside_a_box
+                    else edge_id(parent, step.node, step.parent_index, boxes, ids),
                     "sentence": str(step),
                     "rule": step.rule,
                     "math": rule_mathml(step.rule),
-                    "grad": f"grad {step.parent_grad:.4f}" if show_grad else "",
+                    "grad": grad if show_grad else "",
                 }
             )
     return _SVG_START.sub("", svg, count=1), steps
@@ -120,6 +161,7 @@ function backpropSteps(graph, steps) {
     var step = current > 0 ? steps[current - 1] : null;
     if (step) {
       [["parent", "hot-parent"], ["node", "hot-node"], ["edge", "hot-edge"]].forEach(function (p) {
+        if (p[0] === "node" && step.node === step.parent) return;  // a step inside one box: the box receives
         var e = find(step[p[0]]);
         if (e) e.classList.add(p[1]);
       });
@@ -138,7 +180,7 @@ HIGHLIGHT_CSS = f"""
 
 def _script_json(data: object) -> str:
     """JSON that can sit inside a <script> element: no `</` can close it early."""
-    return json.dumps(data, ensure_ascii=False).replace("</", "<\\/").replace("<!--", "<\\!--")
+    return json.dumps(data, ensure_ascii=False).replace("<", "\\u003c")  # valid JSON, and no </script> or <!--
 
 
 _PAGE = """<!DOCTYPE html>
@@ -190,6 +232,7 @@ _PAGE = """<!DOCTYPE html>
   <button id="zoom-out" title="zoom out (Ctrl+wheel)" aria-label="zoom out">&minus;</button>
   <button id="zoom-in" title="zoom in (Ctrl+wheel)" aria-label="zoom in">+</button>
   <button id="fit" data-testid="fit" title="fit the graph to the window">Fit</button>
+  {choice}
   <label>theme <select id="theme" data-testid="theme">
     <option value="light">light</option><option value="dark">dark</option>
     <option value="contrast">high contrast</option></select></label>
@@ -211,6 +254,7 @@ _PAGE = """<!DOCTYPE html>
   <p id="rule"><span id="rule-text"></span><span id="rule-math" data-testid="rule-math"></span></p>
 </footer>
 <script type="application/json" id="steps">{steps}</script>
+<script type="application/json" id="views">{views}</script>
 <script>
 {step_js}
 (function () {{
@@ -255,6 +299,21 @@ _PAGE = """<!DOCTYPE html>
   document.getElementById("play").onclick = play;
   document.getElementById("fit").onclick = fit;
   document.getElementById("theme").onchange = function (e) {{ document.body.dataset.theme = e.target.value; }};
+  var views = JSON.parse(document.getElementById("views").textContent), whole = {{svg: null, steps: steps}};
+  var choice = document.getElementById("example");
+  if (choice) choice.onchange = function () {{  // another example's part of the graph, drawn by Python
+    var k = Number(choice.value), chosen = k === 0 ? whole : views[k - 1];
+    if (whole.svg === null) whole.svg = view.innerHTML;
+    view.innerHTML = chosen.svg;
+    svg = view.querySelector("svg");
+    box = svg.viewBox.baseVal;
+    steps = chosen.steps;
+    last = steps.length;
+    slider.max = last;
+    apply = backpropSteps(view, steps);
+    setZoom(zoom);
+    show(0);
+  }};
   document.getElementById("zoom-in").onclick = function () {{ setZoom(zoom * 1.25); }};
   document.getElementById("zoom-out").onclick = function () {{ setZoom(zoom / 1.25); }};
   slider.oninput = function () {{ show(Number(slider.value)); }};

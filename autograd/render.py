@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from autograd.engine import Value, topological_order
@@ -67,6 +68,65 @@ def node_kind(node: Value, root: Value, parameters: set[Value]) -> str:
 
 
 Group = Callable[[Value], Sequence[str] | None]  # a node -> the boxes it is drawn in, outermost first
+Collapse = Callable[[Value], str | None]  # a node -> the name of the one box that stands for it
+
+
+@dataclass
+class Collapsed:
+    """Nodes drawn as one box each name: which box a node is in, the boxes' ids, members and outputs
+    (the members that feed a node outside the box, or are the root: what the box shows)."""
+
+    box_of: dict[Value, str]
+    ids: dict[str, str]
+    members: dict[str, list[Value]]
+    outputs: dict[str, list[Value]]
+
+    def shown(self, node: Value, ids: dict[Value, str]) -> str:
+        """The id of what stands for `node` in the picture: its box, or itself."""
+        return self.ids[self.box_of[node]] if node in self.box_of else ids[node]
+
+    def text(self, name: str, attribute: str) -> str:
+        return "[" + ", ".join(f"{getattr(n, attribute):.3f}" for n in self.outputs[name]) + "]"
+
+
+def collapsed(order: list[Value], root: Value, collapse: Collapse | None) -> Collapsed:
+    box_of = {}
+    if collapse is not None:
+        if not callable(collapse):
+            raise TypeError(f"collapse must be a function of a node, or None; got {type(collapse).__name__}")
+        box_of = {node: name for node in order if (name := collapse(node))}
+    members: dict[str, list[Value]] = {}
+    for node in order:
+        if node in box_of:
+            members.setdefault(box_of[node], []).append(node)
+    feeding_out = {p for node in order for p in node.parents if p in box_of and box_of.get(node) != box_of[p]}
+    outputs = {
+        name: [n for n in nodes if n in feeding_out or n is root] or nodes[-1:] for name, nodes in members.items()
+    }
+    return Collapsed(box_of, {name: f"box-{k}" for k, name in enumerate(members)}, members, outputs)
+
+
+def focused(order: list[Value], focus: Value | None) -> list[Value]:
+    """The nodes of `order` that `focus` is made of, or that are made of it (all of them without a focus)."""
+    if focus is None:
+        return order
+    if not isinstance(focus, Value):
+        raise TypeError(f"focus must be a Value of the graph, got {type(focus).__name__}")
+    below = set(topological_order(focus))
+    if focus not in set(order):
+        raise ValueError("focus is not a node of this graph")
+    above = {focus}
+    for node in order:  # parents first: a node is above focus when one of its parents is
+        if any(p in above for p in node.parents):
+            above.add(node)
+    return [node for node in order if node in below or node in above]
+
+
+def edge_id(parent: str, node: Value, index: int, boxes: Collapsed, ids: dict[Value, str]) -> str:
+    """The id of the edge from what shows `parent` (an id) into `node`: into its box, or into its op."""
+    if node in boxes.box_of:
+        return f"{parent}-to-{boxes.ids[boxes.box_of[node]]}"
+    return f"{parent}-to-{ids[node]}-op-{index}"
 
 
 def draw_graph(
@@ -78,6 +138,8 @@ def draw_graph(
     group: Group | None = None,
     max_nodes: int = 500,
     params: Iterable[Value] | None = None,
+    collapse: Collapse | None = None,
+    focus: Value | None = None,
 ):
     """The graph of `root` as a `graphviz.Digraph` that Jupyter (and VS Code, Colab) shows as SVG,
     drawn with the system's `dot` when it is installed, else with `graphviz-pure`.
@@ -87,7 +149,11 @@ def draw_graph(
     fill as parameters (yellow; other leaves are inputs, blue). group: for each
     node, the labels of the nested boxes to draw it in, outermost first, or None
     (nn's models give both: `draw_graph(out, **model.graph_style())` boxes each
-    neuron and layer).
+    neuron and layer). collapse: for each node, the name of the one box that stands
+    for it and the others of that name, or None; a box shows the values and grads of
+    its outputs as vectors (`model.graph_style("layer")`: one box per layer). focus:
+    draw only what `focus` is made of and what is made of it (one example's prediction,
+    when the loss averages many).
     """
     try:
         Graph = _graph_class()
@@ -97,7 +163,7 @@ def draw_graph(
         raise ValueError(f"rankdir must be 'LR', 'TB', 'RL' or 'BT', got {rankdir!r}")
     if group is not None and not callable(group):
         raise TypeError(f"draw_graph() group must be a function of a node, or None; got {type(group).__name__}")
-    order = topological_order(root)
+    order = focused(topological_order(root), focus)
     if len(order) > max_nodes:
         raise ValueError(
             f"this graph has {len(order)} value nodes, more than max_nodes={max_nodes}: Graphviz would take long "
@@ -127,7 +193,19 @@ def draw_graph(
                 inner_boxes.setdefault(path[: depth - 1], []).append(path[:depth])
         boxes[path].append(statement)
 
+    merged = collapsed(order, root, collapse)
+    box_edges: set[tuple[str, str]] = set()
     for node in order:
+        if node in merged.box_of:  # drawn as its box, below; only the edges from outside the box here
+            box_id = merged.ids[merged.box_of[node]]
+            for parent in node.parents:
+                if parent not in ids:  # outside the focus
+                    continue
+                source = merged.shown(parent, ids)
+                if source != box_id and (source, box_id) not in box_edges:
+                    box_edges.add((source, box_id))
+                    graph.edge(source, box_id, id=f"{source}-to-{box_id}")
+            continue
         fields = [_record_text(names[node]), f"data {node.data:.4f}"]
         if show_grad:
             fields.append(f"grad {node.grad:.4f}")
@@ -145,12 +223,32 @@ def draw_graph(
                                          "style": "filled", "fillcolor": "white", "margin": "0.02"}))  # fmt: skip
         graph.edge(op_id, ids[node])
         for i, (parent, local) in enumerate(zip(node.parents, node.locals)):
-            attrs = {"id": f"{ids[parent]}-to-{op_id}-{i}"}
+            if parent not in ids:  # outside the focus
+                continue
+            source = merged.shown(parent, ids)
+            attrs = {"id": edge_id(source, node, i, merged, ids)}
             if edge_labels:
                 attrs["label"] = f"{local:.4f}"
             if node is hot_node and i == highlight.parent_index:
                 attrs.update(color=HIGHLIGHT_PARENT, penwidth="2.5")
-            graph.edge(ids[parent], op_id, **attrs)
+            graph.edge(source, op_id, **attrs)
+
+    for name, members in merged.members.items():
+        fields = [_record_text(name), "out " + merged.text(name, "data")]
+        if show_grad:
+            fields.append("grad " + merged.text(name, "grad"))
+        style = {
+            "shape": "record",
+            "style": "filled",
+            "fillcolor": FILLS["output" if root in members else "intermediate"],
+        }
+        if hot_parent in members:
+            style.update(fillcolor=HIGHLIGHT_PARENT, penwidth="2.5")
+        elif hot_node in members:
+            style.update(fillcolor=HIGHLIGHT_NODE, penwidth="2")
+        graph.node(
+            merged.ids[name], label=graphviz_text("{ " + " | ".join(fields) + " }"), id=merged.ids[name], **style
+        )
 
     def draw_box(outside, path: tuple[str, ...], number: str) -> None:
         # Boxes are named by number (a name is written to the DOT and the SVG too); the

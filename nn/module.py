@@ -112,20 +112,29 @@ class Module(metaclass=_NamedOnceMade):
             yield path, module
             yield from module.named_modules(path + ".")
 
-    def graph_style(self) -> dict:
+    def graph_style(self, view: str = "neuron") -> dict:
         """How to draw this model's graphs: `draw_graph(out, **model.graph_style())` (also for
-        `render` and `export_html`) fills its parameters as parameters and draws a box for
-        each submodule, a layer's box around its neurons' boxes, each around its z and h."""
+        `render`, `export_html` and `stepper`). The "neuron" view fills the parameters as
+        parameters and draws a box for each submodule, a layer's around its neurons', each
+        around its z and h. The "layer" view draws each top-level submodule (each layer of
+        an MLP) as one box, with the vector of its outputs' values and grads."""
+        if view not in ("neuron", "layer"):
+            raise ValueError(f"graph_style view must be 'neuron' or 'layer', got {view!r}")
         paths = [path for path, _ in self.named_modules()]
 
-        def group(node: Value) -> list[str] | None:
-            # The submodules whose path starts the node's label, outermost first, each
-            # box labelled by its own step of the path: ["layers.0", "neurons.1"].
-            enclosing = [path for path in paths if node.label.startswith(path + ".")]
-            if not enclosing:
-                return None
-            return [path[len(outer) + 1 :] if outer else path for outer, path in zip(["", *enclosing], enclosing)]
+        def enclosing(node: Value) -> list[str]:
+            # The submodules whose path starts the node's label, outermost first.
+            return [path for path in paths if node.label.startswith(path + ".")]
 
+        def group(node: Value) -> list[str] | None:
+            # Each box labelled by its own step of the path: ["layers.0", "neurons.1"].
+            boxes = enclosing(node)
+            if not boxes:
+                return None
+            return [path[len(outer) + 1 :] if outer else path for outer, path in zip(["", *boxes], boxes)]
+
+        if view == "layer":
+            return {"params": self.parameters(), "collapse": lambda node: (enclosing(node) or [None])[0]}
         return {"params": self.parameters(), "group": group}
 
     # --- modes ------------------------------------------------------------------------------

@@ -237,3 +237,28 @@ def test_the_rule_is_typeset_and_the_theme_switch_changes_the_colours(browser, s
     assert light == "rgb(255, 255, 255)" and dark != light and contrast == "rgb(0, 0, 0)"
     page.screenshot(path=str(tmp_path / "contrast.png"))
     assert elsewhere == []
+
+
+def test_choosing_an_example_steps_through_its_part_of_the_batch_graph(browser, serve, tmp_path):
+    import nn
+
+    nn.manual_seed(0)
+    model = nn.MLP(2, [3, 1], activation="tanh")
+    X, y = nn.data.make_moons(3, seed=0, signed=True)
+    predictions = [model(x) for x in X]
+    loss = nn.hinge_loss(predictions, y)
+    page_file = export_html(loss, tmp_path / "batch.html", examples=predictions, **model.graph_style("layer"))
+    elsewhere = []
+    page = open_page(browser, serve(page_file), elsewhere, viewport=(1280, 720))
+    whole = page.inner_text("#counter")
+    page.select_option("#example", "2")
+    assert page.inner_text("#counter") != whole and page.inner_text("#counter").startswith("step 0 of ")
+    assert page.locator("#view svg").count() == 1
+    page.keyboard.press("End")
+    parent = page.evaluate("document.body.dataset.parent")
+    assert page.locator(f'#view [id="{parent}"]').count() == 1 and highlighted_fill(page, parent) == rgb(
+        HIGHLIGHT_PARENT
+    )
+    page.select_option("#example", "0")
+    assert page.inner_text("#counter") == whole
+    assert elsewhere == []

@@ -319,3 +319,41 @@ def test_a_graph_that_cannot_be_drawn_says_why_instead_of_a_traceback(monkeypatc
     monkeypatch.setattr(sys, "executable", str(tmp_path / "no-python-here"))
     bundle = draw_graph(build_neuron())._repr_mimebundle_()
     assert list(bundle) == ["text/plain"] and "pip install graphviz-pure" in bundle["text/plain"]
+
+
+# --- nn graphs: the layer view, and one example of many ---
+
+
+def test_the_layer_view_draws_each_layer_as_one_box_of_vectors(tmp_path):
+    nn.manual_seed(0)
+    model = nn.MLP(2, [4, 3, 1], activation="tanh")
+    out = model([0.5, -1.0])
+    out.backward()
+    source = draw_graph(out, **model.graph_style("layer")).source
+    assert source.count("shape=record") == 2 + 3  # x0, x1, and one box per layer
+    h = [n.fire([Value(0.5), Value(-1.0)], [0.5, -1.0]).data for n in model.layers[0].neurons]
+    assert "out [" + ", ".join(f"{v:.3f}" for v in h) + "]" in source
+    page = export_html(out, tmp_path / "layers.html", **model.graph_style("layer")).read_text()
+    ids = set(re.findall(r'id="([^"]*)"', html.unescape(page)))
+    steps = page_steps(page)
+    assert len(steps) == 1 + sum(len(n.parents) for n in topological_order(out))  # every step, shown on boxes
+    assert all({s["node"], s["parent"]} - {""} <= ids and (not s["edge"] or s["edge"] in ids) for s in steps)
+    with pytest.raises(ValueError, match="view must be 'neuron' or 'layer'"):
+        model.graph_style("cell")
+
+
+def test_focus_draws_one_examples_part_of_a_batch_graph(tmp_path):
+    nn.manual_seed(0)
+    model = nn.MLP(2, [3, 1])
+    X, y = nn.data.make_moons(4, seed=0, signed=True)
+    predictions = [model(x) for x in X]
+    loss = nn.hinge_loss(predictions, y)
+    whole = draw_graph(loss).source
+    one = draw_graph(loss, focus=predictions[1]).source
+    assert whole.count(">x0<") == 0 and whole.count("{ x0 |") == 4 and one.count("{ x0 |") == 1
+    with pytest.raises(ValueError, match="not a node of this graph"):
+        draw_graph(loss, focus=Value(1.0))
+    page = export_html(loss, tmp_path / "batch.html", examples=predictions, **model.graph_style()).read_text()
+    views = json.loads(re.search(r'<script type="application/json" id="views">(.*?)</script>', page, re.S)[1])
+    assert [v["name"] for v in views] == ["example 1", "example 2", "example 3", "example 4"]
+    assert all(len(v["steps"]) < len(page_steps(page)) for v in views) and 'id="example"' in page
