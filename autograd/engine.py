@@ -394,12 +394,12 @@ def make_node(op: Op, data: float, *parents: Value) -> Value:
     nn's BCE); like the built-in ops, it refuses an overflow and records nothing inside no_grad."""
     if not parents:
         raise ValueError("make_node() needs at least one parent")
+    if len(parents) == 2:
+        return _binary(op, parents[0], parents[1], data)  # which checks for an overflow itself
     if data - data != 0.0:
         _check_overflow(op, data, *parents)
     if len(parents) == 1:
         return _unary(op, parents[0], data)
-    if len(parents) == 2:
-        return _binary(op, parents[0], parents[1], data)
     return _many_input_node(op, data, parents, [p.data for p in parents])
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from numbers import Real
 
 from autograd.engine import Value, _short, derivative_graph, topological_order
@@ -30,10 +31,9 @@ def grad(output: Value, inputs: Sequence[Value], create_graph: bool = False) -> 
         if not isinstance(x, Value):
             raise TypeError(f"grad() inputs must be Values, got {type(x).__name__} {x!r} at position {i}")
 
-    if create_graph:
-        with derivative_graph():  # its nodes give +-inf where a user's op would raise, as PyTorch's
-            return _adjoints(output, inputs, create_graph)
-    return _adjoints(output, inputs, create_graph)
+    # A derivative's graph takes +-inf where a user's op would raise, as PyTorch's gradients do.
+    with derivative_graph() if create_graph else nullcontext():
+        return _adjoints(output, inputs, create_graph)
 
 
 def _adjoints(output: Value, inputs: list[Value], create_graph: bool) -> list:

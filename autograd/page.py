@@ -34,6 +34,7 @@ from autograd.render import (
     draw_graph,
     edge_id,
     focused,
+    node_ids,
     render_source,
 )
 
@@ -102,12 +103,13 @@ def step_records(root: Value, backend: str = "auto", **draw) -> tuple[str, list[
     backward: the ids of the node passing gradient back, the parent receiving it and the edge, the
     sentence, the rule, and the parent's grad as the graph shows it after the step. The page and the
     notebook stepper both show these; neither computes anything. The graph's grads are left alone."""
-    order = focused(topological_order(root), draw.get("focus"))
-    ids = {node: f"value-{i}" for i, node in enumerate(order)}  # draw_graph's ids, in the same order
+    whole = topological_order(root)
+    order = focused(whole, draw.get("focus"))
+    ids = node_ids(order)  # draw_graph's ids
     boxes = collapsed(order, root, draw.get("collapse"))  # and its boxes, when nodes are collapsed into them
     show_grad = draw.get("show_grad", True)
     steps = []
-    with grads_set_aside(order, keep=False):
+    with grads_set_aside(whole, keep=False):  # the whole graph: backward runs over all of it
         svg = render_source(draw_graph(root, **draw).source, "svg", backend).decode()
         for step in root.backward_steps():
             if step.node not in ids or step.parent not in ids:  # outside the focus

@@ -122,6 +122,11 @@ def focused(order: list[Value], focus: Value | None) -> list[Value]:
     return [node for node in order if node in below or node in above]
 
 
+def node_ids(order: list[Value]) -> dict[Value, str]:
+    """The SVG id of each node drawn (its op ellipse is the id + "-op"): what pages highlight by."""
+    return {node: f"value-{i}" for i, node in enumerate(order)}
+
+
 def edge_id(parent: str, node: Value, index: int, boxes: Collapsed, ids: dict[Value, str]) -> str:
     """The id of the edge from what shows `parent` (an id) into `node`: into its box, or into its op."""
     if node in boxes.box_of:
@@ -171,7 +176,7 @@ def draw_graph(
             "nn's default neurons (one z node each) rather than expand=True; or pass a larger max_nodes"
         )
     names = node_names(order)
-    ids = {node: f"value-{i}" for i, node in enumerate(order)}
+    ids = node_ids(order)
     parameters = set() if params is None else set(params)
     hot_parent = highlight.parent if highlight is not None else None
     hot_node = highlight.node if highlight is not None and not highlight.is_seed else None
@@ -204,7 +209,7 @@ def draw_graph(
                 source = merged.shown(parent, ids)
                 if source != box_id and (source, box_id) not in box_edges:
                     box_edges.add((source, box_id))
-                    graph.edge(source, box_id, id=f"{source}-to-{box_id}")
+                    graph.edge(source, box_id, id=edge_id(source, node, 0, merged, ids))
             continue
         fields = [_record_text(names[node]), f"data {node.data:.4f}"]
         if show_grad:

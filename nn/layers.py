@@ -45,6 +45,15 @@ def activation_function(activation: str | Activation) -> Activation:
     return ACTIVATIONS[activation]
 
 
+def is_list(x: object) -> bool:
+    """A list, a tuple or a numpy array of things: not one number or Value, not a string or a mapping."""
+    return (
+        not isinstance(x, (Value, Real, str, bytes, bytearray, Mapping))
+        and hasattr(x, "__len__")
+        and hasattr(x, "__getitem__")
+    )
+
+
 def _with_nonlin(activation: str | Activation | None, nonlin: bool | None, who: str) -> str | Activation:
     """The activation from `activation=` or micrograd's `nonlin=` (True: relu, False: identity); relu by default."""
     if nonlin is None:
@@ -181,8 +190,7 @@ class MLP(Module):
     ) -> None:
         nin = _size(nin, "MLP needs a whole number of inputs >= 1")
         activation = _with_nonlin(activation, nonlin, "MLP")
-        is_list = hasattr(nouts, "__len__") and hasattr(nouts, "__getitem__")  # a list, a tuple, a numpy array
-        if isinstance(nouts, (str, bytes, bytearray, Mapping)) or not is_list or len(nouts) == 0:
+        if not is_list(nouts) or len(nouts) == 0:
             raise ValueError(f"MLP needs a list of layer sizes such as [16, 16, 1], got {nouts!r}")
         nouts = [_size(size, "MLP layer sizes must be whole numbers >= 1") for size in nouts]
         activation_function(activation)  # checked even when there is no hidden layer to use it

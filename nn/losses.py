@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from numbers import Integral, Real
 
 from autograd import Op, Value, make_node
+from nn.layers import is_list
 
 _LOG_FLOOR = -100.0  # PyTorch clamps BCE's logs here, so that p = 0 or 1 gives a finite loss
 
@@ -189,13 +190,8 @@ def huber_loss(prediction, target, delta: float = 1.0) -> Value:
 # --- softmax and cross-entropy ------------------------------------------------------------------
 
 
-def _is_list(x: object) -> bool:
-    """A list, tuple or numpy array of things (not one number, Value or string)."""
-    return not isinstance(x, (Value, Real, str, bytes)) and hasattr(x, "__len__") and hasattr(x, "__getitem__")
-
-
 def _logits(logits: Sequence[Value | float], who: str) -> list[Value]:
-    if not _is_list(logits) or len(logits) == 0:
+    if not is_list(logits) or len(logits) == 0:
         raise TypeError(f"{who} takes a list of logits, one per class, got {type(logits).__name__} {logits!r}")
     return [_as_value(x, who) for x in logits]
 
@@ -223,8 +219,8 @@ def softmax(logits: Sequence[Value | float]) -> list[Value]:
 
 def cross_entropy(logits, target_class) -> Value:
     """-log softmax(logits)[target]: one example (a list of logits, an int), or the mean over lists of both."""
-    if _is_list(logits) and len(logits) > 0 and _is_list(logits[0]):
-        if not _is_list(target_class) or len(target_class) != len(logits):
+    if is_list(logits) and len(logits) > 0 and is_list(logits[0]):
+        if not is_list(target_class) or len(target_class) != len(logits):
             raise ValueError(
                 f"cross_entropy needs one target class per example: {len(logits)} examples, got {target_class!r}"
             )

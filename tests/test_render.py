@@ -357,3 +357,4 @@ def test_focus_draws_one_examples_part_of_a_batch_graph(tmp_path):
     views = json.loads(re.search(r'<script type="application/json" id="views">(.*?)</script>', page, re.S)[1])
     assert [v["name"] for v in views] == ["example 1", "example 2", "example 3", "example 4"]
     assert all(len(v["steps"]) < len(page_steps(page)) for v in views) and 'id="example"' in page
+    assert all(n.grad == 0.0 for n in topological_order(loss))  # every view leaves the grads alone
