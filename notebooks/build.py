@@ -386,6 +386,9 @@ def main(argv: list[str]) -> int:
         if argv and not any(name.startswith(a) for a in argv):
             continue
         nb = execute(notebook(cells))
+        for k, cell in enumerate(nb.cells):  # stable ids and no timings: a rebuild changes only what changed
+            cell.id = f"{name[:3]}-{k}"
+            cell.metadata.pop("execution", None)
         nbformat.write(nb, HERE / f"{name}.ipynb")
         print(f"wrote notebooks/{name}.ipynb")
     return 0
