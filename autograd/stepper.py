@@ -76,6 +76,9 @@ def _widget_class() -> type:
             start = traitlets.Unicode(START).tag(sync=True)
             index = traitlets.Int(0).tag(sync=True)
 
+            def __repr__(self) -> str:
+                return f"<backprop stepper: step {self.index} of {len(self.steps)}>"
+
         _widget_classes.append(Stepper)
     return _widget_classes[0]
 
