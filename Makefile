@@ -1,14 +1,17 @@
 # Two commands on a fresh clone: `make demo` and `make test`. Each sets itself up the
 # first time: a virtualenv in .venv with this package; `make demo` installs only what
 # the demos need, `make test` (and lint, bench) adds the dev tools (PyTorch, Playwright).
+# `make lab` serves the Lab (lab/) at http://127.0.0.1:$(PORT)/; `make lab-build` writes
+# its static site to lab/dist/ (it needs npm, for Pyodide and Graphviz in WebAssembly).
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 RUNTIME := $(VENV)/.installed-runtime
 DEV := $(VENV)/.installed-dev
+PORT ?= 8000
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench bench-lab lab lab-build clean
 
 $(RUNTIME): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,5 +36,15 @@ test: lint
 bench: $(DEV)
 	$(BIN)/python tests/benchmarks/bench_engine.py
 
+bench-lab: $(DEV)
+	$(BIN)/python tests/benchmarks/bench_lab.py
+
+lab-build: $(RUNTIME)
+	$(BIN)/python lab/build.py
+
+lab: $(RUNTIME)
+	$(BIN)/python lab/build.py --if-needed
+	$(BIN)/python lab/serve.py --port $(PORT)
+
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info
+	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info lab/dist lab/node_modules

@@ -61,6 +61,20 @@ def make_moons(n_samples: int = 100, noise: float = 0.1, seed: int = 0, signed: 
     return _shuffled(X, _labels(y, signed), rng)
 
 
+def make_xor(n_samples: int = 200, noise: float = 0.0, seed: int = 0, signed: bool = False) -> Dataset:
+    """Points spread over the square [-1, 1]^2, labelled 1 where x1 and x2 have the same sign
+    (TensorFlow Playground's "exclusive or"). Each point is at least 0.05 from both axes
+    before Gaussian noise of std `noise` moves it; the label is that of the noiseless point."""
+    _check_count(n_samples, "make_xor")
+    rng = random.Random(seed)
+    X, y = [], []
+    for _ in range(n_samples):
+        a, b = (rng.uniform(0.05, 1.0) * rng.choice((-1, 1)) for _ in range(2))
+        X.append([a + rng.gauss(0, noise), b + rng.gauss(0, noise)])
+        y.append(1 if a * b > 0 else 0)
+    return X, _labels(y, signed)
+
+
 def make_circles(
     n_samples: int = 100, noise: float = 0.05, factor: float = 0.5, seed: int = 0, signed: bool = False
 ) -> Dataset:

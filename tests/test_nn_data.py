@@ -11,6 +11,7 @@ import nn
     "make, classes",
     [
         (lambda seed: nn.data.make_moons(50, seed=seed), {0, 1}),
+        (lambda seed: nn.data.make_xor(50, noise=0.1, seed=seed), {0, 1}),
         (lambda seed: nn.data.make_circles(50, seed=seed), {0, 1}),
         (lambda seed: nn.data.make_blobs(60, centers=4, seed=seed), {0, 1, 2, 3}),
         (lambda seed: nn.data.make_spirals(60, classes=3, seed=seed), {0, 1, 2}),
@@ -28,6 +29,14 @@ def test_gates_are_truth_tables_and_signed_labels_are_plus_minus_one():
     assert nn.data.xor(signed=True)[1] == [-1, 1, 1, -1]
     assert nn.data.and_gate()[1] == [0, 0, 0, 1] and nn.data.or_gate()[1] == [0, 1, 1, 1]
     assert set(nn.data.make_moons(20, signed=True)[1]) == {-1, 1}
+
+
+def test_make_xor_labels_each_quadrant_by_the_sign_of_x1_times_x2():
+    X, y = nn.data.make_xor(400, seed=3)  # no noise: every point is labelled by where it is
+    assert all(label == (a * b > 0) for (a, b), label in zip(X, y))
+    assert all(0.05 <= abs(a) <= 1 and 0.05 <= abs(b) <= 1 for a, b in X)
+    assert 150 < sum(y) < 250  # both classes, about half each
+    assert set(nn.data.make_xor(20, signed=True)[1]) == {-1, 1}
 
 
 def test_sample_function_batches_and_split():

@@ -1,0 +1,187 @@
+// Drawing only: heatmaps, points, the network's edges, the loss chart. Every number
+// drawn here was computed in Python (lab.session.Lab.frame); this file maps numbers
+// to colours and positions.
+
+// Playground's colours: orange for class 0 (outputs below 0), blue for class 1.
+export const ORANGE = [245, 147, 34];
+export const BLUE = [8, 119, 189];
+const WHITE = [232, 234, 235];
+
+// A value's colour: orange at -1 and below, light grey at 0, blue at +1 and above.
+export function colour(value) {
+  if (value === null || Number.isNaN(value)) return [128, 128, 128];
+  const t = Math.max(-1, Math.min(1, value));
+  const end = t < 0 ? ORANGE : BLUE;
+  const a = Math.abs(t);
+  return [0, 1, 2].map((i) => Math.round(WHITE[i] + (end[i] - WHITE[i]) * a));
+}
+
+const css = ([r, g, b], alpha = 1) => `rgba(${r}, ${g}, ${b}, ${alpha})`;
+
+// Fit a canvas's backing store to its CSS size (sharp on high-DPI screens and projectors).
+export function fitCanvas(canvas) {
+  const ratio = window.devicePixelRatio || 1;
+  const { width, height } = canvas.getBoundingClientRect();
+  const w = Math.max(1, Math.round(width * ratio));
+  const h = Math.max(1, Math.round(height * ratio));
+  if (canvas.width !== w || canvas.height !== h) {
+    canvas.width = w;
+    canvas.height = h;
+  }
+  const context = canvas.getContext("2d");
+  context.setTransform(ratio, 0, 0, ratio, 0, 0);
+  return { context, width, height };
+}
+
+// A square grid (row-major, row 0 at the top) painted smoothly over the whole canvas.
+export function paintGrid(canvas, grid, resolution, discrete = false) {
+  const { context, width, height } = fitCanvas(canvas);
+  const small = new OffscreenCanvas(resolution, resolution);
+  const image = small.getContext("2d").createImageData(resolution, resolution);
+  for (let k = 0; k < grid.length; k++) {
+    let v = grid[k];
+    if (discrete && v !== null) v = v >= 0 ? 1 : -1;
+    const [r, g, b] = colour(v);
+    image.data.set([r, g, b, 255], 4 * k);
+  }
+  small.getContext("2d").putImageData(image, 0, 0);
+  context.imageSmoothingEnabled = !discrete;
+  context.imageSmoothingQuality = "high";
+  context.clearRect(0, 0, width, height);
+  context.drawImage(small, 0, 0, width, height);
+  return { context, width, height };
+}
+
+// A 1-D curve (regression): values along x, on a background, scaled to [low, high].
+export function paintCurve(canvas, values, [low, high], { background = true, lineWidth = 2 } = {}) {
+  const { context, width, height } = fitCanvas(canvas);
+  context.clearRect(0, 0, width, height);
+  if (background) {
+    context.fillStyle = "#f4f5f6";
+    context.fillRect(0, 0, width, height);
+  }
+  const y = (v) => height - ((v - low) / (high - low || 1)) * height;
+  context.strokeStyle = "#333";
+  context.lineWidth = lineWidth;
+  context.beginPath();
+  let drawing = false;
+  values.forEach((v, i) => {
+    if (v === null) {
+      drawing = false;
+      return;
+    }
+    const x = (i / (values.length - 1)) * width;
+    if (drawing) context.lineTo(x, y(v));
+    else context.moveTo(x, y(v));
+    drawing = true;
+  });
+  context.stroke();
+  return { context, width, height };
+}
+
+// The data's points over a painted plane: train filled with a white ring, test with a dark ring.
+export function paintPoints(drawn, rows, domain, { test = false, regression = false, highlight = null } = {}) {
+  const { context, width, height } = drawn;
+  const [x0, x1, y0, y1] = domain;
+  const px = (x) => ((x - x0) / (x1 - x0)) * width;
+  const py = (y) => height - ((y - y0) / (y1 - y0)) * height;
+  const radius = Math.max(2.5, Math.min(width, height) / 90);
+  for (const row of rows) {
+    const colourOf = regression ? [60, 60, 60] : row[2] > 0.5 ? BLUE : ORANGE;
+    context.beginPath();
+    context.arc(px(row[0]), py(row[1]), radius, 0, 2 * Math.PI);
+    context.fillStyle = css(colourOf);
+    context.fill();
+    context.lineWidth = 1;
+    context.strokeStyle = test ? "#111" : "#fff";
+    context.stroke();
+  }
+  if (highlight) {
+    context.beginPath();
+    context.arc(px(highlight[0]), py(highlight[1]), radius * 2.2, 0, 2 * Math.PI);
+    context.lineWidth = 2.5;
+    context.strokeStyle = "#d62728";
+    context.stroke();
+  }
+}
+
+// Plane coordinates of a mouse event on a canvas that shows `domain`.
+export function planePoint(canvas, event, domain) {
+  const box = canvas.getBoundingClientRect();
+  const [x0, x1, y0, y1] = domain;
+  return [
+    x0 + ((event.clientX - box.left) / box.width) * (x1 - x0),
+    y1 - ((event.clientY - box.top) / box.height) * (y1 - y0),
+  ];
+}
+
+// Axes' tick labels around the plane.
+export function paintTicks(drawn, domain) {
+  const { context, width, height } = drawn;
+  const [x0, x1, y0, y1] = domain;
+  context.fillStyle = "rgba(0, 0, 0, 0.65)";
+  context.font = "12px system-ui, sans-serif";
+  context.textBaseline = "bottom";
+  context.fillText(x0.toFixed(1), 3, height - 2);
+  context.textAlign = "right";
+  context.fillText(x1.toFixed(1), width - 3, height - 2);
+  context.textBaseline = "top";
+  context.fillText(y1.toFixed(1), width - 3, 3);
+  context.textAlign = "left";
+}
+
+// The train and test loss against the step.
+export function paintLossChart(canvas, history) {
+  const { context, width, height } = fitCanvas(canvas);
+  context.clearRect(0, 0, width, height);
+  context.fillStyle = "#fafafa";
+  context.fillRect(0, 0, width, height);
+  const points = history.filter((p) => p[1] !== null);
+  if (points.length < 1) return;
+  const lastStep = Math.max(1, points[points.length - 1][0]);
+  let top = 0;
+  for (const [, train, test] of points) top = Math.max(top, train ?? 0, test ?? 0);
+  top = top || 1;
+  const pad = 4;
+  const x = (step) => pad + (step / lastStep) * (width - 2 * pad);
+  const y = (loss) => height - pad - (loss / top) * (height - 2 * pad - 14);
+  const line = (index, style, dash) => {
+    context.beginPath();
+    context.setLineDash(dash);
+    context.strokeStyle = style;
+    context.lineWidth = 2;
+    let started = false;
+    for (const p of points) {
+      if (p[index] === null) continue;
+      if (started) context.lineTo(x(p[0]), y(p[index]));
+      else context.moveTo(x(p[0]), y(p[index]));
+      started = true;
+    }
+    context.stroke();
+    context.setLineDash([]);
+  };
+  line(1, "#777", []);
+  line(2, "#111", [6, 3]);
+  context.fillStyle = "#333";
+  context.font = "12px system-ui, sans-serif";
+  context.textBaseline = "top";
+  context.fillText(`max ${top.toPrecision(3)}`, pad, pad);
+  context.textAlign = "right";
+  context.fillText(`step ${lastStep}`, width - pad, pad);
+  context.textAlign = "left";
+}
+
+// One edge of the network: a curve from (x1, y1) to (x2, y2), coloured by the weight's
+// sign and as thick as its magnitude.
+export function edgePath(x1, y1, x2, y2) {
+  const mid = (x1 + x2) / 2;
+  return `M${x1},${y1} C${mid},${y1} ${mid},${y2} ${x2},${y2}`;
+}
+
+export function edgeStyle(weight) {
+  const magnitude = Math.min(Math.abs(weight), 3);
+  return {
+    stroke: css(weight >= 0 ? BLUE : ORANGE, 0.35 + 0.65 * Math.min(magnitude, 1)),
+    width: (0.6 + 2.6 * magnitude).toFixed(2),
+  };
+}

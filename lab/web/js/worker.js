@@ -1,0 +1,45 @@
+// The Lab's Web Worker: CPython (Pyodide) running this project's autograd and nn.
+// It loads lab.session and answers each message {id, method, args} with
+// {id, reply}, where reply is the JSON text of Lab.call(method, args):
+// {"result": ...} or {"error": "..."}. No number is computed here.
+import { loadPyodide } from "../pyodide/pyodide.mjs";
+
+const here = (path) => new URL(path, import.meta.url).href;
+
+async function start() {
+  const pyodide = await loadPyodide({ indexURL: here("../pyodide/") });
+  const zip = await fetch(here("../py/lab-python.zip"));
+  if (!zip.ok) throw new Error(`cannot load the Python files (${zip.status} ${zip.statusText})`);
+  pyodide.unpackArchive(await zip.arrayBuffer(), "zip", { extractDir: "/home/pyodide/lab-python" });
+  pyodide.runPython(`
+import sys
+sys.path.insert(0, "/home/pyodide/lab-python")
+from lab.session import Lab
+lab = Lab()
+`);
+  return pyodide.globals.get("lab");
+}
+
+const ready = start();
+
+self.onmessage = async (event) => {
+  const { id, method, args } = event.data;
+  let lab;
+  try {
+    lab = await ready;
+  } catch (error) {
+    self.postMessage({ id, reply: JSON.stringify({ error: `Python did not start: ${error.message}` }) });
+    return;
+  }
+  if (method === "__ready__") {
+    self.postMessage({ id, reply: JSON.stringify({ result: true }) });
+    return;
+  }
+  let reply;
+  try {
+    reply = lab.call(method, JSON.stringify(args ?? {}));
+  } catch (error) {  // Pyodide itself failed (out of memory, a fatal error)
+    reply = JSON.stringify({ error: `the Python worker failed: ${error.message}` });
+  }
+  self.postMessage({ id, reply });
+};

@@ -1,0 +1,306 @@
+"""The Lab in a real browser: Debian's chromium driven by Playwright, the site built by
+lab/build.py and served on 127.0.0.1. Requests to any other host are blocked, recorded
+and asserted absent. The numbers the page trains are checked against CPython's `nn`."""
+
+import math
+import os
+import shutil
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+import nn
+from lab.session import DEFAULTS, to_query
+from tests.test_html_browser import CHROMIUM, IN_CI
+from tests.test_lab_session import reference_run
+
+LAB = Path(__file__).resolve().parent.parent / "lab"
+SHOTS = Path(os.environ.get("LAB_SCREENSHOTS", "/tmp/lab-screenshots"))
+
+
+@pytest.fixture(scope="module")
+def site():
+    """lab/dist, built (or found up to date), served on a free port of 127.0.0.1."""
+    from lab.build import build
+    from lab.serve import serve_in_thread
+
+    if shutil.which("npm") is None and not (LAB / "dist" / "index.html").exists():
+        if IN_CI:
+            pytest.fail("CI must have npm to build the Lab (apt-get install nodejs npm)")
+        pytest.skip("no npm here to build the Lab: apt-get install nodejs npm")
+    build(LAB / "dist", if_needed=True)
+    httpd, url = serve_in_thread(LAB / "dist")
+    yield url
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    if not os.path.exists(CHROMIUM):
+        if IN_CI:
+            pytest.fail("CI must have chromium (apt-get install chromium)")
+        pytest.skip("no chromium here: apt-get install chromium")
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],  # fmt: skip
+        )
+        yield browser
+        browser.close()
+
+
+class Opened:
+    """A page of the Lab, its console errors and the requests it tried to send elsewhere."""
+
+    def __init__(self, chromium, url, viewport=(1280, 720)):
+        self.context = chromium.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+        self.elsewhere, self.errors, self.requests = [], [], []
+        self.context.route("**/*", self._only_loopback)  # the context's routes see the worker's requests too
+        self.page = self.context.new_page()
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        self.page.on("request", lambda request: self.requests.append(request.url))
+        self.page.goto(url)
+        self.page.evaluate("window.lab.ready")
+
+    def _only_loopback(self, route):
+        if urlparse(route.request.url).hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            self.elsewhere.append(route.request.url)
+            route.abort()
+
+    def __call__(self, script, arg=None):
+        return self.page.evaluate(script, arg)
+
+    def state(self):
+        return self("window.lab.state()")
+
+    def close(self):
+        assert self.elsewhere == [], f"the page tried to reach other hosts: {self.elsewhere}"
+        assert self.errors == [], f"uncaught errors on the page: {self.errors}"
+        self.context.close()
+
+
+@pytest.fixture(scope="module")
+def lab(chromium, site):
+    """One page shared by the tests that set their own configuration first."""
+    opened = Opened(chromium, site)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def fresh(chromium, site):
+    """fresh(query) -> a newly opened page at the site's URL + query."""
+    pages = []
+
+    def open_page(query=""):
+        pages.append(Opened(chromium, site + query))
+        return pages[-1]
+
+    yield open_page
+    for page in pages:
+        page.close()
+
+
+def message(lab, containing: str) -> str:
+    """The page's message, once it contains `containing` (or the wait times out)."""
+    box = lab.page.get_by_test_id("message")
+    box.filter(has_text=containing).wait_for(state="visible", timeout=10_000)
+    return box.inner_text()
+
+
+def test_the_page_loads_python_from_its_own_host_only(fresh):
+    lab = fresh()
+    assert lab.page.get_by_test_id("loading").is_hidden()
+    hosts = {urlparse(url).hostname for url in lab.requests}
+    assert hosts == {"127.0.0.1"}
+    assert any(url.endswith("pyodide.asm.wasm") for url in lab.requests)
+    assert any(url.endswith("lab-python.zip") for url in lab.requests)  # the worker's own fetches are seen
+    state = lab.state()
+    assert state["config"] == DEFAULTS and state["step"] == 0
+    assert len(state["data"]["train"]) == 250 and len(state["data"]["test"]) == 250
+
+
+def test_configure_and_step_train_moons_to_95_percent(lab):
+    lab("c => window.lab.configure(c)", {**DEFAULTS, "dataset": "moons", "seed": 1, "optimizer": "adam",
+                                    "learningRate": 0.03, "hidden": [6, 4]})  # fmt: skip
+    lab("window.lab.step(500)")
+    state = lab.state()
+    assert state["testAccuracy"] >= 0.95 and state["step"] == 500 and state["epoch"] == 20
+    assert lab.page.get_by_test_id("step-count").inner_text() == "500"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    lab.page.screenshot(path=SHOTS / "lab-moons.png")
+
+
+def test_the_browsers_weights_are_cpythons(lab):
+    config = {**DEFAULTS, "seed": 11, "hidden": [4, 2], "loss": "hinge", "batchSize": 10, "l2": 0.001}
+    lab("c => window.lab.configure(c)", config)
+    lab("window.lab.step(20)")
+    state = lab.state()
+    expected = reference_run(nn.data.make_moons(500, 0.1, seed=11), config, 20)
+    assert state["model"].keys() == expected.keys()
+    assert all(abs(state["model"][k] - v) <= 1e-9 for k, v in expected.items())
+    assert state["data"]["train"][0][:2] == list(nn.data.train_test_split(
+        *nn.data.make_moons(500, 0.1, seed=11), 0.5, seed=11)[0][0])  # fmt: skip
+
+
+def test_clicking_the_plane_adds_a_point_and_shift_click_removes_it(lab):
+    lab("c => window.lab.configure(c)", {**DEFAULTS, "seed": 2, "samples": 100})
+    before = lab.state()
+    plane = lab.page.get_by_test_id("boundary")
+    box = plane.bounding_box()
+    lab.page.get_by_label("add").nth(1).check()  # class 1
+    plane.click(position={"x": box["width"] * 0.25, "y": box["height"] * 0.75})
+    after = lab.state()
+    assert len(after["data"]["train"]) == len(before["data"]["train"]) + 1
+    x0, x1, y0, y1 = after["domain"]
+    added = after["data"]["train"][-1]
+    assert added[2] == 1
+    assert added[0] == pytest.approx(x0 + 0.25 * (x1 - x0), abs=0.02 * (x1 - x0))
+    assert added[1] == pytest.approx(y1 - 0.75 * (y1 - y0), abs=0.02 * (y1 - y0))
+    plane.click(position={"x": box["width"] * 0.25, "y": box["height"] * 0.75}, modifiers=["Shift"])
+    assert lab.state()["data"]["train"] == before["data"]["train"]
+
+
+def test_the_url_holds_the_configuration(fresh):
+    config = {**DEFAULTS, "dataset": "spirals", "hidden": [16, 16], "learningRate": 0.003, "seed": 42,
+              "optimizer": "adam", "activation": "relu", "batchSize": 25}  # fmt: skip
+    lab = fresh("?" + to_query(config))
+    assert lab.state()["config"] == config
+    assert len(lab.page.locator("[data-neuron]").all()) == 16 + 16 + 1
+    lab("window.lab.configure({hidden: [3], l2: 0.01})")
+    query = lab("location.search")
+    assert query == "?" + to_query({**config, "hidden": [3], "l2": 0.01})
+    again = fresh(query)
+    lab("window.lab.step(5)")
+    again("window.lab.step(5)")
+    assert again.state()["model"] == lab.state()["model"]  # the same run, from the link alone
+
+
+def test_a_bad_link_falls_back_to_defaults_with_a_notice(fresh):
+    lab = fresh("?dataset=mnist&learningRate=fast&hidden=4,2")
+    assert lab.state()["config"] == DEFAULTS
+    text = message(lab, "The link's settings")
+    assert "dataset='mnist' cannot be used" in text and "learningRate='fast'" in text
+
+
+def test_the_page_stays_alive_while_the_worker_trains(lab):
+    lab("c => window.lab.configure(c)", DEFAULTS)
+    ticks = lab("""async () => {
+        let ticks = 0;
+        const timer = setInterval(() => ticks++, 20);
+        const started = performance.now();
+        await window.lab.step(2000);
+        clearInterval(timer);
+        return [ticks, performance.now() - started];
+    }""")
+    count, elapsed = ticks
+    assert elapsed > 500  # long enough to tell
+    assert count >= 0.5 * elapsed / 20, f"{count} ticks of 20 ms in {elapsed:.0f} ms: the main thread was blocked"
+
+
+def test_a_csv_with_a_bad_row_says_which_line(lab):
+    lab("c => window.lab.configure(c)", {**DEFAULTS, "seed": 4})
+    before = lab.state()["data"]
+    lab.page.locator("details.csv summary").click()
+    lab.page.get_by_test_id("csv-text").fill("x1,x2,label\n0,0,1\n1,1,maybe\n")
+    lab.page.get_by_test_id("csv-load").click()
+    message(lab, "CSV line 3: '1,1,maybe' is not x1,x2,label numbers")
+    assert lab.state()["data"] == before
+    lab.page.get_by_test_id("csv-text").fill("x1,x2,label\n0,0,1\n1,1,0\n2,0,1\n0,2,0\n")
+    lab.page.get_by_test_id("csv-load").click()
+    lab.page.get_by_text("Loaded 4 rows").wait_for()
+    state = lab.state()
+    assert len(state["data"]["train"]) + len(state["data"]["test"]) == 4 and state["customData"]
+
+
+def test_a_diverging_learning_rate_stops_play_and_says_so(lab):
+    lab("c => window.lab.configure(c)", {**DEFAULTS, "activation": "identity", "loss": "mse", "learningRate": 10,
+                                    "batchSize": 50})  # fmt: skip
+    lab.page.get_by_test_id("play").click()
+    assert "learning rate 10 is too large" in message(lab, "Training stopped at step")
+    lab.page.wait_for_function("!window.lab.playing")
+    assert lab.page.get_by_test_id("play").get_attribute("aria-pressed") == "false"
+    state = lab.state()
+    assert state["stopped"] and all(math.isfinite(v) for v in state["model"].values())
+    lab.page.get_by_test_id("reset").click()
+    lab.page.wait_for_function("document.querySelector('[data-testid=step-count]').textContent === '0'")
+
+
+def test_a_refused_setting_shows_its_message_and_changes_nothing(lab):
+    lab("c => window.lab.configure(c)", DEFAULTS)
+    error = lab("window.lab.configure({hidden: 'many'}).then(() => null, e => e.message)")
+    assert error.startswith("hidden must be a list")
+    lab.page.get_by_test_id("batch-size").fill("2.5")
+    lab.page.get_by_test_id("batch-size").press("Enter")
+    message(lab, "batchSize must be a whole number")
+    assert lab.page.get_by_test_id("batch-size").input_value() == "10"
+    assert lab.state()["config"] == DEFAULTS
+
+
+def test_the_controls_drive_the_run(lab):
+    lab("c => window.lab.configure(c)", DEFAULTS)
+    page = lab.page
+    page.get_by_test_id("add-layer").click()
+    page.wait_for_function("document.querySelectorAll('[data-neuron]').length === 4 + 2 + 2 + 1")
+    page.get_by_test_id("add-neuron-2").click()
+    page.wait_for_function("document.querySelectorAll('[data-neuron]').length === 4 + 2 + 3 + 1")
+    assert lab.state()["config"]["hidden"] == [4, 2, 3]
+    page.get_by_test_id("remove-layer").click()
+    page.get_by_test_id("learning-rate").select_option("0.03")
+    page.get_by_test_id("dataset").select_option("circles")
+    page.wait_for_function("window.lab.state().then(s => s.config.dataset === 'circles')")
+    assert {k: lab.state()["config"][k] for k in ("hidden", "learningRate")} == {"hidden": [4, 2], "learningRate": 0.03}
+    page.get_by_test_id("step").click()
+    page.wait_for_function("document.querySelector('[data-testid=step-count]').textContent === '1'")
+    page.locator("body").press("ArrowRight")
+    page.wait_for_function("document.querySelector('[data-testid=step-count]').textContent === '2'")
+    page.locator("body").press(" ")  # Space: play
+    page.wait_for_function("window.lab.playing && window.lab.stats.framesPerSecond !== null")
+    page.locator("body").press(" ")
+    page.wait_for_function("!window.lab.playing")
+    assert lab.state()["step"] > 2
+    edges = page.locator("[data-param]")
+    assert edges.count() == 2 * 4 + 4 * 2 + 2 * 1
+    first = edges.first.get_attribute("data-param")
+    assert first == "layers.0.neurons.0.w.0"
+    weight = lab.state()["model"][first]
+    assert edges.first.locator("title").text_content() == f"{first} = {weight:.4g}".replace("e-0", "e-")
+
+
+def test_the_function_dataset_fits_a_curve(lab):
+    config = {**DEFAULTS, "dataset": "function", "loss": "mse", "optimizer": "adam", "learningRate": 0.03,
+              "hidden": [8, 8], "samples": 60}  # fmt: skip
+    lab("c => window.lab.configure(c)", config)
+    start = lab.state()["trainLoss"]
+    lab("window.lab.step(400)")
+    state = lab.state()
+    assert state["config"]["loss"] == "mse" and state["trainLoss"] < 0.1 * start
+    assert all(len(row) == 2 for row in state["data"]["train"])
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    lab.page.screenshot(path=SHOTS / "lab-function.png")
+
+
+def test_playing_reports_its_speed(lab):
+    lab("c => window.lab.configure(c)", DEFAULTS)
+    lab("window.lab.play()")
+    started = time.monotonic()
+    lab.page.wait_for_function("window.lab.stats.framesPerSecond !== null && window.lab.state")
+    lab.page.wait_for_timeout(1500)
+    lab("window.lab.pause()")
+    stats = lab("window.lab.stats")
+    assert time.monotonic() - started >= 1.5
+    assert stats["stepsPerSecond"] > 0 and stats["framesPerSecond"] > 0
+    assert lab.page.locator("#speed").inner_text().isdigit()

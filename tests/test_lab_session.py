@@ -1,0 +1,223 @@
+"""lab.session: the Lab's Python side, under CPython. The browser runs this same module
+in Pyodide (tests/test_lab_browser.py); here its numbers are checked against `nn`
+used directly, by an independent loop written from lab.session's docstring."""
+
+import json
+import math
+
+import pytest
+
+import nn
+from autograd import Value
+from lab.session import DEFAULTS, Lab, check_config, from_query, to_query
+
+LOSSES = {"hinge": nn.hinge_loss, "logistic": nn.logistic_loss, "bce_with_logits": nn.bce_with_logits_loss}
+
+
+def reference_run(dataset: tuple, config: dict, steps: int) -> dict[str, float]:
+    """The state_dict after `steps` minibatch steps, from nn alone: the documented recipe."""
+    X, y = dataset
+    seed = config["seed"]
+    X_train, _, y_train, _ = nn.data.train_test_split(X, y, 1.0 - config["trainRatio"], seed=seed)
+    nn.manual_seed(seed)
+    model = nn.MLP(2, [*config["hidden"], 1], config["activation"], init=config["init"])
+    optimizer = nn.optim.SGD(model.parameters(), config["learningRate"], weight_decay=config["l2"])
+    loss_fn = LOSSES[config["loss"]]
+    signed = config["loss"] != "bce_with_logits"
+    done, epoch = 0, 0
+    while done < steps:
+        for X_batch, y_batch in nn.data.batches(X_train, y_train, config["batchSize"], seed=seed + epoch):
+            targets = [2 * t - 1 if signed else t for t in y_batch]
+            loss = loss_fn([model(x) for x in X_batch], targets)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            done += 1
+            if done == steps:
+                break
+        epoch += 1
+    return model.state_dict()
+
+
+def test_twenty_steps_equal_nn_used_directly():
+    config = {**DEFAULTS, "seed": 3, "hidden": [3, 2], "loss": "hinge", "batchSize": 7, "l2": 0.01}
+    lab = Lab(config)
+    lab.step(20)
+    expected = reference_run(nn.data.make_moons(500, 0.1, seed=3), config, 20)
+    assert lab.model.state_dict().keys() == expected.keys()
+    assert all(abs(lab.model.state_dict()[k] - v) <= 1e-12 for k, v in expected.items())
+    assert lab.steps == 20 and lab.epoch == 0  # 250 points in batches of 7: 36 batches an epoch
+
+
+def test_whole_epochs_are_nn_fit():
+    config = {"dataset": "circles", "seed": 5, "samples": 80, "batchSize": 8, "loss": "bce_with_logits",
+              "optimizer": "adam", "learningRate": 0.01, "hidden": [5]}  # fmt: skip
+    lab = Lab(config)
+    lab.step(3 * 5)  # 40 training points, batches of 8: 5 steps an epoch
+    assert lab.epoch == 3
+    X, y = nn.data.make_circles(80, 0.1, seed=5)
+    X_train, _, y_train, _ = nn.data.train_test_split(X, y, 0.5, seed=5)
+    nn.manual_seed(5)
+    model = nn.MLP(2, [5, 1], "tanh")
+    optimizer = nn.optim.Adam(model.parameters(), 0.01)
+    nn.fit(model, X_train, y_train, nn.bce_with_logits_loss, optimizer, 3, 8, progress=False, seed=5)
+    assert lab.model.state_dict() == pytest.approx(model.state_dict(), abs=1e-12, rel=0)
+
+
+@pytest.mark.parametrize("dataset", ["xor", "circles", "moons", "spirals", "blobs", "function"])
+def test_every_dataset_trains(dataset):
+    lab = Lab({"dataset": dataset, "samples": 100, "optimizer": "adam", "learningRate": 0.03, "hidden": [6, 4]})
+    before = lab.summary()["trainLoss"]
+    lab.step(150)
+    after = lab.summary()
+    assert after["trainLoss"] < 0.8 * before and after["stopped"] is None
+    if dataset == "function":
+        assert after["trainAccuracy"] is None and lab.config["loss"] == "mse"
+        assert all(len(row) == 2 for row in lab.train_set)
+    else:
+        assert after["trainAccuracy"] > 0.7
+        assert {row[2] for row in lab.train_set} == {0.0, 1.0}
+
+
+def test_losses_and_accuracy_are_the_nn_loss_means_without_l2():
+    lab = Lab({"loss": "logistic", "l2": 0.1, "samples": 60})
+    lab.step(5)
+    rows = lab.test_set
+    outputs = [lab.model(row[:2]) for row in rows]
+    expected = nn.logistic_loss(outputs, [2 * row[2] - 1 for row in rows]).data
+    right = sum((o.data >= 0) == (row[2] == 1) for o, row in zip(outputs, rows))
+    summary = lab.summary()
+    assert summary["testLoss"] == pytest.approx(expected, rel=1e-12)
+    assert summary["testAccuracy"] == right / len(rows)
+
+
+def test_the_frame_holds_every_neurons_output_over_the_plane():
+    lab = Lab({"hidden": [3], "samples": 40})
+    lab.step(3)
+    frame = lab.frame(resolution=6)
+    x0, x1, y0, y1 = frame["domain"]
+    assert [len(layer) for layer in frame["neurons"]] == [3, 1]
+    for r, c in [(0, 0), (2, 5), (5, 1)]:  # row 0 is the top of the plane
+        point = [x0 + (x1 - x0) * (c + 0.5) / 6, y1 - (y1 - y0) * (r + 0.5) / 6]
+        hidden = lab.model.layers[0]([Value(v) for v in point])
+        assert frame["neurons"][0][1][r * 6 + c] == round(hidden[1].data, 4)
+        assert frame["neurons"][1][0][r * 6 + c] == round(lab.model(point).data, 4)
+    assert frame["weights"][1][0]["w"] == [w.data for w in lab.model.layers[1].neurons[0].w]
+    assert frame["names"][0] == ["layers.0.neurons.0", "layers.0.neurons.1", "layers.0.neurons.2"]
+    json.dumps(frame, allow_nan=False)  # all of it is JSON for the page
+
+
+def test_configure_checks_everything_before_changing_anything():
+    lab = Lab()
+    weights = lab.model.state_dict()
+    for bad, message in [
+        ({"learningRate": 0.5, "dataset": "mnist"}, "dataset must be one of"),
+        ({"hidden": [4, "2"]}, "hidden layer sizes must be whole numbers"),
+        ({"hidden": "4,2"}, "hidden must be a list"),
+        ({"learningRate": math.nan}, "learningRate must be a finite number"),
+        ({"batchSize": 2.5}, "batchSize must be a whole number"),
+        ({"lerningRate": 0.1}, "unknown setting 'lerningRate'"),
+        ({"dataset": "function", "loss": "hinge"}, "its loss is mse, not hinge"),
+    ]:
+        with pytest.raises(ValueError, match=message):
+            lab.configure(bad)
+        assert lab.config == DEFAULTS and lab.model.state_dict() == weights
+
+
+def test_out_of_range_settings_are_clamped_with_a_notice():
+    config, notices = check_config({"learningRate": 50, "hidden": [4, 64, 0], "noise": -1})
+    assert config["learningRate"] == 10.0 and config["hidden"] == [4, 32, 1] and config["noise"] == 0.0
+    assert "learningRate 50 is outside 1e-06 to 10: using 10" in notices
+    assert len(notices) == 4
+    config, notices = check_config({"hidden": [2] * 9})
+    assert config["hidden"] == [2] * 6 and notices == ["9 hidden layers: using the first 6"]
+
+
+def test_learning_rate_and_l2_change_in_place_the_rest_starts_over():
+    lab = Lab()
+    lab.step(10)
+    assert lab.configure({"learningRate": 0.03})["changed"] == ["learningRate"]
+    assert lab.steps == 10 and lab.optimizer.lr == 0.03
+    lab.configure({"activation": "relu"})
+    assert lab.steps == 0 and lab.model.layers[0].neurons[0].activation == "relu"
+
+
+def test_the_url_round_trips_the_configuration_and_bad_links_fall_back():
+    config = {**DEFAULTS, "dataset": "spirals", "hidden": [16, 16], "learningRate": 0.003, "seed": 42}
+    assert from_query("?" + to_query(config)) == (config, [])
+    assert from_query(to_query({**DEFAULTS, "hidden": []}))[0]["hidden"] == []
+    config, notices = from_query("dataset=mnist&learningRate=fast&hidden=4,x&color=red&seed=7")
+    assert config == {**DEFAULTS, "seed": 7}
+    assert len(notices) == 4 and any("'color' is not a setting" in n for n in notices)
+    assert any("dataset='mnist' cannot be used" in n for n in notices)
+
+
+def test_a_diverging_learning_rate_stops_training_and_keeps_the_last_finite_weights():
+    lab = Lab({"activation": "identity", "loss": "mse", "learningRate": 10.0, "batchSize": 50})
+    reply = lab.step(100)
+    assert 0 < reply["steps"] < 100 and reply["stopped"].startswith("Training stopped at step")
+    assert "learning rate 10 is too large" in reply["stopped"]
+    assert all(math.isfinite(v) for v in lab.model.state_dict().values())
+    steps = lab.steps
+    assert lab.step(5)["steps"] == 0 and lab.steps == steps  # stays stopped until reset
+    lab.reset()
+    assert lab.stopped is None and lab.step(1)["steps"] == 1
+
+
+def test_points_are_added_and_removed():
+    lab = Lab({"samples": 20})
+    lab.add_point(0.5, 0.25, 1)
+    assert lab.train_set[-1] == [0.5, 0.25, 1.0] and len(lab.train_set) == 11 and lab.custom_data
+    x, y = lab.test_set[0][:2]
+    assert lab.remove_point(x + 1e-4, y)["removed"] and len(lab.test_set) == 9
+    far = lab.domain[1] + 10
+    assert not lab.remove_point(far, far)["removed"]
+    with pytest.raises(ValueError, match="label must be 0 or 1; got 2"):
+        lab.add_point(0, 0, 2)
+    with pytest.raises(ValueError, match="x1 must be a finite number; got nan"):
+        lab.add_point(math.nan, 0, 1)
+    lab.step(3)  # the new point is in the next epoch's batches
+    assert lab.steps == 3
+
+
+def test_csv_loads_whole_or_not_at_all():
+    lab = Lab({"samples": 20})
+    before = (lab.train_set, lab.test_set)
+    for text, message in [
+        ("x1,x2,label\n0,0,1\n1,1,0\n1,2\n", "CSV line 4: 2 values, expected 3"),
+        ("0,0,1\n1,oops,0\n", "CSV line 2: '1,oops,0' is not x1,x2,label numbers"),
+        ("0,0,1\n1,1,0.5\n", "CSV line 2: the label '0.5' is not 0, 1 or -1"),
+        ("0,0,1\n1,inf,0\n", "CSV line 2: '1,inf,0' has a value that is not finite"),
+        ("x1,x2,label\n0,0,1\n", "the CSV has 1 rows"),
+    ]:
+        with pytest.raises(ValueError, match=message):
+            lab.load_csv(text)
+        assert (lab.train_set, lab.test_set) == before
+    reply = lab.load_csv("x1,x2,label\n0,0,1\n1,1,-1\n2,2,1\n3,3,0\n")
+    assert reply == {"train": 2, "test": 2} and lab.custom_data
+    assert sorted(lab.train_set + lab.test_set) == [[0, 0, 1], [1, 1, 0], [2, 2, 1], [3, 3, 0]]
+    again = Lab({"samples": 20})
+    again.load_csv(lab.to_csv())
+    assert sorted(again.train_set + again.test_set) == sorted(lab.train_set + lab.test_set)
+
+
+def test_call_answers_json_and_turns_errors_into_messages():
+    lab = Lab({"samples": 20})
+    assert json.loads(lab.call("step", '{"n": 2}'))["result"]["steps"] == 2
+    assert json.loads(lab.call("fly")) == {"error": json.loads(lab.call("fly"))["error"]}
+    assert "unknown method 'fly'" in json.loads(lab.call("fly"))["error"]
+    assert "step takes a whole number" in json.loads(lab.call("step", '{"n": -1}'))["error"]
+    assert "unexpected keyword" in json.loads(lab.call("step", '{"m": 1}'))["error"]
+    state = json.loads(lab.call("state"))["result"]
+    assert state["model"] == lab.model.state_dict() and state["step"] == 2
+    assert state["data"]["train"] == lab.train_set and state["config"] == lab.config
+
+
+def test_a_bug_in_a_call_reports_its_type_and_keeps_the_session(monkeypatch):
+    lab = Lab({"samples": 20})
+    monkeypatch.setattr(lab, "summary", lambda: 1 / 0)
+    reply = json.loads(lab.call("reset"))
+    assert reply["error"] == "Python error: ZeroDivisionError: division by zero"
+    assert "ZeroDivisionError" in reply["traceback"][-1]
+    monkeypatch.undo()
+    assert json.loads(lab.call("step", '{"n": 1}'))["result"]["steps"] == 1
