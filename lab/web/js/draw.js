@@ -8,11 +8,12 @@ export const BLUE = [8, 119, 189];
 const WHITE = [232, 234, 235];
 
 // A value's colour: orange at -1 and below, light grey at 0, blue at +1 and above.
-export function colour(value) {
+// `strength` below 1 pales the colours (the big plane, so that the points stand out).
+export function colour(value, strength = 1) {
   if (value === null || Number.isNaN(value)) return [128, 128, 128];
   const t = Math.max(-1, Math.min(1, value));
   const end = t < 0 ? ORANGE : BLUE;
-  const a = Math.abs(t);
+  const a = Math.abs(t) * strength;
   return [0, 1, 2].map((i) => Math.round(WHITE[i] + (end[i] - WHITE[i]) * a));
 }
 
@@ -34,14 +35,14 @@ export function fitCanvas(canvas) {
 }
 
 // A square grid (row-major, row 0 at the top) painted smoothly over the whole canvas.
-export function paintGrid(canvas, grid, resolution, discrete = false) {
+export function paintGrid(canvas, grid, resolution, discrete = false, strength = 1) {
   const { context, width, height } = fitCanvas(canvas);
   const small = new OffscreenCanvas(resolution, resolution);
   const image = small.getContext("2d").createImageData(resolution, resolution);
   for (let k = 0; k < grid.length; k++) {
     let v = grid[k];
     if (discrete && v !== null) v = v >= 0 ? 1 : -1;
-    const [r, g, b] = colour(v);
+    const [r, g, b] = colour(v, strength);
     image.data.set([r, g, b, 255], 4 * k);
   }
   small.getContext("2d").putImageData(image, 0, 0);
@@ -85,7 +86,7 @@ export function paintPoints(drawn, rows, domain, { test = false, regression = fa
   const [x0, x1, y0, y1] = domain;
   const px = (x) => ((x - x0) / (x1 - x0)) * width;
   const py = (y) => height - ((y - y0) / (y1 - y0)) * height;
-  const radius = Math.max(2.5, Math.min(width, height) / 90);
+  const radius = Math.max(3, Math.min(width, height) / 70);
   for (const row of rows) {
     const colourOf = regression ? [60, 60, 60] : row[2] > 0.5 ? BLUE : ORANGE;
     context.beginPath();

@@ -155,7 +155,7 @@ function paintNode(canvas, f, node, big = false) {
     const range = big ? [f.domain[2], f.domain[3]] : [Math.min(...finite, -1), Math.max(...finite, 1)];
     return paintCurve(canvas, values, range, { lineWidth: big ? 3 : 1.5 });
   }
-  return paintGrid(canvas, values, f.resolution, big && $("discrete").checked);
+  return paintGrid(canvas, values, f.resolution, big && $("discrete").checked, big ? 0.7 : 1);
 }
 
 function drawPlane(f) {
