@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import os
 import re
 from collections.abc import Sequence
@@ -99,10 +100,20 @@ def _choice(views: list[dict]) -> str:
 
 
 def step_records(root: Value, backend: str = "auto", **draw) -> tuple[str, list[dict]]:
-    """The graph of `root` as it is after the forward pass (SVG, drawn once) and a record per step of
-    backward: the ids of the node passing gradient back, the parent receiving it and the edge, the
-    sentence, the rule, and the parent's grad as the graph shows it after the step. The page and the
-    notebook stepper both show these; neither computes anything. The graph's grads are left alone."""
+    """The graph of `root` as it is after the forward pass (SVG, drawn once) and backward_records():
+    a record per step of backward. The page and the notebook stepper both show these; neither
+    computes anything. The graph's grads are left alone."""
+    with grads_set_aside(topological_order(root), keep=False):  # drawn with every grad 0
+        svg = render_source(draw_graph(root, **draw).source, "svg", backend).decode()
+    return _SVG_START.sub("", svg, count=1), backward_records(root, **draw)
+
+
+def backward_records(root: Value, **draw) -> list[dict]:
+    """A record per step of backward on `root`, for a graph drawn by `draw_graph(root, **draw)`: the
+    ids of the node passing gradient back, the parent receiving it and the edge (draw_graph's ids),
+    the sentence, the rule (in words and MathML), and the parent's grad after the step, as the graph
+    shows it ("grad") and as a number ("value"). Steps outside a focus are left out. The graph's grads
+    are left alone. (The Lab renders the DOT in the browser and shows these records.)"""
     whole = topological_order(root)
     order = focused(whole, draw.get("focus"))
     ids = node_ids(order)  # draw_graph's ids
@@ -110,7 +121,6 @@ def step_records(root: Value, backend: str = "auto", **draw) -> tuple[str, list[
     show_grad = draw.get("show_grad", True)
     steps = []
     with grads_set_aside(whole, keep=False):  # the whole graph: backward runs over all of it
-        svg = render_source(draw_graph(root, **draw).source, "svg", backend).decode()
         for step in root.backward_steps():
             if step.node not in ids or step.parent not in ids:  # outside the focus
                 continue
@@ -131,9 +141,10 @@ def step_records(root: Value, backend: str = "auto", **draw) -> tuple[str, list[
                     "rule": step.rule,
                     "math": rule_mathml(step.rule),
                     "grad": grad if show_grad else "",
+                    "value": step.parent_grad if math.isfinite(step.parent_grad) else None,  # JSON has no nan
                 }
             )
-    return _SVG_START.sub("", svg, count=1), steps
+    return steps
 
 
 # What the page and the notebook stepper share: how a step is shown on the graph.

@@ -35,7 +35,7 @@ RUNTIME = {
     "@viz-js/viz/dist": ["viz.js"],
 }
 PYTHON_PACKAGES = ("autograd", "nn")
-PYTHON_FILES = ("lab/__init__.py", "lab/session.py")
+PYTHON_FILES = ("lab/__init__.py", "lab/session.py", "lab/derivation.py", "lab/console.py")  # not build.py, serve.py
 ZIP_TIME = (2020, 1, 1, 0, 0, 0)  # fixed, so that the same sources make the same zip
 
 
@@ -84,6 +84,19 @@ def web_files() -> list[tuple[Path, str]]:
     return [(path, path.relative_to(WEB).as_posix()) for path in sorted(WEB.rglob("*")) if path.is_file()]
 
 
+def shared_files() -> dict[str, str]:
+    """What the Lab's step mode shares with autograd's step-through page (autograd/page.py): the
+    script that shows a backward record on the graph and the highlight colours."""
+    sys.path.insert(0, str(ROOT))
+    from autograd.page import HIGHLIGHT_CSS, STEP_JS
+
+    header = "// Written by lab/build.py from autograd/page.py: do not edit.\n"
+    return {
+        "js/backprop-steps.js": header + STEP_JS.strip() + "\nexport { backpropSteps };\n",
+        "backprop-steps.css": "/* Written by lab/build.py from autograd/page.py. */\n" + HIGHLIGHT_CSS.strip() + "\n",
+    }
+
+
 def inputs_hash(files: list[tuple[Path, str]]) -> str:
     digest = hashlib.sha256()
     for path, name in files:
@@ -123,6 +136,8 @@ def build(out: Path, if_needed: bool = False) -> Path:
             target = staging / name
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target)
+        for name, text in shared_files().items():  # the step-through page's own highlighting
+            (staging / name).write_text(text)
         (staging / "py").mkdir()
         write_zip(staging / "py" / "lab-python.zip", python)
         versions = json.loads((LAB / "package.json").read_text())["dependencies"]

@@ -233,6 +233,7 @@ class Lab:
     def __init__(self, config: dict | None = None) -> None:
         self.config, self.notices = check_config(config or {})
         self.custom_data = False  # points added, removed or loaded from a CSV
+        self._console = None  # the page's Python console, made on first use
         self._new_data()
         self.reset()
 
@@ -305,17 +306,22 @@ class Lab:
             return 2.0 * label - 1.0
         return label
 
-    def _next_batch(self) -> list[list[float]]:
+    def upcoming_batch(self) -> list[int]:
+        """The indices (into train_set) of the minibatch the next step trains on."""
         if not self._epoch_batches:
-            rows = self.train_set
-            size = min(self.config["batchSize"], len(rows))
-            order = nn.data.batches(rows, rows, size, seed=self.config["seed"] + self.epoch)
+            indices = list(range(len(self.train_set)))
+            size = min(self.config["batchSize"], len(indices))
+            order = nn.data.batches(indices, indices, size, seed=self.config["seed"] + self.epoch)
             self._epoch_batches = [batch for batch, _ in order]
             self._epoch_batches.reverse()  # popped from the end
+        return self._epoch_batches[-1]
+
+    def _next_batch(self) -> list[list[float]]:
+        self.upcoming_batch()
         batch = self._epoch_batches.pop()
         if not self._epoch_batches:
             self.epoch += 1
-        return batch
+        return [self.train_set[i] for i in batch]
 
     def step(self, n: int = 1) -> dict:
         """Train n minibatches (fewer if a step diverges: then `stopped` says why)."""
@@ -588,9 +594,30 @@ class Lab:
             "maxNeurons": MAX_NEURONS,
         }
 
+    # --- the chain rule of one parameter, and the console (lab/derivation.py, lab/console.py) ---
+
+    def explain(self, parameter: str, example: int = 0, view: str = "neuron", paths_only: bool = False) -> dict:
+        """The derivation of d loss / d parameter on one training example, and the next step's
+        batch and update: see lab.derivation.derive."""
+        from lab.derivation import derive
+
+        return derive(self, parameter, example, view, paths_only)
+
+    def python(self, code: str) -> dict:
+        """Run a line (or lines) in the page's Python console: {"output", "more", "graphs"}."""
+        if self._console is None:
+            from lab.console import Console
+
+            self._console = Console(self)
+        return self._console.run(code)
+
+    def parameter_list(self) -> list[dict]:
+        """Every parameter: its dotted name and value (the derivation panel's list)."""
+        return [{"name": name, "value": p.data} for name, p in self.model.named_parameters()]
+
     METHODS = (
         "choices", "configure", "reset", "step", "train_for", "frame", "state", "add_point", "remove_point",
-        "load_csv", "to_csv", "to_query", "from_query",
+        "load_csv", "to_csv", "to_query", "from_query", "explain", "python", "parameter_list",
     )  # fmt: skip
 
     def call(self, method: str, arguments: str = "{}") -> str:

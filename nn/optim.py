@@ -96,6 +96,22 @@ class Optimizer:
     def update(self, i: int, p: float, g: float) -> float:
         raise NotImplementedError
 
+    def rule(self) -> str:
+        """The update of one parameter p with gradient g, as in the table above, with this
+        optimizer's settings written in (the Lab shows it beside the numbers)."""
+        decay = self.weight_decay
+        if decay and self.decoupled_weight_decay:
+            return f"p *= 1 - {self.lr:g}*{decay:g};  " + self._rule()
+        return (f"g += {decay:g}*p;  " if decay else "") + self._rule()
+
+    def _rule(self) -> str:
+        raise NotImplementedError
+
+    def state(self, i: int) -> dict[str, float]:
+        """What the optimizer keeps for parameter i between steps (running averages), by the
+        names the rule uses; t is the number of steps taken."""
+        return {"t": self.t}
+
 
 class SGD(Optimizer):
     """Stochastic gradient descent, with optional momentum (heavy ball or Nesterov)."""
@@ -126,6 +142,16 @@ class SGD(Optimizer):
             g = g + self.momentum * self.buffers[i] if self.nesterov else self.buffers[i]
         return p - self.lr * g
 
+    def _rule(self) -> str:
+        if not self.momentum:
+            return f"p -= {self.lr:g}*g"
+        step = f"(g + {self.momentum:g}*buf)" if self.nesterov else "buf"
+        damped = f"{1 - self.dampening:g}*g" if self.dampening else "g"
+        return f"buf = {self.momentum:g}*buf + {damped} (buf = g at t = 1);  p -= {self.lr:g}*{step}"
+
+    def state(self, i: int) -> dict[str, float]:
+        return {"t": self.t, **({"buf": self.buffers[i]} if self.momentum else {})}
+
 
 class Adam(Optimizer):
     """Adam: steps scaled by running averages of the gradient and of its square."""
@@ -153,6 +179,16 @@ class Adam(Optimizer):
         step_size = self.lr / (1 - self.b1**self.t)
         denominator = math.sqrt(self.v[i]) / math.sqrt(1 - self.b2**self.t) + self.eps
         return p - step_size * self.m[i] / denominator
+
+    def _rule(self) -> str:
+        b1, b2 = self.b1, self.b2
+        return (
+            f"m = {b1:g}*m + {1 - b1:g}*g;  v = {b2:g}*v + {1 - b2:g}*g^2;  "
+            f"p -= {self.lr:g}/(1 - {b1:g}^t) * m/(sqrt(v)/sqrt(1 - {b2:g}^t) + {self.eps:g})"
+        )
+
+    def state(self, i: int) -> dict[str, float]:
+        return {"t": self.t, "m": self.m[i], "v": self.v[i]}
 
 
 class AdamW(Adam):
@@ -206,6 +242,25 @@ class RMSprop(Optimizer):
             direction = self.buffers[i]
         return p - self.lr * direction
 
+    def _rule(self) -> str:
+        a = self.alpha
+        rule = f"v = {a:g}*v + {1 - a:g}*g^2;  "
+        if self.centered:
+            rule += f"a = {a:g}*a + {1 - a:g}*g;  d = g/(sqrt(v - a^2) + {self.eps:g});  "
+        else:
+            rule += f"d = g/(sqrt(v) + {self.eps:g});  "
+        if self.momentum:
+            return rule + f"buf = {self.momentum:g}*buf + d;  p -= {self.lr:g}*buf"
+        return rule + f"p -= {self.lr:g}*d"
+
+    def state(self, i: int) -> dict[str, float]:
+        state = {"t": self.t, "v": self.square_avg[i]}
+        if self.centered:
+            state["a"] = self.grad_avg[i]
+        if self.momentum:
+            state["buf"] = self.buffers[i]
+        return state
+
 
 class Adagrad(Optimizer):
     """Adagrad: steps divided by the root of all squared gradients so far."""
@@ -227,6 +282,13 @@ class Adagrad(Optimizer):
         self.sums[i] += g * g
         lr = self.lr / (1 + (self.t - 1) * self.lr_decay)
         return p - lr * g / (math.sqrt(self.sums[i]) + self.eps)
+
+    def _rule(self) -> str:
+        lr = f"{self.lr:g}/(1 + (t - 1)*{self.lr_decay:g})" if self.lr_decay else f"{self.lr:g}"
+        return f"s += g^2;  p -= {lr} * g/(sqrt(s) + {self.eps:g})"
+
+    def state(self, i: int) -> dict[str, float]:
+        return {"t": self.t, "s": self.sums[i]}
 
 
 class Newton:

@@ -12,7 +12,8 @@ from urllib.parse import urlparse
 import pytest
 
 import nn
-from lab.session import DEFAULTS, to_query
+from autograd.engine import topological_order
+from lab.session import DEFAULTS, Lab, to_query
 from tests.test_html_browser import CHROMIUM, IN_CI
 from tests.test_lab_session import reference_run
 
@@ -304,3 +305,133 @@ def test_playing_reports_its_speed(lab):
     assert time.monotonic() - started >= 1.5
     assert stats["stepsPerSecond"] > 0 and stats["framesPerSecond"] > 0
     assert lab.page.locator("#speed").inner_text().isdigit()
+
+
+# --- the chain rule of any weight, the step mode, the console --------------------------------
+
+
+def test_explain_in_the_browser_is_the_engines_gradient(lab):
+    config = {**DEFAULTS, "seed": 6, "optimizer": "adam", "learningRate": 0.02, "l2": 0.001}
+    lab("c => window.lab.configure(c)", config)
+    lab("window.lab.step(20)")
+    state = lab.state()
+    model = nn.MLP(2, [4, 2, 1], "tanh")
+    model.load_state_dict(state["model"])  # the browser's weights, in CPython
+    reference = Lab(config)  # the same run in CPython, for the optimizer's state
+    reference.step(20)
+    assert reference.model.state_dict() == pytest.approx(state["model"], abs=1e-12, rel=0)
+    for name, example in [("layers.0.neurons.0.w.1", 0), ("layers.1.neurons.1.b", 3), ("layers.2.neurons.0.w.0", 17)]:
+        d = lab("([n, e]) => window.lab.explain(n, e)", [name, example])
+        row = state["data"]["train"][example]
+        model.zero_grad()
+        nn.logistic_loss([model(row[:2])], [2 * row[2] - 1]).backward()
+        expected = dict(model.named_parameters())[name].grad
+        assert d["parameter"] == name and d["example"] == example
+        assert d["gradient"] == pytest.approx(expected, rel=1e-12, abs=1e-15)
+        assert d["pathSum"] == pytest.approx(d["gradient"], rel=1e-12, abs=1e-15)
+        assert sum(p["product"] for p in d["paths"]) == pytest.approx(d["pathSum"], rel=1e-12, abs=1e-15)
+        per_example = [e["gradient"] for e in d["batch"]]
+        assert d["batchGradient"] == pytest.approx(sum(per_example) / len(per_example), rel=1e-12, abs=1e-15)
+        update = reference.explain(name, example)["update"]
+        assert d["update"]["after"] == pytest.approx(update["after"], rel=1e-12) and d["update"]["optimizer"] == "Adam"
+        assert d["steps"] == reference.explain(name, example)["steps"][: len(d["steps"])] and d["steps"]
+    lab("window.lab.step(1)")
+    assert lab.state()["model"]["layers.2.neurons.0.w.0"] == pytest.approx(
+        reference.explain("layers.2.neurons.0.w.0", 0)["update"]["after"], rel=1e-12
+    )  # the update shown was the step taken
+
+
+def click_edge(lab, param, at=0.3):
+    """Click the diagram's edge of weight `param`, on a point of its curve."""
+    x, y = lab("""([param, at]) => {
+        const path = document.querySelector(`[data-param="${param}"]`);
+        const point = path.getPointAtLength(path.getTotalLength() * at);
+        const box = path.ownerSVGElement.getBoundingClientRect();
+        return [box.left + point.x, box.top + point.y];
+    }""", [param, at])  # fmt: skip
+    lab.page.mouse.click(x, y)
+
+
+def test_clicking_an_edge_opens_its_derivation(lab):
+    lab("c => window.lab.configure(c)", {**DEFAULTS, "seed": 8})
+    lab("window.lab.step(10)")
+    click_edge(lab, "layers.1.neurons.0.w.2")
+    panel = lab.page.get_by_test_id("derivation")
+    panel.wait_for(state="visible")
+    lab.page.wait_for_function("window.lab.derivation.current?.parameter === 'layers.1.neurons.0.w.2'")
+    assert lab.page.get_by_test_id("parameter").input_value() == "layers.1.neurons.0.w.2"
+    graph = lab.page.get_by_test_id("derivation-graph").locator("svg")
+    graph.wait_for()
+    assert graph.locator("g.node.on-path").count() >= 5 and graph.locator("g.traced").count() == 1
+    assert lab.page.get_by_test_id("chain-steps").locator("li").count() == len(
+        lab("window.lab.derivation.current.steps")
+    )
+    assert "the gradient backward() leaves in" in lab.page.get_by_test_id("chain-paths").inner_text()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    lab.page.screenshot(path=SHOTS / "lab-derivation.png")
+    lab.page.locator("[data-neuron='layers.0.neurons.3']").click()  # a neuron: its bias
+    lab.page.wait_for_function("window.lab.derivation.current?.parameter === 'layers.0.neurons.3.b'")
+    lab.page.get_by_test_id("derivation-close").click()
+    assert panel.is_hidden()
+
+
+def test_step_mode_plays_backward_edge_by_edge(lab):
+    lab("c => window.lab.configure(c)", {**DEFAULTS, "seed": 9})
+    lab("window.lab.step(5)")
+    click_edge(lab, "layers.0.neurons.1.w.0")
+    lab.page.wait_for_function("window.lab.derivation.current?.parameter === 'layers.0.neurons.1.w.0'")
+    lab.page.get_by_test_id("step-mode-tab").click()
+    d = lab("window.lab.derivation.current")
+    forward, backward = len(d["forward"]), len(d["backward"])
+    slider = lab.page.get_by_test_id("step-slider")
+    assert slider.get_attribute("max") == str(forward + backward + 1)
+    lab.page.locator("body").press("ArrowRight")
+    assert lab.page.get_by_test_id("step-sentence").inner_text().startswith("forward: ")
+    hot_edges = []
+    for k in range(forward + 1, forward + backward + 1):
+        lab("k => window.lab.derivation.goTo(k)", k)
+        hot_edges.append(lab("document.querySelector('#derive-graph .hot-edge')?.id ?? ''"))
+        assert lab.page.get_by_test_id("step-sentence").inner_text() == d["backward"][k - forward - 1]["sentence"]
+    assert hot_edges[0] == ""  # the seed has no edge
+    assert all(a != b for a, b in zip(hot_edges[1:], hot_edges[2:]) if a and b)  # each step its own edge
+    assert len({e for e in hot_edges if e}) >= backward - 1 - sum(1 for r in d["backward"] if not r["edge"])
+    # At the end of backward, the grads on the page are backward()'s, in CPython, on the same weights.
+    state = lab.state()
+    model = nn.MLP(2, [4, 2, 1], "tanh")
+    model.load_state_dict(state["model"])
+    row = state["data"]["train"][0]
+    loss = nn.logistic_loss([model(row[:2])], [2 * row[2] - 1])
+    loss.backward()
+    order = topological_order(loss)
+    shown = lab("""() => Object.fromEntries([...document.querySelectorAll('#derive-graph g.node')]
+        .filter(g => /^value-\\d+$/.test(g.id))
+        .map(g => [g.id, [...g.querySelectorAll('text')].pop().textContent]))""")  # fmt: skip
+    assert len(shown) == len(order)
+    for i, node in enumerate(order):
+        assert shown[f"value-{i}"] == f"grad {node.grad:.4f}", f"value-{i}"
+    lab.page.locator("body").press("End")
+    assert lab.page.get_by_test_id("step-sentence").inner_text().startswith("update (SGD")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    lab("k => window.lab.derivation.goTo(k)", forward + 12)
+    lab.page.screenshot(path=SHOTS / "lab-step-mode.png")
+
+
+def test_the_console_runs_project_code(lab):
+    lab("c => window.lab.configure(c)", DEFAULTS)
+    lab.page.get_by_test_id("open-console").click()
+    assert lab("window.lab.python('1 + 1')") == "2\n"
+    w = lab("window.lab.python('w = model.layers[0].neurons[0].w[0]; w')")
+    assert w.startswith("Value(data=") and "label='layers.0.neurons.0.w.0'" in w
+    error = lab("window.lab.python('print(no_such_thing)')")
+    assert error == "NameError: name 'no_such_thing' is not defined\n"
+    box = lab.page.get_by_test_id("console-input")
+    box.fill("o = model([0.5, -0.25]); o.backward(); round(w.grad, 12) == round(o.grad * 0 + w.grad, 12)")
+    box.press("Enter")
+    box.fill("autograd.draw_graph(o)")
+    box.press("Enter")
+    lab.page.locator(".console-graph svg").wait_for()
+    box.press("ArrowUp")
+    assert box.input_value() == "autograd.draw_graph(o)"
+    output = lab.page.get_by_test_id("console-output").inner_text()
+    assert ">>> 1 + 1\n2\n" in output and "NameError: name 'no_such_thing' is not defined" in output
+    assert "True" in output and "<graph: " in output

@@ -1,5 +1,6 @@
 // The Lab's page: controls, the play loop and the pictures. Python (lab.session, in
 // the worker) owns the run; this file forwards clicks and draws each frame it sends.
+import { createDerivation } from "./derive.js";
 import { Python } from "./python.js";
 import {
   edgePath, edgeStyle, paintCurve, paintGrid, paintLossChart, paintPoints, paintTicks, planePoint,
@@ -16,6 +17,18 @@ let frame = null;
 let playing = false;
 let shown = null;  // the neuron whose output the big plane shows (hovered), or null: the output
 let stats = { stepsPerSecond: null, framesPerSecond: null, frameMs: null };
+let layout = null;  // the network drawn: rebuilt when its shape (or the room it has) changes
+
+// The chain rule panel; opening or closing it changes the network's room, so it is drawn again.
+const derivation = createDerivation({
+  py,
+  say: (text, kind) => say(text, kind),
+  frame: () => frame,
+  onOpen: () => {
+    layout = null;
+    if (frame) render(frame);
+  },
+});
 
 // --- messages ---------------------------------------------------------------------------------
 
@@ -123,6 +136,7 @@ function render(f) {
     say(f.stopped, "stop");
     if (playing) setPlaying(false);
   }
+  if (derivation.isOpen && !playing) derivation.refresh();
 }
 
 // The values of a node over the plane (or along x): an input's own coordinate, a neuron's output.
@@ -170,11 +184,10 @@ function drawPlane(f) {
 }
 
 // The network: one column of nodes per layer (inputs first), edges between them.
-let layout = null;  // the structure drawn: rebuilt when the network's shape changes
 
 function drawNetwork(f) {
   const sizes = [f.regression ? 1 : 2, ...f.neurons.map((layer) => layer.length)];
-  const key = JSON.stringify([sizes, f.regression]);
+  const key = JSON.stringify([sizes, f.regression, derivation.isOpen]);
   if (!layout || layout.key !== key) layout = buildDiagram(f, sizes, key);
   for (const node of layout.nodes) paintNode(node.canvas, f, node);
   for (const edge of layout.edges) {
@@ -234,6 +247,7 @@ function buildDiagram(f, sizes, key) {
         const name = f.names[column - 1][i];
         node = { layer: column - 1, index: i, label: name, element, canvas };
         element.dataset.neuron = name;
+        element.addEventListener("click", () => derivation.open(`${name}.b`));
         if (column === columns - 1) element.classList.add("output-node");
       }
       element.addEventListener("mouseenter", () => showNode(node));
@@ -257,6 +271,12 @@ function buildDiagram(f, sizes, key) {
   });
   const edges = [];
   svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
+  svg.setAttribute("width", width);
+  svg.setAttribute("height", height);
+  // Under each edge, a wide transparent copy: a click near a thin edge still finds it.
+  const hits = document.createElementNS("http://www.w3.org/2000/svg", "g");
+  const shown = document.createElementNS("http://www.w3.org/2000/svg", "g");
+  svg.append(hits, shown);
   for (let column = 1; column < columns; column++) {
     at[column].forEach(([x2, y2], to) => {
       at[column - 1].forEach(([x1, y1], from) => {
@@ -265,9 +285,15 @@ function buildDiagram(f, sizes, key) {
         path.setAttribute("fill", "none");
         const param = `${f.names[column - 1][to]}.w.${from}`;
         path.dataset.param = param;
+        const hit = path.cloneNode();
+        hit.removeAttribute("data-param");
+        hit.classList.add("hit");
+        hit.dataset.hit = param;
+        for (const target of [path, hit]) target.addEventListener("click", () => derivation.open(param));
         const title = document.createElementNS("http://www.w3.org/2000/svg", "title");
         path.append(title);
-        svg.append(path);
+        hits.append(hit);
+        shown.append(path);
         edges.push({ layer: column - 1, from, to, param, path, title });
       });
     });
@@ -303,7 +329,9 @@ window.addEventListener("resize", () => {
 // --- training ---------------------------------------------------------------------------------
 
 function setPlaying(on) {
+  const was = playing;
   playing = on;
+  if (was && !on && derivation.isOpen) derivation.refresh();
   const play = $("play");
   play.innerHTML = on ? "&#x275A;&#x275A; Pause" : "&#x25B6; Play";
   play.setAttribute("aria-pressed", String(on));
@@ -349,6 +377,10 @@ $("reset").addEventListener("click", async () => {
 document.addEventListener("keydown", (event) => {
   const typing = event.target.closest("input, textarea, select, [contenteditable]");
   if (typing || event.ctrlKey || event.metaKey || event.altKey) return;
+  if (derivation.key(event)) {
+    event.preventDefault();
+    return;
+  }
   if (event.key === " ") {
     event.preventDefault();
     setPlaying(!playing);
@@ -384,6 +416,8 @@ for (const key of ["samples", "seed", "batchSize"]) {
     change({ [key]: Number(text) });
   });
 }
+$("open-derivation").addEventListener("click", () => derivation.open());
+$("open-console").addEventListener("click", () => derivation.open(null, "console"));
 $("new-seed").addEventListener("click", () => change({ seed: config.seed + 1 }));
 $("add-layer").addEventListener("click", () => change({ hidden: [...config.hidden, 2] }));
 $("remove-layer").addEventListener("click", () => change({ hidden: config.hidden.slice(0, -1) }));
@@ -473,11 +507,14 @@ window.lab = {
     return reply;
   },
   loadCsv: (text) => loadCsv(text),
+  explain: (parameter, example = 0, view = "neuron") => py.call("explain", { parameter, example, view }),
+  python: (code) => derivation.run(code),
+  derivation,
   get playing() {
     return playing;
   },
   get stats() {
     return { ...stats };
   },
-  python: py,
+  worker: py,
 };

@@ -1,0 +1,219 @@
+"""The Lab's derivation of one parameter's gradient: the chain rule with the engine's numbers.
+
+For a parameter (a dotted name of `named_parameters()`) and a training example, from
+the run as it is now (before its next step):
+- the example's graph, as DOT from `autograd.draw_graph` (the browser renders it with
+  Graphviz compiled to WebAssembly), and the ids of the nodes and edges on the paths
+  from the loss down to the parameter;
+- the records of backward on it, from `autograd.page.backward_records` (what the
+  step-through page and the notebook stepper show), each marked on a path or not, and
+  the forward pass as records too, node by node;
+- the chain-rule sentences of the steps on those paths (`backward_steps`), every path
+  with the product of its local derivatives and their sum (`autograd.explain`);
+- the batch: each example's gradient, their mean (what the optimizer uses), and the
+  update `nn.optim` is about to make, computed by a copy of the optimizer.
+Nothing is changed: grads, weights and the optimizer's state are as they were.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from contextlib import contextmanager
+from numbers import Integral
+
+from autograd import Value, draw_graph, explain
+from autograd.engine import topological_order
+from autograd.explain import backward_steps, node_names
+from autograd.page import backward_records
+from autograd.render import collapsed, edge_id, node_ids
+
+VIEWS = ("neuron", "expanded")
+MAX_PATHS_SHOWN = 64  # the sum is over all of them; this many are listed
+MAX_PATHS = 100_000
+MAX_NODES = 800  # Graphviz in the browser lays this out in about a second; the neuron view stays below
+
+
+def _finite(x: float) -> float | None:
+    return x if math.isfinite(x) else None
+
+
+@contextmanager
+def _expanded(model, on: bool):
+    """Build the model's neurons as micrograd's chains of * and + while inside (same numbers)."""
+    neurons = [n for layer in model.layers for n in layer.neurons]
+    before = [n.expand for n in neurons]
+    for n in neurons:
+        n.expand = on
+    try:
+        yield
+    finally:
+        for n, was in zip(neurons, before):
+            n.expand = was
+
+
+@contextmanager
+def _grads_kept(parameters: list[Value]):
+    """Inside, the parameters' grads start at 0; on leaving they are put back as they were."""
+    saved = [p.grad for p in parameters]
+    for p in parameters:
+        p.grad = 0.0
+    try:
+        yield
+    finally:
+        for p, grad in zip(parameters, saved):
+            p.grad = grad
+
+
+def check_request(lab, parameter: object, example: object, view: object) -> Value:
+    named = dict(lab.model.named_parameters())
+    if not isinstance(parameter, str) or parameter not in named:
+        few = ", ".join(list(named)[:3])
+        raise ValueError(f"unknown parameter {parameter!r}; the {len(named)} parameters are named like {few}")
+    if isinstance(example, bool) or not isinstance(example, Integral) or not 0 <= example < len(lab.train_set):
+        raise ValueError(
+            f"example must be the index of a training point, 0 to {len(lab.train_set) - 1}; got {example!r}"
+        )
+    if view not in VIEWS:
+        raise ValueError(f"view must be one of {', '.join(VIEWS)}; got {view!r}")
+    return named[parameter]
+
+
+def example_loss(lab, index: int) -> Value:
+    """The loss of one training example, as the run's loss function computes it (labelled L)."""
+    row = lab.train_set[index]
+    loss = lab.loss_fn([lab.model(row[:-1])], [lab.target(row[-1])])
+    loss.label = "loss"
+    return loss
+
+
+def batch_loss(lab, indices: list[int]) -> Value:
+    rows = [lab.train_set[i] for i in indices]
+    return lab.loss_fn([lab.model(r[:-1]) for r in rows], [lab.target(r[-1]) for r in rows])
+
+
+def derive(lab, parameter: str, example: int = 0, view: str = "neuron", paths_only: bool = False) -> dict:
+    """Everything the derivation panel and the step mode show; see the module's docstring.
+    paths_only draws only the nodes on the paths from the loss to the parameter (draw_graph's
+    focus), and backward's records only for the edges between them."""
+    p = check_request(lab, parameter, example, view)
+    if not isinstance(paths_only, bool):
+        raise ValueError(f"paths_only must be true or false; got {paths_only!r}")
+    parameters = lab.parameters
+    index = next(i for i, q in enumerate(parameters) if q is p)
+    with _grads_kept(parameters):
+        with _expanded(lab.model, view == "expanded"):
+            loss = example_loss(lab, example)
+        order = topological_order(loss)
+        names = node_names(order)
+        ids = node_ids(order)
+        leads_to = {p}  # the nodes on a path from the loss down to p
+        for n in order:
+            if any(q in leads_to for q in n.parents):
+                leads_to.add(n)
+        style = {**lab.model.graph_style(), **({"focus": p} if paths_only else {})}
+        dot = draw_graph(loss, max_nodes=MAX_NODES, **style).source  # every grad 0: the step mode fills them in
+        records = backward_records(loss, **style)
+        on_path = {ids[n] for n in leads_to}
+        for record in records:
+            record["onPath"] = record["parent"] in on_path and (record["node"] in on_path or record["node"] == "")
+        boxes = collapsed(order, loss, None)
+        path_edges = [
+            edge_id(ids[q], n, i, boxes, ids)
+            for n in order
+            if n in leads_to
+            for i, q in enumerate(n.parents)
+            if q in leads_to
+        ]
+        sentences = [
+            {"text": str(s), "rule": s.rule}
+            for s in backward_steps(loss)
+            if s.node in leads_to and s.parent in leads_to
+        ]
+        gradient = p.grad
+        explanation = explain(loss, p, max_paths=MAX_PATHS)
+        paths = [
+            {"nodes": [names[n] for n in path.nodes], "locals": [_finite(x) for x in path.locals],
+             "product": _finite(path.product)}
+            for path in explanation.paths[:MAX_PATHS_SHOWN]
+        ]  # fmt: skip
+        forward = [_forward_record(n, names, ids, p, parameters) for n in order if not paths_only or n in leads_to]
+        batch = _batch(lab, p, index)
+    return {
+        "parameter": parameter,
+        "example": example,
+        "exampleRow": lab.train_set[example],
+        "target": lab.target(lab.train_set[example][-1]),
+        "loss": _finite(loss.data),
+        "value": p.data,
+        "gradient": _finite(gradient),
+        "steps": [s["text"] for s in sentences],
+        "rules": [s["rule"] for s in sentences],
+        "paths": paths,
+        "pathCount": len(explanation.paths),
+        "pathSum": _finite(explanation.total),
+        **batch,
+        "view": view,
+        "pathsOnly": paths_only,
+        "dot": dot,
+        "nodeIds": {names[n]: ids[n] for n in order},
+        "parameterId": ids[p],
+        "pathNodes": sorted(on_path),
+        "pathEdges": path_edges,
+        "forward": forward,
+        "backward": records,
+    }
+
+
+def _forward_record(node: Value, names: dict, ids: dict, p: Value, parameters: list[Value]) -> dict:
+    name = names[node]
+    if not node.parents:
+        kind = (
+            "the parameter traced" if node is p else "a parameter" if any(node is q for q in parameters) else "an input"
+        )
+        text = f"{name} = {node.data:.4f}  ({kind})"
+    else:
+        inputs = ", ".join(names[q] for q in node.parents)
+        text = f"{name} = {node.op.name}({inputs}) = {node.data:.4f}"
+    return {"node": ids[node], "sentence": text, "value": _finite(node.data)}
+
+
+def _batch(lab, p: Value, index: int) -> dict:
+    """The next step's batch: each example's gradient, the batch gradient, and the optimizer's update."""
+    indices = list(lab.upcoming_batch())
+    per_example = []
+    for i in indices:
+        for q in lab.parameters:
+            q.grad = 0.0
+        example_loss(lab, i).backward()
+        per_example.append({"example": i, "gradient": _finite(p.grad)})
+    for q in lab.parameters:
+        q.grad = 0.0
+    loss = batch_loss(lab, indices)
+    loss.backward()
+    grads = [q.grad for q in lab.parameters]
+    return {"batch": per_example, "batchGradient": _finite(p.grad), "batchLoss": _finite(loss.data),
+            "update": _update(lab.optimizer, grads, index)}  # fmt: skip
+
+
+def _update(optimizer, grads: list[float], index: int) -> dict:
+    """What optimizer.step() would make of parameter `index` with these grads: run on a copy."""
+    fresh = {id(q): Value(q.data) for q in optimizer.params}  # the copy's own parameters
+    twin = copy.deepcopy(optimizer, memo=fresh)
+    for q, g in zip(twin.params, grads):
+        q.grad = g
+    before = optimizer.params[index].data
+    twin.step()
+    after = twin.params[index].data
+    return {
+        "optimizer": type(optimizer).__name__,
+        "rule": optimizer.rule(),
+        "lr": optimizer.lr,
+        "weightDecay": optimizer.weight_decay,
+        "before": before,
+        "gradient": _finite(grads[index]),
+        "after": _finite(after),
+        "delta": _finite(after - before),
+        "stateBefore": {k: _finite(v) for k, v in optimizer.state(index).items()},
+        "stateAfter": {k: _finite(v) for k, v in twin.state(index).items()},
+    }

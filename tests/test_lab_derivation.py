@@ -1,0 +1,144 @@
+"""The Lab's chain rule of one parameter (lab/derivation.py) and its console (lab/console.py),
+under CPython: gradients against the model's own backward, updates against nn.optim's next step."""
+
+import json
+import math
+
+import pytest
+
+import nn
+from autograd.engine import topological_order
+from autograd.explain import node_names
+from lab.console import Console
+from lab.session import DEFAULTS, Lab
+
+
+def own_gradient(model, row, loss_fn, target) -> dict:
+    """d loss / d every parameter for one example, by backward on a graph built here."""
+    model.zero_grad()
+    loss = loss_fn([model(row[:-1])], [target])
+    loss.backward()
+    return {name: p.grad for name, p in model.named_parameters()}
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam", "rmsprop", "adagrad"])
+def test_the_update_shown_is_the_next_step(optimizer):
+    lab = Lab({"optimizer": optimizer, "learningRate": 0.05, "l2": 0.01, "samples": 60, "batchSize": 7})
+    lab.step(12)  # the optimizers have state by now
+    names = ["layers.0.neurons.1.w.0", "layers.1.neurons.0.b", "layers.2.neurons.0.w.1"]
+    shown = {name: lab.explain(name, 2)["update"] for name in names}
+    lab.step(1)
+    for name in names:
+        assert shown[name]["after"] == lab.model.state_dict()[name]  # exactly: the same arithmetic
+        assert shown[name]["optimizer"] == ("SGD" if optimizer in ("sgd", "momentum") else type(lab.optimizer).__name__)
+
+
+def test_gradients_paths_and_the_batch_agree_with_the_engine():
+    lab = Lab({"samples": 80, "hidden": [3, 2]})
+    lab.step(15)
+    for name in ["layers.0.neurons.0.w.1", "layers.0.neurons.2.b", "layers.1.neurons.1.w.2", "layers.2.neurons.0.b"]:
+        for example in (0, 7):
+            d = lab.explain(name, example)
+            row = lab.train_set[example]
+            expected = own_gradient(lab.model, row, nn.logistic_loss, 2 * row[2] - 1)[name]
+            assert d["gradient"] == pytest.approx(expected, rel=1e-12, abs=1e-15)
+            assert d["pathSum"] == pytest.approx(expected, rel=1e-12, abs=1e-15)
+            assert math.fsum(p["product"] for p in d["paths"]) == pytest.approx(d["pathSum"], rel=1e-12, abs=1e-15)
+            assert len(d["paths"]) == d["pathCount"] >= 1
+            assert all(p["nodes"][0] == "loss" and p["nodes"][-1] == name for p in d["paths"])
+            batch = [e["gradient"] for e in d["batch"]]
+            assert [e["example"] for e in d["batch"]] == lab.upcoming_batch()
+            assert d["batchGradient"] == pytest.approx(math.fsum(batch) / len(batch), rel=1e-12, abs=1e-15)
+            assert d["steps"][0].startswith("loss.grad = dL/dL = 1.0000")
+            assert d["steps"][-1].startswith(f"{name}.grad += ")
+
+
+def test_explaining_changes_nothing():
+    lab = Lab({"optimizer": "adam", "samples": 40})
+    lab.step(4)
+    for p in lab.parameters:
+        p.grad = 0.125  # whatever the grads are, they stay
+    weights, state = lab.model.state_dict(), [list(lab.optimizer.m), list(lab.optimizer.v), lab.optimizer.t]
+    batch = list(lab.upcoming_batch())
+    lab.explain("layers.1.neurons.0.w.0", 3, view="expanded", paths_only=True)
+    assert lab.model.state_dict() == weights and all(p.grad == 0.125 for p in lab.parameters)
+    assert [list(lab.optimizer.m), list(lab.optimizer.v), lab.optimizer.t] == state
+    assert lab.upcoming_batch() == batch and lab.steps == 4 and lab.epoch == 2
+    assert all(not n.expand for layer in lab.model.layers for n in layer.neurons)
+
+
+def test_the_records_end_with_backwards_grads_and_mark_the_paths():
+    lab = Lab({"samples": 40})
+    lab.step(3)
+    name = "layers.0.neurons.2.w.1"
+    d = lab.explain(name, 5)
+    row = lab.train_set[5]
+    loss = lab.loss_fn([lab.model(row[:-1])], [2 * row[2] - 1])
+    lab.model.zero_grad()
+    loss.backward()
+    order = topological_order(loss)
+    by_id = {f"value-{i}": n for i, n in enumerate(order)}  # draw_graph's ids: the place in the order
+    assert {node_names(order)[n] for n in order[:-1]} <= set(d["nodeIds"])  # all but the loss, unlabelled here
+    last = {}
+    for record in d["backward"]:
+        last[record["parent"]] = record["value"]
+    assert last and all(last[i] == pytest.approx(by_id[i].grad, rel=1e-12, abs=1e-15) for i in last)
+    on_path = [r for r in d["backward"] if r["onPath"]]
+    assert len(on_path) == len(d["steps"]) < len(d["backward"])
+    assert d["parameterId"] in d["pathNodes"] and len(d["pathEdges"]) == len(d["steps"]) - 1
+    focused = lab.explain(name, 5, paths_only=True)
+    assert [r["sentence"] for r in focused["backward"]] == d["steps"]
+    assert focused["gradient"] == d["gradient"] and len(focused["dot"]) < len(d["dot"])
+    expanded = lab.explain(name, 5, view="expanded")
+    assert expanded["gradient"] == pytest.approx(d["gradient"], rel=1e-12) and len(expanded["backward"]) > len(
+        d["backward"]
+    )
+    assert [f["sentence"] for f in d["forward"]][-1].startswith("loss = ")
+
+
+def test_bad_requests_name_what_was_expected():
+    lab = Lab({"samples": 20})
+    with pytest.raises(ValueError, match=r"unknown parameter 'w'; the 25 parameters are named like layers.0"):
+        lab.explain("w")
+    with pytest.raises(ValueError, match="example must be the index of a training point, 0 to 9; got 10"):
+        lab.explain("layers.0.neurons.0.b", 10)
+    with pytest.raises(ValueError, match="view must be one of neuron, expanded; got 'big'"):
+        lab.explain("layers.0.neurons.0.b", 0, view="big")
+    reply = json.loads(lab.call("explain", json.dumps({"parameter": "layers.0.neurons.0.b", "example": 1})))
+    assert reply["result"]["gradient"] is not None  # all of it is JSON
+
+
+def test_the_console_runs_project_code_and_survives_errors():
+    lab = Lab({"samples": 20})
+    console = Console(lab)
+    assert console.run("1 + 1") == {"output": "2\n", "more": False, "graphs": []}
+    assert console.run("w = model.layers[0].neurons[0].w[0]")["output"] == ""
+    assert console.run("w")["output"] == repr(lab.model.layers[0].neurons[0].w[0]) + "\n"
+    assert console.run("print(undefined_name)")["output"] == "NameError: name 'undefined_name' is not defined\n"
+    assert console.run("(w * 2).data")["output"] == f"{2 * lab.model.layers[0].neurons[0].w[0].data!r}\n"
+    assert console.run("for i in range(2):")["more"]
+    console.run("    print(i)")
+    assert console.run("")["output"] == "0\n1\n"
+    out = console.run("o = model(data['train'][0][:2]); o.backward(); print(autograd.explain(o, w))")["output"]
+    assert out.startswith("dL/d(layers.0.neurons.0.w.0) with L = layers.2.neurons.0.z: the sum over 2 paths")
+    graph = console.run("autograd.draw_graph(o)")
+    assert graph["output"].startswith("<graph: ") and graph["graphs"][0].startswith("digraph backprop {")
+    assert "SyntaxError" in console.run("def f(:")["output"]
+    lab.configure({"hidden": [3]})  # a new model: the console sees it
+    assert console.run("len(model.layers)")["output"] == "2\n"
+
+
+def test_optimizers_write_their_rule_and_state():
+    model = nn.MLP(2, [1])
+    assert nn.optim.SGD(model.parameters(), 0.1).rule() == "p -= 0.1*g"
+    sgd = nn.optim.SGD(model.parameters(), 0.1, momentum=0.9, weight_decay=0.01)
+    assert sgd.rule() == "g += 0.01*p;  buf = 0.9*buf + g (buf = g at t = 1);  p -= 0.1*buf"
+    adam = nn.optim.Adam(model.parameters(), 0.01)
+    for p in model.parameters():
+        p.grad = 0.5
+    adam.step()
+    assert adam.state(1) == {"t": 1, "m": adam.m[1], "v": adam.v[1]} and adam.m[1] == pytest.approx(0.05)
+    assert nn.optim.AdamW(model.parameters()).rule().startswith("p *= 1 - 0.001*0.01;  m = 0.9*m + 0.1*g")
+    assert nn.optim.Adagrad(model.parameters()).state(0) == {"t": 0, "s": 0.0}
+    assert "centered" not in nn.optim.RMSprop(model.parameters(), centered=True).rule()
+    assert DEFAULTS["optimizer"] == "sgd"
