@@ -10,7 +10,9 @@ Measured, for the page served from lab/dist on 127.0.0.1 (built first if needed)
 3. while playing (the Play button's loop: train for 50 ms, then a frame): steps per
    second and frames per second, every frame redrawing the boundary and every
    neuron's heatmap from Python's numbers;
-4. one frame: Python's time to compute it in the worker, and the page's to draw it.
+4. one frame: Python's time to compute it in the worker, and the page's to draw it;
+5. the chain rule of a first-layer weight: Python's `explain` in the worker, and the
+   whole panel (explain, Graphviz's layout in WebAssembly, drawing).
 The same lab.session.Lab methods are timed under CPython for the ratios. Targets (from
 the issue): ready < 10 s, default network >= 30 steps/s, heatmaps >= 5 redraws/s.
 """
@@ -53,7 +55,7 @@ def cpython_numbers() -> dict[str, float]:
 
 
 BROWSER_SCRIPT = """async ([defaults, micrograd, resolution]) => {
-  const lab = window.lab, py = window.lab.python;
+  const lab = window.lab, py = window.lab.worker;
   const out = {ready: performance.now()};
   await lab.configure(defaults);
   await lab.step(5);
@@ -78,6 +80,17 @@ BROWSER_SCRIPT = """async ([defaults, micrograd, resolution]) => {
   out['playing steps/s'] = lab.stats.stepsPerSecond;
   out['playing frames/s'] = lab.stats.framesPerSecond;
   await new Promise((resolve) => setTimeout(resolve, 300));
+  const explain = [];
+  for (let i = 0; i < 5; i++) {
+    const t0 = performance.now();
+    await lab.explain('layers.0.neurons.1.w.0', i);
+    explain.push(performance.now() - t0);
+  }
+  out['explain ms'] = median(explain);
+  const t0 = performance.now();
+  await lab.derivation.open('layers.0.neurons.1.w.0');
+  out['derivation panel ms'] = performance.now() - t0;
+  lab.derivation.close();
   await lab.configure(micrograd);
   await lab.step(1);
   r = await py.call('train_for', {seconds: 3.0});
@@ -116,7 +129,7 @@ def main() -> None:
     print(f"{'':28}{'browser':>12}{'CPython':>12}{'browser/CPython':>18}")
     for key in ("default steps/s", "micrograd steps/s", "frame ms"):
         print(f"{key:28}{there[key]:12.1f}{here[key]:12.1f}{there[key] / here[key]:17.2f}x")
-    for key in ("draw ms", "playing steps/s", "playing frames/s", "ready s"):
+    for key in ("draw ms", "playing steps/s", "playing frames/s", "ready s", "explain ms", "derivation panel ms"):
         print(f"{key:28}{there[key]:12.1f}")
     print()
     checks = [
