@@ -26,6 +26,10 @@ DEMOS = [
     "multiclass",
     "custom_op",
     "to_pytorch",
+    "pitfall_reuse",
+    "pitfall_recursion",
+    "pitfall_backward_twice",
+    "pitfall_gradcheck",
 ]
 
 

@@ -163,6 +163,35 @@ def test_to_pytorch_trains_the_same_network_step_for_step(outdir):
     assert set(claims["seconds"]) == {"values", "tensors"}  # timed for the class, not asserted on (noisy)
 
 
+def test_pitfall_reuse_assignment_loses_a_path_and_accumulation_matches_central_differences(outdir):
+    cases = result("pitfall_reuse", outdir)["cases"]
+    for name, case in cases.items():
+        assert case["right"] == pytest.approx(case["numeric"], rel=1e-6), name
+        assert case["wrong"] != pytest.approx(case["right"], rel=1e-3), name
+    assert cases["b = a + a"]["right"] == [2.0] and cases["b = a + a"]["wrong"] == [1.0]
+    assert cases["f = (a*b) * (a + b)"]["right"] == [-3.0, -8.0]  # df/da = b(a + b) + ab = 3 - 6, by hand
+
+
+def test_pitfall_recursion_fails_near_the_limit_and_the_iterative_sort_does_not(outdir):
+    claims = result("pitfall_recursion", outdir)
+    assert claims["first_failure"] is not None and 0.5 * claims["limit"] <= claims["first_failure"] <= claims["limit"]
+    assert all(grad is not None for grad in claims["iterative"].values()) and max(claims["iterative"]) >= 20_000
+    both = [n for n, grad in claims["recursive"].items() if grad is not None]
+    assert both and all(claims["recursive"][n] == claims["iterative"][n] for n in both)
+
+
+def test_pitfall_backward_twice_doubles_and_stale_gradients_train_worse(outdir):
+    claims = result("pitfall_backward_twice", outdir)
+    assert (claims["once"], claims["twice"], claims["zeroed"]) == (6.0, 12.0, 6.0)
+    assert claims["with_zero_grad"][-1] < 1e-3 < claims["without"][-1]
+
+
+def test_pitfall_gradcheck_catches_the_wrong_rule_away_from_zero(outdir):
+    claims = result("pitfall_gradcheck", outdir)
+    assert claims["near_zero"] is None  # where tanh x ~ x the slip passes a test at one point
+    assert "gradcheck failed for 4 of 5 inputs" in claims["wrong"] and claims["right"] is None
+
+
 def test_same_seed_same_numbers(tmp_path):
     runs = [
         subprocess.run([sys.executable, "-m", "demos.newton", "--quick", "--out", str(tmp_path / str(i))],
