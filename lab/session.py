@@ -234,6 +234,7 @@ class Lab:
         self.config, self.notices = check_config(config or {})
         self.custom_data = False  # points added, removed or loaded from a CSV
         self._console = None  # the page's Python console, made on first use
+        self._exercise = None  # the Exercise tab's current exercise
         self._new_data()
         self.reset()
 
@@ -611,13 +612,39 @@ class Lab:
             self._console = Console(self)
         return self._console.run(code)
 
+    def exercise(self, level: int = 1, seed: int = 0) -> dict:
+        """A backprop-by-hand exercise (autograd.exercises) for the Exercise tab: its graph as DOT
+        (no grads), the node names in backprop's order, and the forward pass."""
+        from autograd.exercises import exercise
+        from autograd.render import draw_graph
+
+        self._exercise = exercise(seed, level)
+        root = self._exercise.root
+        return {
+            "level": level,
+            "seed": seed,
+            "dot": draw_graph(root, show_grad=False).source,
+            "names": self._exercise.order(),
+            "forward": self._exercise.forward_lines(),
+        }
+
+    def check_exercise(self, answers: dict) -> dict:
+        """Mark the student's gradients with autograd.exercises.check: results and a diagnosis."""
+        from autograd.exercises import check
+
+        if self._exercise is None:
+            raise ValueError("there is no exercise to check: make one first")
+        report = check(self._exercise, answers)
+        return {"results": report.results, "diagnosis": report.diagnosis, "score": list(report.score)}
+
     def parameter_list(self) -> list[dict]:
         """Every parameter: its dotted name and value (the derivation panel's list)."""
         return [{"name": name, "value": p.data} for name, p in self.model.named_parameters()]
 
     METHODS = (
         "choices", "configure", "reset", "step", "train_for", "frame", "state", "add_point", "remove_point",
-        "load_csv", "to_csv", "to_query", "from_query", "explain", "python", "parameter_list",
+        "load_csv", "to_csv", "to_query", "from_query", "explain", "python", "parameter_list", "exercise",
+        "check_exercise",
     )  # fmt: skip
 
     def call(self, method: str, arguments: str = "{}") -> str:

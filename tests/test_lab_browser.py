@@ -435,3 +435,31 @@ def test_the_console_runs_project_code(lab):
     output = lab.page.get_by_test_id("console-output").inner_text()
     assert ">>> 1 + 1\n2\n" in output and "NameError: name 'no_such_thing' is not defined" in output
     assert "True" in output and "<graph: " in output
+
+
+def test_the_exercise_tab_marks_answers_with_the_engines_check(lab):
+    from autograd import exercises
+
+    lab.page.get_by_test_id("open-exercise").click()
+    lab.page.get_by_test_id("exercise-level").select_option("2")
+    lab.page.get_by_test_id("exercise-seed").fill("11")
+    lab.page.get_by_test_id("exercise-new").click()
+    ex = exercises.exercise(11, 2)
+    answers = ex.answers()
+    lab.page.get_by_test_id(f"answer-{ex.order()[-1]}").wait_for()
+    assert lab.page.get_by_test_id("derivation-graph").locator("svg").count() == 1
+    wrong = next(n for n in ex.order()[1:] if abs(answers[n]) > 0.1)
+    for name in ex.order():
+        value = -answers[name] if name == wrong else answers[name]
+        lab.page.get_by_test_id(f"answer-{name}").fill(f"{value:.4g}")
+    lab.page.get_by_test_id("exercise-check").click()
+    expected = exercises.check(ex, {n: float(f"{(-v if n == wrong else v):.4g}") for n, v in answers.items()})
+    lab.page.get_by_test_id("exercise-diagnosis").filter(has_text=expected.diagnosis[:30]).wait_for()
+    assert lab.page.get_by_test_id("exercise-diagnosis").inner_text() == expected.diagnosis
+    marks = lab("[...document.querySelectorAll('#exercise-answers .mark')].map(m => m.textContent)")
+    assert marks.count("✗ wrong") == 1 and marks.count("✓ right") == len(answers) - 1
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    lab.page.screenshot(path=SHOTS / "lab-exercise.png")
+    lab.page.get_by_test_id(f"answer-{wrong}").fill(f"{answers[wrong]:.4g}")
+    lab.page.get_by_test_id("exercise-check").click()
+    lab.page.get_by_test_id("exercise-diagnosis").filter(has_text="all of them").wait_for()

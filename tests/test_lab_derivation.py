@@ -142,3 +142,17 @@ def test_optimizers_write_their_rule_and_state():
     assert nn.optim.Adagrad(model.parameters()).state(0) == {"t": 0, "s": 0.0}
     assert "centered" not in nn.optim.RMSprop(model.parameters(), centered=True).rule()
     assert DEFAULTS["optimizer"] == "sgd"
+
+
+def test_the_lab_serves_exercises_and_marks_them():
+    from autograd import exercises
+
+    lab = Lab({"samples": 20})
+    with pytest.raises(ValueError, match="there is no exercise to check"):
+        lab.check_exercise({})
+    shown = lab.exercise(level=3, seed=2)
+    ex = exercises.exercise(2, 3)
+    assert shown["names"] == ex.order() and shown["forward"] == ex.forward_lines() and "grad" not in shown["dot"]
+    report = lab.check_exercise({"L": 1.0, "err": 123.0})
+    assert report["results"]["L"] == "right" and report["results"]["err"] == "wrong"
+    assert report["diagnosis"] == exercises.check(ex, {"L": 1.0, "err": 123.0}).diagnosis

@@ -190,6 +190,7 @@ export function createDerivation({ py, say, frame, playing, onOpen }) {
 
   async function draw(d) {
     current = d;
+    if (tab === "exercise") return;  // the graph area shows the exercise
     const svg = await renderDot(d.dot);
     svg.classList.add("derivation-svg");
     const onPath = new Set([...d.pathNodes, ...d.pathNodes.map((id) => `${id}-op`), ...d.pathEdges]);
@@ -422,9 +423,93 @@ export function createDerivation({ py, say, frame, playing, onOpen }) {
 
   // --- tabs and keys --------------------------------------------------------------------------
 
+  // --- the exercise tab: backprop by hand, marked by autograd.exercises.check in the worker ------
+
+  let exercise = null;
+
+  async function newExercise() {
+    const level = Number($("exercise-level").value);
+    const seed = Number($("exercise-seed").value);
+    if (!Number.isInteger(seed) || seed < 0) {
+      say(`the exercise's seed must be a whole number from 0; got ${$("exercise-seed").value}`, "error");
+      return null;
+    }
+    try {
+      exercise = await py.call("exercise", { level, seed });
+    } catch (error) {
+      say(error.message, "error");
+      return null;
+    }
+    await showExercise();
+    const table = $("exercise-answers");
+    table.replaceChildren();
+    for (const name of exercise.names) {
+      const row = table.insertRow();
+      row.insertCell().append(element("code", `dL/d${name} =`));
+      const input = element("input");
+      input.dataset.testid = `answer-${name}`;
+      input.dataset.node = name;
+      input.setAttribute("aria-label", `dL/d${name}`);
+      input.inputMode = "decimal";
+      row.insertCell().append(input);
+      row.insertCell().className = "mark";
+    }
+    $("exercise-forward").replaceChildren(...exercise.forward.map((line) => element("li", line)));
+    $("exercise-diagnosis").textContent = "";
+    return exercise;
+  }
+
+  async function showExercise() {
+    if (!exercise) return;
+    const svg = await renderDot(exercise.dot);
+    graph.replaceChildren(svg);
+    setZoom(null);
+  }
+
+  async function checkExercise() {
+    if (!exercise) return null;
+    const answers = {};
+    for (const input of $("exercise-answers").querySelectorAll("input")) {
+      const text = input.value.trim();
+      if (text === "") continue;
+      const value = Number(text);
+      if (!Number.isFinite(value)) {
+        say(`dL/d${input.dataset.node}: ${JSON.stringify(text)} is not a number`, "error");
+        return null;
+      }
+      answers[input.dataset.node] = value;
+    }
+    let report;
+    try {
+      report = await py.call("check_exercise", { answers });
+    } catch (error) {
+      say(error.message, "error");
+      return null;
+    }
+    for (const input of $("exercise-answers").querySelectorAll("input")) {
+      const mark = input.parentElement.nextSibling;
+      const result = report.results[input.dataset.node];
+      mark.textContent = result === "right" ? "✓ right" : result === "wrong" ? "✗ wrong" : "";
+      mark.className = `mark ${result}`;
+    }
+    const [right, total] = report.score;
+    $("exercise-diagnosis").textContent = report.diagnosis ?? `${right} of ${total} right${right === total ? ": all of them." : "."}`;
+    return report;
+  }
+
+  $("exercise-new").addEventListener("click", newExercise);
+  $("exercise-check").addEventListener("click", checkExercise);
+  $("exercise-answers").addEventListener("keydown", (event) => {
+    if (event.key === "Enter") checkExercise();
+  });
+
   function selectTab(which) {
+    const was = tab;
     tab = which;
-    for (const name of ["chain", "steps", "console"]) {
+    panel.dataset.tab = which;
+    if (which === "exercise") (exercise ? showExercise() : newExercise());
+    else if (was === "exercise" && current) draw(current);
+    for (const name of ["chain", "steps", "console", "exercise"]) {
       $(`tab-${name}`).hidden = name !== which;
       $(`tab-button-${name}`).setAttribute("aria-selected", String(name === which));
     }
@@ -513,5 +598,7 @@ export function createDerivation({ py, say, frame, playing, onOpen }) {
       return position;
     },
     goTo,
+    newExercise,
+    checkExercise,
   };
 }

@@ -418,6 +418,7 @@ for (const key of ["samples", "seed", "batchSize"]) {
 }
 $("open-derivation").addEventListener("click", () => derivation.open());
 $("open-console").addEventListener("click", () => derivation.open(null, "console"));
+$("open-exercise").addEventListener("click", () => derivation.open(null, "exercise"));
 $("new-seed").addEventListener("click", () => change({ seed: config.seed + 1 }));
 $("add-layer").addEventListener("click", () => change({ hidden: [...config.hidden, 2] }));
 $("remove-layer").addEventListener("click", () => change({ hidden: config.hidden.slice(0, -1) }));
