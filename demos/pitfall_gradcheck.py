@@ -14,8 +14,9 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from autograd import Function, gradcheck
+from autograd import Function
 from demos import common
+from demos.custom_op import check as verdict  # gradcheck's table, or None when it passes
 
 
 class TanhWrong(Function):
@@ -44,14 +45,6 @@ class TanhRight(Function):
         return (1 - out * out,)
 
     rules = ("1 - {out}^2",)
-
-
-def verdict(op: type[Function], points: list[float]) -> str | None:
-    try:
-        gradcheck(lambda v: sum(op.apply(x) for x in v), points)
-    except AssertionError as failure:
-        return str(failure)
-    return None
 
 
 def run(out: Path, quick: bool = False, seed: int = 0) -> dict:

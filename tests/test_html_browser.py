@@ -4,8 +4,6 @@ Pages are served on 127.0.0.1; a request to any other host is blocked and fails 
 
 import functools
 import http.server
-import os
-import shutil
 import threading
 from urllib.parse import urlparse
 
@@ -16,31 +14,11 @@ from autograd.render import HIGHLIGHT_PARENT
 from demos.neuron import build_neuron
 from tests.test_explain import NEURON_STEPS
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-IN_CI = os.environ.get("CI") == "true"
-
 
 @pytest.fixture
-def browser():
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    if not os.path.exists(CHROMIUM):
-        if IN_CI:
-            pytest.fail("CI must have chromium (apt-get install chromium)")
-        pytest.skip("no chromium here: apt-get install chromium")
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],  # fmt: skip
-        )
-        yield browser
-        browser.close()
+def browser(chromium):
+    """The session's chromium (tests/conftest.py); each test opens its own pages."""
+    return chromium
 
 
 @pytest.fixture

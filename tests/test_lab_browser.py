@@ -14,7 +14,7 @@ import pytest
 import nn
 from autograd.engine import topological_order
 from lab.session import DEFAULTS, Lab, to_query
-from tests.test_html_browser import CHROMIUM, IN_CI
+from tests.conftest import IN_CI
 from tests.test_lab_session import reference_run
 
 LAB = Path(__file__).resolve().parent.parent / "lab"
@@ -36,29 +36,6 @@ def site():
     yield url
     httpd.shutdown()
     httpd.server_close()
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    if not os.path.exists(CHROMIUM):
-        if IN_CI:
-            pytest.fail("CI must have chromium (apt-get install chromium)")
-        pytest.skip("no chromium here: apt-get install chromium")
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],  # fmt: skip
-        )
-        yield browser
-        browser.close()
 
 
 class Opened:
