@@ -111,6 +111,10 @@ def derive(lab, parameter: str, example: int = 0, view: str = "neuron", paths_on
         for n in order:
             if any(q in leads_to for q in n.parents):
                 leads_to.add(n)
+        note = None
+        if not paths_only and len(order) > MAX_NODES:  # too big to read whole: draw the paths
+            paths_only = True
+            note = f"The whole graph has {len(order)} nodes: only the paths from the loss to {parameter} are drawn."
         style = {**lab.model.graph_style(), **({"focus": p} if paths_only else {})}
         dot = draw_graph(loss, max_nodes=MAX_NODES, **style).source  # every grad 0: the step mode fills them in
         records = backward_records(loss, **style)
@@ -155,6 +159,7 @@ def derive(lab, parameter: str, example: int = 0, view: str = "neuron", paths_on
         **batch,
         "view": view,
         "pathsOnly": paths_only,
+        "note": note,
         "dot": dot,
         "nodeIds": {names[n]: ids[n] for n in order},
         "parameterId": ids[p],

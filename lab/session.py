@@ -337,6 +337,8 @@ class Lab:
 
     def train_for(self, seconds: float) -> dict:
         """Train for about `seconds` (at least one step): what the Play button runs between frames."""
+        if isinstance(seconds, bool) or not isinstance(seconds, Real) or not 0 < seconds <= 10:
+            raise ValueError(f"train_for takes seconds from 0 to 10; got {seconds!r}")
         start = time.perf_counter()
         done = 0
         while self._one_step():

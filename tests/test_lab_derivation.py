@@ -156,3 +156,12 @@ def test_the_lab_serves_exercises_and_marks_them():
     report = lab.check_exercise({"L": 1.0, "err": 123.0})
     assert report["results"]["L"] == "right" and report["results"]["err"] == "wrong"
     assert report["diagnosis"] == exercises.check(ex, {"L": 1.0, "err": 123.0}).diagnosis
+
+
+def test_a_graph_too_big_to_read_is_drawn_as_its_paths():
+    lab = Lab({"hidden": [32, 32, 32], "samples": 20})
+    d = lab.explain("layers.0.neurons.0.w.0")
+    assert d["pathsOnly"] and d["note"].startswith("The whole graph has ") and d["pathCount"] == 32 * 32
+    assert len(d["paths"]) == 64 and d["pathSum"] == pytest.approx(d["gradient"], rel=1e-9, abs=1e-15)
+    small = lab.explain("layers.3.neurons.0.b")
+    assert small["pathsOnly"] and small["pathCount"] == 1

@@ -190,6 +190,8 @@ export function createDerivation({ py, say, frame, playing, onOpen }) {
 
   async function draw(d) {
     current = d;
+    $("paths-only").checked = d.pathsOnly;
+    if (d.note) say(d.note);
     if (tab === "exercise") return;  // the graph area shows the exercise
     const svg = await renderDot(d.dot);
     svg.classList.add("derivation-svg");
