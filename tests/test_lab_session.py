@@ -216,6 +216,11 @@ def test_call_answers_json_and_turns_errors_into_messages():
     state = json.loads(lab.call("state"))["result"]
     assert state["model"] == lab.model.state_dict() and state["step"] == 2
     assert state["data"]["train"] == lab.train_set and state["config"] == lab.config
+    assert (
+        "train_for takes seconds from 0 to 10; got 1000"
+        in json.loads(lab.call("train_for", '{"seconds": 1000}'))["error"]
+    )
+    assert json.loads(lab.call("train_for", '{"seconds": 0.01}'))["result"]["steps"] >= 1
 
 
 def test_a_bug_in_a_call_reports_its_type_and_keeps_the_session(monkeypatch):
