@@ -208,11 +208,6 @@ def test_call_answers_json_and_turns_errors_into_messages():
     assert "unknown method 'fly'" in json.loads(lab.call("fly"))["error"]
     assert "step takes a whole number" in json.loads(lab.call("step", '{"n": -1}'))["error"]
     assert "unexpected keyword" in json.loads(lab.call("step", '{"m": 1}'))["error"]
-    assert (
-        "train_for takes seconds from 0 to 10; got 1000"
-        in json.loads(lab.call("train_for", '{"seconds": 1000}'))["error"]
-    )
-    assert json.loads(lab.call("train_for", '{"seconds": 0.01}'))["result"]["steps"] >= 1
     state = json.loads(lab.call("state"))["result"]
     assert state["model"] == lab.model.state_dict() and state["step"] == 2
     assert state["data"]["train"] == lab.train_set and state["config"] == lab.config
