@@ -26,7 +26,7 @@ const derivation = createDerivation({
   frame: () => frame,
   onOpen: () => {
     layout = null;
-    if (frame) render(frame);
+    if (frame) render(frame, false);
   },
 });
 
@@ -121,7 +121,8 @@ async function redraw() {
 
 const format = (x, digits = 3) => (x === null || x === undefined ? "–" : x.toFixed(digits));
 
-function render(f) {
+// Draw a frame; `follow`: the chain rule panel, when open, asks for the new numbers too.
+function render(f, follow = true) {
   frame = f;
   $("epoch").textContent = String(f.epoch).padStart(3, "0");
   $("stepcount").textContent = f.step;
@@ -136,7 +137,7 @@ function render(f) {
     say(f.stopped, "stop");
     if (playing) setPlaying(false);
   }
-  if (derivation.isOpen && !playing) derivation.refresh();
+  if (follow && derivation.isOpen && !playing) derivation.refresh();
 }
 
 // The values of a node over the plane (or along x): an input's own coordinate, a neuron's output.
@@ -323,7 +324,7 @@ function resizeLayer(layer, delta) {
 
 window.addEventListener("resize", () => {
   layout = null;
-  if (frame) render(frame);
+  if (frame) render(frame, false);
 });
 
 // --- training ---------------------------------------------------------------------------------
