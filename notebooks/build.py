@@ -295,6 +295,34 @@ x, y = Value(3.0), Value(-4.0)
 nn.optim.Newton([x, y]).step(lambda: (x - 1) ** 2 + 3 * (y + 2) ** 2 + x * y)
 print("after one step:", x.data, y.data, " (the minimum: 24/11, -26/11 =", 24 / 11, -26 / 11, ")")""",
         ),
+        (
+            "md",
+            """## Exercises: backprop by hand
+
+Compute $\\partial L / \\partial v$ for every node $v$ of a generated graph, starting from
+$\\partial L / \\partial L = 1$. `exercises.check` marks each answer and says which step of the chain
+rule went wrong. (`exercises.quiz(level, seed)` shows the graph with a box per node and a Check
+button; `python -m autograd.exercises --worksheet 30 --out DIR` prints a class set with keys.)""",
+        ),
+        (
+            "code",
+            """from autograd import exercises
+
+ex = exercises.exercise(seed=3, level=2)
+print(ex)
+exercises.quiz(level=2, seed=3)""",
+        ),
+        (
+            "code",
+            """answers = ex.answers()  # the engine's answers, with one mistake: the first path into a reused node only
+reused = next(name for name, node in ex.nodes.items()
+              if sum(node in n.parents for n in ex.nodes.values()) == 2)
+steps_into = [s for s in ex.steps() if s.parent is ex.nodes[reused] and not s.is_seed]
+answers[reused] = steps_into[0].contribution
+report = exercises.check(ex, answers)
+print(report.results)
+print(report.diagnosis)""",
+        ),
     ],
     "004_vanishing_gradients_initialization_optimizers": [
         (
