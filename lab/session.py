@@ -413,8 +413,8 @@ class Lab:
                 return None, None
         if self.regression:
             return _finite(loss), None
-        right = sum((p.data >= 0 if self.config["loss"] in SIGNED_LOSSES else p.data > 0) == (row[-1] > 0.5)
-                    for p, row in zip(predictions, rows))  # fmt: skip
+        correct = nn.correct_logit if self.config["loss"] == "bce_with_logits" else nn.correct_sign
+        right = sum(correct(p, self.target(row[-1])) for p, row in zip(predictions, rows))
         return _finite(loss), right / len(rows)
 
     def summary(self) -> dict:
