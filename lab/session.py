@@ -401,13 +401,40 @@ class Lab:
         with no_grad():
             return self.model(x).data
 
+    def neuron_outputs(self, x: list[float]) -> list[list[float]]:
+        """Every neuron's output h for input x, layer by layer, without building a graph: the
+        heatmaps need thousands of these a frame. Each z is the sum autograd.linear computes,
+        in its order (b, then + w_i*x_i), so the same number to the last bit; h is the neuron's
+        own activation function, applied to one scratch Value under no_grad. A z that is not
+        finite (where the graph would raise) makes that h nan, drawn as no colour."""
+        scratch = Value(0.0)
+        outputs = []
+        with no_grad():
+            for layer in self.model.layers:
+                h = []
+                for neuron in layer.neurons:
+                    z = neuron.b.data
+                    for w, xi in zip(neuron.w, x):
+                        z += w.data * xi
+                    if z - z != 0.0:  # inf or nan (where the graph would raise): nan on, never a number
+                        h.append(math.nan)
+                        continue
+                    scratch.data = z
+                    h.append(neuron.phi(scratch).data)
+                outputs.append(h)
+                x = h
+        return outputs
+
     def _losses(self, rows: list[list[float]]) -> tuple[float | None, float | None]:
         """(mean loss, accuracy) over rows, without the L2 term; accuracy None for regression."""
         if not rows:
             return None, None
+        outputs = [self.neuron_outputs(row[:-1])[-1][0] for row in rows]  # model(x).data, to the bit
+        if not all(math.isfinite(o) for o in outputs):
+            return None, None
         with no_grad():
+            predictions = [Value(o) for o in outputs]
             try:
-                predictions = [self.model(row[:-1]) for row in rows]
                 loss = self.loss_fn(predictions, [self.target(row[-1]) for row in rows]).data
             except OverflowError:
                 return None, None
@@ -473,13 +500,10 @@ class Lab:
                 for c in range(resolution)
             ]
         layers = [[[] for _ in layer.neurons] for layer in self.model.layers]
-        with no_grad():
-            for point in points:
-                x = [Value(v) for v in point]
-                for k, layer in enumerate(self.model.layers):
-                    x = layer.fire(x)
-                    for grid, h in zip(layers[k], x):
-                        grid.append(_rounded(h.data))
+        for point in points:
+            for grids, outputs in zip(layers, self.neuron_outputs(point)):
+                for grid, h in zip(grids, outputs):
+                    grid.append(_rounded(h))
         return {
             **summary,
             "history": self.history,

@@ -107,6 +107,31 @@ def test_the_frame_holds_every_neurons_output_over_the_plane():
     json.dumps(frame, allow_nan=False)  # all of it is JSON for the page
 
 
+@pytest.mark.parametrize("activation", ["tanh", "relu", "identity", "gelu", "sigmoid"])
+def test_the_heatmaps_float_path_is_the_graphs_forward_to_the_last_bit(activation):
+    lab = Lab({"hidden": [5, 3], "activation": activation, "samples": 40, "seed": 2})
+    lab.step(7)
+    for point in ([0.3, -1.7], [2.5, 0.25], [-0.0, 1e-3]):
+        outputs = lab.neuron_outputs(point)
+        x = [Value(v) for v in point]
+        for layer, expected in zip(lab.model.layers, outputs):
+            x = layer.fire(x)
+            assert [h.data for h in x] == expected  # exactly: the same sums in the same order
+    expanded = Lab({"hidden": [4], "activation": activation, "samples": 40})
+    for neuron in (n for layer in expanded.model.layers for n in layer.neurons):
+        neuron.expand = True  # micrograd's chain of * and +: the same number too
+    assert expanded.neuron_outputs([0.7, -0.2])[-1][0] == expanded.model([0.7, -0.2]).data
+
+
+def test_an_overflowing_neuron_is_drawn_as_no_colour_and_its_loss_as_none():
+    lab = Lab({"hidden": [2], "samples": 40})
+    lab.model.layers[0].neurons[0].w[0].data = 1e308  # as the graph would refuse: 1e308 * 3 is inf
+    lab.add_point(3.0, 0.0, 1)
+    grids = lab.frame(resolution=4)["neurons"]
+    assert None in grids[0][0] and None not in grids[0][1]
+    assert math.isnan(lab.neuron_outputs([3.0, 0.0])[0][0]) and lab.summary()["trainLoss"] is None
+
+
 def test_configure_checks_everything_before_changing_anything():
     lab = Lab()
     weights = lab.model.state_dict()
