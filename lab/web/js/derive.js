@@ -36,7 +36,7 @@ export async function renderDot(dot) {
   return svg;
 }
 
-export function createDerivation({ py, say, frame, playing, onOpen }) {
+export function createDerivation({ py, say, frame, onOpen }) {
   const panel = $("derive");
   const graph = $("derive-graph");
   let current = null;  // the last derivation from Python
