@@ -25,6 +25,7 @@ names the one that gives the student's number.
 from __future__ import annotations
 
 import argparse
+import functools
 import html
 import math
 import random
@@ -501,47 +502,46 @@ _QUIZ_CSS = """
   .bp-quiz .bp-mark.wrong { color: #b91c1c; font-weight: 600; }
   .bp-quiz .bp-diagnosis { font-family: ui-monospace, monospace; }
 """
-_quiz_classes: list[type] = []
 
 
+@functools.cache
 def _quiz_class() -> type:
-    if not _quiz_classes:
-        import anywidget
-        import traitlets
+    """The anywidget class, made once anywidget is imported (an ImportError is not cached)."""
+    import anywidget
+    import traitlets
 
-        class Quiz(anywidget.AnyWidget):
-            """An exercise's graph and a box per node; Check marks the answers with `check`."""
+    class Quiz(anywidget.AnyWidget):
+        """An exercise's graph and a box per node; Check marks the answers with `check`."""
 
-            _esm = _QUIZ_ESM
-            _css = _QUIZ_CSS
-            svg = traitlets.Unicode("").tag(sync=True)
-            names = traitlets.List([]).tag(sync=True)
-            answers = traitlets.Dict({}).tag(sync=True)
-            results = traitlets.Dict({}).tag(sync=True)
-            diagnosis = traitlets.Unicode("").tag(sync=True)
+        _esm = _QUIZ_ESM
+        _css = _QUIZ_CSS
+        svg = traitlets.Unicode("").tag(sync=True)
+        names = traitlets.List([]).tag(sync=True)
+        answers = traitlets.Dict({}).tag(sync=True)
+        results = traitlets.Dict({}).tag(sync=True)
+        diagnosis = traitlets.Unicode("").tag(sync=True)
 
-            def __init__(self, ex: Exercise, **kwargs) -> None:
-                super().__init__(**kwargs)
-                self.exercise = ex
-                self.observe(self._mark, names="answers")
+        def __init__(self, ex: Exercise, **kwargs) -> None:
+            super().__init__(**kwargs)
+            self.exercise = ex
+            self.observe(self._mark, names="answers")
 
-            def _mark(self, change) -> None:
-                try:
-                    report = check(self.exercise, dict(change["new"]))
-                except ValueError as error:
-                    self.results, self.diagnosis = {}, str(error)
-                    return
-                self.results = report.results
-                right, total = report.score
-                self.diagnosis = report.diagnosis or f"{right} of {total} right" + (
-                    "." if right < total else ": all of them."
-                )
+        def _mark(self, change) -> None:
+            try:
+                report = check(self.exercise, dict(change["new"]))
+            except ValueError as error:
+                self.results, self.diagnosis = {}, str(error)
+                return
+            self.results = report.results
+            right, total = report.score
+            self.diagnosis = report.diagnosis or f"{right} of {total} right" + (
+                "." if right < total else ": all of them."
+            )
 
-            def __repr__(self) -> str:
-                return f"<backprop quiz: level {self.exercise.level}, seed {self.exercise.seed}>"
+        def __repr__(self) -> str:
+            return f"<backprop quiz: level {self.exercise.level}, seed {self.exercise.seed}>"
 
-        _quiz_classes.append(Quiz)
-    return _quiz_classes[0]
+    return Quiz
 
 
 def quiz(level: int = 1, seed: int = 0, widget: bool | None = None):

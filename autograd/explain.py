@@ -183,6 +183,16 @@ class Explanation:
         return "\n".join(lines)
 
 
+def made_from(order: list[Value], node: Value) -> set[Value]:
+    """The nodes of `order` (a topological order) that are made from `node`, `node` included:
+    those on some path from the root down to it."""
+    above = {node}
+    for n in order:  # parents come first, so each node's parents are already decided
+        if any(p in above for p in n.parents):
+            above.add(n)
+    return above
+
+
 def explain(root: Value, node: Value, max_paths: int = 10_000) -> Explanation:
     """Every path from `root` down to `node`, with its product of local derivatives.
 
@@ -194,10 +204,7 @@ def explain(root: Value, node: Value, max_paths: int = 10_000) -> Explanation:
     if node not in names:
         raise ValueError(f"{names.get(node, node.label or 'that node')!r} is not in the graph of {names[root]!r}")
     # Walk down from the root, only through nodes that lead to `node`.
-    leads_to = {node}
-    for n in order:  # parents come first, so each node's parents are already decided
-        if any(p in leads_to for p in n.parents):
-            leads_to.add(n)
+    leads_to = made_from(order, node)
     # Depth-first, with one path under construction (`nodes`, `locals_`) and, for each node
     # on it, an iterator over its remaining parents: each step of the walk costs O(1),
     # and a path is copied only when it reaches `node`.

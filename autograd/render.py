@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from autograd.engine import Value, topological_order
-from autograd.explain import Step, node_names
+from autograd.explain import Step, made_from, node_names
 from autograd.files import write_atomically
 
 FILLS = {"parameter": "#fde68a", "input": "#bfdbfe", "intermediate": "#f3f4f6", "output": "#bbf7d0"}
@@ -115,10 +115,7 @@ def focused(order: list[Value], focus: Value | None) -> list[Value]:
     below = set(topological_order(focus))
     if focus not in set(order):
         raise ValueError("focus is not a node of this graph")
-    above = {focus}
-    for node in order:  # parents first: a node is above focus when one of its parents is
-        if any(p in above for p in node.parents):
-            above.add(node)
+    above = made_from(order, focus)
     return [node for node in order if node in below or node in above]
 
 

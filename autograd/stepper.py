@@ -10,6 +10,7 @@ the text stepper: each step printed, one per Enter when a person is typing.
 
 from __future__ import annotations
 
+import functools
 import sys
 
 from autograd.engine import Value, topological_order
@@ -57,30 +58,27 @@ _CSS = (
 )
 START = "The forward pass is done: every grad is 0. Press Next to start backprop."
 
-_widget_classes: list[type] = []
 
-
+@functools.cache
 def _widget_class() -> type:
-    """The anywidget class, made once anywidget is imported."""
-    if not _widget_classes:
-        import anywidget
-        import traitlets
+    """The anywidget class, made once anywidget is imported (an ImportError is not cached)."""
+    import anywidget
+    import traitlets
 
-        class Stepper(anywidget.AnyWidget):
-            """Backprop one step at a time: `index` steps done (0: the forward pass), of `len(steps)`."""
+    class Stepper(anywidget.AnyWidget):
+        """Backprop one step at a time: `index` steps done (0: the forward pass), of `len(steps)`."""
 
-            _esm = _ESM
-            _css = _CSS
-            svg = traitlets.Unicode("").tag(sync=True)
-            steps = traitlets.List([]).tag(sync=True)
-            start = traitlets.Unicode(START).tag(sync=True)
-            index = traitlets.Int(0).tag(sync=True)
+        _esm = _ESM
+        _css = _CSS
+        svg = traitlets.Unicode("").tag(sync=True)
+        steps = traitlets.List([]).tag(sync=True)
+        start = traitlets.Unicode(START).tag(sync=True)
+        index = traitlets.Int(0).tag(sync=True)
 
-            def __repr__(self) -> str:
-                return f"<backprop stepper: step {self.index} of {len(self.steps)}>"
+        def __repr__(self) -> str:
+            return f"<backprop stepper: step {self.index} of {len(self.steps)}>"
 
-        _widget_classes.append(Stepper)
-    return _widget_classes[0]
+    return Stepper
 
 
 def in_notebook() -> bool:

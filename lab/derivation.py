@@ -18,24 +18,20 @@ Nothing is changed: grads, weights and the optimizer's state are as they were.
 from __future__ import annotations
 
 import copy
-import math
 from contextlib import contextmanager
 from numbers import Integral
 
 from autograd import Value, draw_graph, explain
-from autograd.engine import topological_order
-from autograd.explain import backward_steps, node_names
+from autograd.engine import grads_set_aside, topological_order
+from autograd.explain import backward_steps, made_from, node_names
 from autograd.page import backward_records
 from autograd.render import collapsed, edge_id, node_ids
+from lab.session import finite_or_none
 
 VIEWS = ("neuron", "expanded")
 MAX_PATHS_SHOWN = 64  # the sum is over all of them; this many are listed
 MAX_PATHS = 100_000
 MAX_NODES = 800  # Graphviz in the browser lays this out in about a second; the neuron view stays below
-
-
-def _finite(x: float) -> float | None:
-    return x if math.isfinite(x) else None
 
 
 @contextmanager
@@ -50,19 +46,6 @@ def _expanded(model, on: bool):
     finally:
         for n, was in zip(neurons, before):
             n.expand = was
-
-
-@contextmanager
-def _grads_kept(parameters: list[Value]):
-    """Inside, the parameters' grads start at 0; on leaving they are put back as they were."""
-    saved = [p.grad for p in parameters]
-    for p in parameters:
-        p.grad = 0.0
-    try:
-        yield
-    finally:
-        for p, grad in zip(parameters, saved):
-            p.grad = grad
 
 
 def check_request(lab, parameter: object, example: object, view: object) -> Value:
@@ -80,16 +63,10 @@ def check_request(lab, parameter: object, example: object, view: object) -> Valu
 
 
 def example_loss(lab, index: int) -> Value:
-    """The loss of one training example, as the run's loss function computes it (labelled L)."""
-    row = lab.train_set[index]
-    loss = lab.loss_fn([lab.model(row[:-1])], [lab.target(row[-1])])
+    """The loss of one training example, as a training step computes it (labelled "loss")."""
+    loss = lab.loss([lab.train_set[index]])
     loss.label = "loss"
     return loss
-
-
-def batch_loss(lab, indices: list[int]) -> Value:
-    rows = [lab.train_set[i] for i in indices]
-    return lab.loss_fn([lab.model(r[:-1]) for r in rows], [lab.target(r[-1]) for r in rows])
 
 
 def derive(lab, parameter: str, example: int = 0, view: str = "neuron", paths_only: bool = False) -> dict:
@@ -101,16 +78,13 @@ def derive(lab, parameter: str, example: int = 0, view: str = "neuron", paths_on
         raise ValueError(f"paths_only must be true or false; got {paths_only!r}")
     parameters = lab.parameters
     index = next(i for i, q in enumerate(parameters) if q is p)
-    with _grads_kept(parameters):
+    with grads_set_aside(parameters, keep=False):  # the parameters' grads start at 0 and are put back
         with _expanded(lab.model, view == "expanded"):
             loss = example_loss(lab, example)
         order = topological_order(loss)
         names = node_names(order)
         ids = node_ids(order)
-        leads_to = {p}  # the nodes on a path from the loss down to p
-        for n in order:
-            if any(q in leads_to for q in n.parents):
-                leads_to.add(n)
+        leads_to = made_from(order, p)  # the nodes on a path from the loss down to p
         note = None
         if not paths_only and len(order) > MAX_NODES:  # too big to read whole: draw the paths
             paths_only = True
@@ -137,8 +111,8 @@ def derive(lab, parameter: str, example: int = 0, view: str = "neuron", paths_on
         gradient = p.grad
         explanation = explain(loss, p, max_paths=MAX_PATHS)
         paths = [
-            {"nodes": [names[n] for n in path.nodes], "locals": [_finite(x) for x in path.locals],
-             "product": _finite(path.product)}
+            {"nodes": [names[n] for n in path.nodes], "locals": [finite_or_none(x) for x in path.locals],
+             "product": finite_or_none(path.product)}
             for path in explanation.paths[:MAX_PATHS_SHOWN]
         ]  # fmt: skip
         forward = [_forward_record(n, names, ids, p, parameters) for n in order if not paths_only or n in leads_to]
@@ -148,14 +122,14 @@ def derive(lab, parameter: str, example: int = 0, view: str = "neuron", paths_on
         "example": example,
         "exampleRow": lab.train_set[example],
         "target": lab.target(lab.train_set[example][-1]),
-        "loss": _finite(loss.data),
+        "loss": finite_or_none(loss.data),
         "value": p.data,
-        "gradient": _finite(gradient),
+        "gradient": finite_or_none(gradient),
         "steps": [s["text"] for s in sentences],
         "rules": [s["rule"] for s in sentences],
         "paths": paths,
         "pathCount": len(explanation.paths),
-        "pathSum": _finite(explanation.total),
+        "pathSum": finite_or_none(explanation.total),
         **batch,
         "view": view,
         "pathsOnly": paths_only,
@@ -180,7 +154,7 @@ def _forward_record(node: Value, names: dict, ids: dict, p: Value, parameters: l
     else:
         inputs = ", ".join(names[q] for q in node.parents)
         text = f"{name} = {node.op.name}({inputs}) = {node.data:.4f}"
-    return {"node": ids[node], "sentence": text, "value": _finite(node.data)}
+    return {"node": ids[node], "sentence": text, "value": finite_or_none(node.data)}
 
 
 def _batch(lab, p: Value, index: int) -> dict:
@@ -191,13 +165,13 @@ def _batch(lab, p: Value, index: int) -> dict:
         for q in lab.parameters:
             q.grad = 0.0
         example_loss(lab, i).backward()
-        per_example.append({"example": i, "gradient": _finite(p.grad)})
+        per_example.append({"example": i, "gradient": finite_or_none(p.grad)})
     for q in lab.parameters:
         q.grad = 0.0
-    loss = batch_loss(lab, indices)
+    loss = lab.loss([lab.train_set[i] for i in indices])
     loss.backward()
     grads = [q.grad for q in lab.parameters]
-    return {"batch": per_example, "batchGradient": _finite(p.grad), "batchLoss": _finite(loss.data),
+    return {"batch": per_example, "batchGradient": finite_or_none(p.grad), "batchLoss": finite_or_none(loss.data),
             "update": _update(lab.optimizer, grads, index)}  # fmt: skip
 
 
@@ -216,9 +190,9 @@ def _update(optimizer, grads: list[float], index: int) -> dict:
         "lr": optimizer.lr,
         "weightDecay": optimizer.weight_decay,
         "before": before,
-        "gradient": _finite(grads[index]),
-        "after": _finite(after),
-        "delta": _finite(after - before),
-        "stateBefore": {k: _finite(v) for k, v in optimizer.state(index).items()},
-        "stateAfter": {k: _finite(v) for k, v in twin.state(index).items()},
+        "gradient": finite_or_none(grads[index]),
+        "after": finite_or_none(after),
+        "delta": finite_or_none(after - before),
+        "stateBefore": {k: finite_or_none(v) for k, v in optimizer.state(index).items()},
+        "stateAfter": {k: finite_or_none(v) for k, v in twin.state(index).items()},
     }

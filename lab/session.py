@@ -348,6 +348,11 @@ class Lab:
         elapsed = time.perf_counter() - start
         return {"steps": done, "seconds": elapsed}
 
+    def loss(self, rows: list[list[float]]) -> Value:
+        """The loss a training step minimizes on these rows: the mean of the run's loss of the
+        model's output and each row's target (no L2 term: that is the optimizer's weight_decay)."""
+        return self.loss_fn([self.model(row[:-1]) for row in rows], [self.target(row[-1]) for row in rows])
+
     def _one_step(self) -> bool:
         """One training step; False (and `stopped` set) when there is no training to do."""
         if self.stopped:
@@ -360,8 +365,7 @@ class Lab:
         where = f"step {self.steps + 1} (epoch {self.epoch + 1})"
         advice = f"the learning rate {self.config['learningRate']:g} is too large? Lower it and press Reset"
         try:
-            predictions = [self.model(row[:-1]) for row in batch]
-            loss = self.loss_fn(predictions, [self.target(row[-1]) for row in batch])
+            loss = self.loss(batch)
         except OverflowError as error:
             return self._stop(f"Training stopped at {where}: {error}. {advice}", epoch_before, batches_before)
         if not math.isfinite(loss.data):
@@ -439,10 +443,10 @@ class Lab:
             except OverflowError:
                 return None, None
         if self.regression:
-            return _finite(loss), None
+            return finite_or_none(loss), None
         correct = nn.correct_logit if self.config["loss"] == "bce_with_logits" else nn.correct_sign
         right = sum(correct(p, self.target(row[-1])) for p, row in zip(predictions, rows))
-        return _finite(loss), right / len(rows)
+        return finite_or_none(loss), right / len(rows)
 
     def summary(self) -> dict:
         train_loss, train_accuracy = self._losses(self.train_set)
@@ -715,7 +719,8 @@ def make_optimizer(config: dict, parameters: list) -> nn.optim.Optimizer:
     return nn.optim.Adagrad(parameters, lr, weight_decay=l2)
 
 
-def _finite(x: float) -> float | None:
+def finite_or_none(x: float) -> float | None:
+    """x, or None (JSON has no inf or nan) when it is not finite."""
     return x if math.isfinite(x) else None
 
 

@@ -9,16 +9,14 @@ const $ = (id) => document.getElementById(id);
 let viz = null;
 const graphviz = () => (viz ??= vizInstance());
 
-// A number to 4 significant digits, its full value on hover.
+// A number to 4 significant digits ("nan" for Python's None); `num` adds the full value on hover.
+const fmt = (x) => (x === null || x === undefined ? "nan" : Number.parseFloat(x.toPrecision(4)).toString());
+
 function num(x) {
   const span = document.createElement("span");
   span.className = "num";
-  if (x === null || x === undefined) {
-    span.textContent = "nan";
-    return span;
-  }
-  span.textContent = Number.parseFloat(x.toPrecision(4)).toString();
-  span.title = String(x);
+  span.textContent = fmt(x);
+  if (x !== null && x !== undefined) span.title = String(x);
   return span;
 }
 
@@ -400,8 +398,6 @@ export function createDerivation({ py, say, frame, onOpen }) {
     $("sm-sentence").textContent = sentence;
     $("sm-rule").innerHTML = rule;  // MathML written by autograd.mathml
   }
-
-  const fmt = (x) => (x === null ? "nan" : Number.parseFloat(x.toPrecision(4)).toString());
 
   function stopPlaying() {
     clearInterval(timer);
