@@ -129,17 +129,22 @@ def test_losses_reject_targets_outside_their_domain(make, error, message):
 # --- hardening: BCE at its clamp, logits at infinity, nan, the inputs cross_entropy takes ---
 
 
+def against_torch(loss_fn, torch_fn, x: float, t: float) -> tuple[float, float, float, float]:
+    """(our loss, PyTorch's, our d loss/dx, PyTorch's) for one prediction x and target t."""
+    v = Value(x)
+    loss = loss_fn(v, t)
+    loss.backward()
+    tx = tensor(x, grad=True)
+    expected = torch_fn(tx, tensor(t))
+    expected.backward()
+    return loss.data, expected.item(), v.grad, tx.grad.item()
+
+
 @pytest.mark.parametrize("p, t", [(0.0, 0.3), (1.0, 0.3), (0.0, 1.0), (1.0, 0.0), (1e-13, 0.3), (1 - 1e-13, 0.3),
                                   (1e-20, 0.0), (1e-45, 1.0), (0.999999, 1.0), (0.5, 0.3)])  # fmt: skip
 def test_bce_value_and_gradient_equal_pytorchs_at_and_near_the_clamp(p, t):
-    v = Value(p)
-    loss = nn.bce_loss(v, t)
-    loss.backward()
-    x = tensor(p, grad=True)
-    expected = F.binary_cross_entropy(x, tensor(t))
-    expected.backward()
-    assert close(loss.data, expected.item(), 1e-12) and close(v.grad, x.grad.item(), 1e-12), (
-        loss.data, expected.item(), v.grad, x.grad.item())  # fmt: skip
+    ours, theirs, our_grad, their_grad = against_torch(nn.bce_loss, F.binary_cross_entropy, p, t)
+    assert close(ours, theirs, 1e-12) and close(our_grad, their_grad, 1e-12), (ours, theirs, our_grad, their_grad)
 
 
 def test_bce_uses_log1p_near_zero():
@@ -149,13 +154,8 @@ def test_bce_uses_log1p_near_zero():
 @pytest.mark.parametrize("x, t", [(math.inf, 0.0), (math.inf, 1.0), (-math.inf, 0.0), (-math.inf, 1.0),
                                   (math.inf, 0.5), (800.0, 0.0), (-800.0, 1.0)])  # fmt: skip
 def test_bce_with_logits_at_infinite_logits_is_pytorchs(x, t):
-    v = Value(x)
-    loss = nn.bce_with_logits_loss(v, t)
-    loss.backward()
-    tx = tensor(x, grad=True)
-    expected = F.binary_cross_entropy_with_logits(tx, tensor(t))
-    expected.backward()
-    for ours, theirs in [(loss.data, expected.item()), (v.grad, tx.grad.item())]:
+    values = against_torch(nn.bce_with_logits_loss, F.binary_cross_entropy_with_logits, x, t)
+    for ours, theirs in [values[:2], values[2:]]:
         assert (math.isnan(ours) and math.isnan(theirs)) or ours == theirs or close(ours, theirs), (ours, theirs)
 
 
