@@ -8,7 +8,7 @@ the run as it is now (before its next step):
 - the records of backward on it, from `autograd.page.backward_records` (what the
   step-through page and the notebook stepper show), each marked on a path or not, and
   the forward pass as records too, node by node;
-- the chain-rule sentences of the steps on those paths (`backward_steps`), every path
+- the chain-rule sentences of the steps on those paths (backward's records), every path
   with the product of its local derivatives and their sum (`autograd.explain`);
 - the batch: each example's gradient, their mean (what the optimizer uses), and the
   update `nn.optim` is about to make, computed by a copy of the optimizer.
@@ -23,9 +23,9 @@ from numbers import Integral
 
 from autograd import Value, draw_graph, explain
 from autograd.engine import grads_set_aside, topological_order
-from autograd.explain import backward_steps, made_from, node_names
+from autograd.explain import made_from, node_names
 from autograd.page import backward_records
-from autograd.render import collapsed, edge_id, node_ids
+from autograd.render import collapsed, edge_id, focused, node_ids
 from lab.session import finite_or_none
 
 VIEWS = ("neuron", "expanded")
@@ -83,39 +83,36 @@ def derive(lab, parameter: str, example: int = 0, view: str = "neuron", paths_on
             loss = example_loss(lab, example)
         order = topological_order(loss)
         names = node_names(order)
-        ids = node_ids(order)
         leads_to = made_from(order, p)  # the nodes on a path from the loss down to p
         note = None
         if not paths_only and len(order) > MAX_NODES:  # too big to read whole: draw the paths
             paths_only = True
             note = f"The whole graph has {len(order)} nodes: only the paths from the loss to {parameter} are drawn."
         style = {**lab.model.graph_style(), **({"focus": p} if paths_only else {})}
+        drawn = focused(order, style.get("focus"))  # the nodes draw_graph draws, and its ids for them
+        ids = node_ids(drawn)
         dot = draw_graph(loss, max_nodes=MAX_NODES, **style).source  # every grad 0: the step mode fills them in
         records = backward_records(loss, **style)
         on_path = {ids[n] for n in leads_to}
         for record in records:
             record["onPath"] = record["parent"] in on_path and (record["node"] in on_path or record["node"] == "")
-        boxes = collapsed(order, loss, None)
+        boxes = collapsed(drawn, loss, None)
         path_edges = [
             edge_id(ids[q], n, i, boxes, ids)
-            for n in order
+            for n in drawn
             if n in leads_to
             for i, q in enumerate(n.parents)
             if q in leads_to
         ]
-        sentences = [
-            {"text": str(s), "rule": s.rule}
-            for s in backward_steps(loss)
-            if s.node in leads_to and s.parent in leads_to
-        ]
-        gradient = p.grad
+        on = [r for r in records if r["onPath"]]  # backward's steps that reach p, in backward's order
+        gradient = next((r["value"] for r in reversed(on) if r["parent"] == ids[p]), 0.0)  # p's grad at the end
         explanation = explain(loss, p, max_paths=MAX_PATHS)
         paths = [
             {"nodes": [names[n] for n in path.nodes], "locals": [finite_or_none(x) for x in path.locals],
              "product": finite_or_none(path.product)}
             for path in explanation.paths[:MAX_PATHS_SHOWN]
         ]  # fmt: skip
-        forward = [_forward_record(n, names, ids, p, parameters) for n in order if not paths_only or n in leads_to]
+        forward = [_forward_record(n, names, ids, p, parameters) for n in drawn]
         batch = _batch(lab, p, index)
     return {
         "parameter": parameter,
@@ -124,9 +121,9 @@ def derive(lab, parameter: str, example: int = 0, view: str = "neuron", paths_on
         "target": lab.target(lab.train_set[example][-1]),
         "loss": finite_or_none(loss.data),
         "value": p.data,
-        "gradient": finite_or_none(gradient),
-        "steps": [s["text"] for s in sentences],
-        "rules": [s["rule"] for s in sentences],
+        "gradient": gradient,
+        "steps": [r["sentence"] for r in on],
+        "rules": [r["rule"] for r in on],
         "paths": paths,
         "pathCount": len(explanation.paths),
         "pathSum": finite_or_none(explanation.total),
@@ -135,7 +132,7 @@ def derive(lab, parameter: str, example: int = 0, view: str = "neuron", paths_on
         "pathsOnly": paths_only,
         "note": note,
         "dot": dot,
-        "nodeIds": {names[n]: ids[n] for n in order},
+        "nodeIds": {names[n]: ids[n] for n in drawn},
         "parameterId": ids[p],
         "pathNodes": sorted(on_path),
         "pathEdges": path_edges,

@@ -3,6 +3,7 @@ under CPython: gradients against the model's own backward, updates against nn.op
 
 import json
 import math
+import re
 
 import pytest
 
@@ -165,3 +166,13 @@ def test_a_graph_too_big_to_read_is_drawn_as_its_paths():
     assert len(d["paths"]) == 64 and d["pathSum"] == pytest.approx(d["gradient"], rel=1e-9, abs=1e-15)
     small = lab.explain("layers.3.neurons.0.b")
     assert small["pathsOnly"] and small["pathCount"] == 1
+
+
+def test_only_the_paths_ids_are_those_of_the_graph_drawn():
+    lab = Lab({"samples": 20})
+    d = lab.explain("layers.0.neurons.1.w.0", 2, paths_only=True)
+    drawn = set(re.findall(r'id="?(value-\d+)"?', d["dot"]))
+    assert d["parameterId"] in drawn and set(d["pathNodes"]) == drawn  # every node drawn is on a path
+    assert all(r["onPath"] for r in d["backward"]) and {f["node"] for f in d["forward"]} == drawn
+    assert all(edge in d["dot"] for edge in d["pathEdges"])
+    assert d["gradient"] == lab.explain("layers.0.neurons.1.w.0", 2)["gradient"]
