@@ -11,6 +11,11 @@ in topological order. `grad`, `hessian` and `gradcheck` give derivatives as
 numbers, `no_grad()` turns recording off. `v.backward_steps()`, `explain` and
 `trace_table` show the chain rule step by step; `draw_graph`, `render` and
 `export_html` draw the graph (Graphviz is imported only then).
+
+The engine is autograd/engine.py (Value, backward), ops.py (the op table: each op's
+forward, derivative and rule), function.py (your own op) and functional.py (grad,
+hessian); the views that explain it are in autograd/views/, the exercises in
+autograd/exercises/.
 """
 
 from autograd.engine import (
@@ -22,14 +27,16 @@ from autograd.engine import (
     no_grad,
     topological_order,
 )
-from autograd.explain import backward_steps, explain, trace_table
 from autograd.function import Function, cos, erf, exp, log, sigmoid, sin, sqrt, tanh
 from autograd.functional import grad, gradcheck, hessian
-from autograd.page import export_html
-from autograd.render import draw_graph, render
-from autograd.stepper import stepper
+from autograd.views.drawing import Drawing
+from autograd.views.explain import backward_steps, explain, trace_table
+from autograd.views.page import export_html
+from autograd.views.render import draw_graph, render
+from autograd.views.stepper import stepper
 
 __all__ = [
+    "Drawing",
     "Function",
     "cos",
     "erf",

@@ -1,7 +1,7 @@
-"""`python -m autograd EXPRESSION name=value ...`: see autograd.cli."""
+"""`python -m autograd EXPRESSION name=value ...`: see autograd.views.cli."""
 
 import sys
 
-from autograd.cli import main
+from autograd.views.cli import main
 
 sys.exit(main())

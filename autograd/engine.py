@@ -2,22 +2,17 @@
 
 Every operation creates one node. The node keeps its inputs (`a`, and `b` for a
 binary op) and, for each, the *local* derivative d node / d input (`da`, `db`),
-a number computed when the node is made; its `op` names the operation and
-carries the rule in words (`d tanh(a)/da = 1 - tanh(a)^2`). Backward is then the
-chain rule and nothing else, in `Value.backward`:
+a number computed when the node is made; its `op` is the operation's row of the
+op table (autograd/ops.py: its forward, its derivative, the rule in words). Backward
+is then the chain rule and nothing else: `chain_rule` below is one node's part of
+it, and `Value.backward` runs it over the graph, children before parents:
 
     for node in reversed(topological_order(root)):
-        node.a.grad += node.da * node.grad      # for each input the node has
-        node.b.grad += node.db * node.grad
+        for parent, local in zip(node.parents, node.locals):
+            parent.grad += local * node.grad
 
 (The one op of many inputs, a neuron's z = w.x + b, keeps them in tuples: see
 `_ManyInputValue` and `linear` at the end.)
-
-Each op's calculus is written once, in its `Op` in the table below: the local
-derivatives as arithmetic that runs on floats (stored at forward time) and on
-Values (a differentiable gradient, for second derivatives), and the same formula
-as text for the rule and the step-through. Its forward value is the `Value`
-method of the same name.
 
 What is an error: an op whose value is undefined (log 0, sqrt of a negative,
 x / 0, 0 ** -1) or overflows although its operands are finite (x * x at 1e200,
@@ -30,13 +25,28 @@ user's: there, every op takes IEEE's value (+-inf, nan) instead of raising.
 
 from __future__ import annotations
 
+import inspect
 import math
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ContextDecorator, contextmanager
 from contextvars import ContextVar
-from functools import lru_cache
 from numbers import Real
+
+from autograd.ops import (
+    ADD,
+    DIV,
+    LEAF,
+    LINEAR,
+    MUL,
+    POW,
+    UNARY_OPS,
+    Op,
+    _float_div,
+    _float_pow,
+    _pow_op,
+    unary_name,
+)
 
 # --- recording on and off -------------------------------------------------------------
 
@@ -90,250 +100,6 @@ def derivative_graph() -> Iterator[None]:
         _deriving.reset(token)
 
 
-# --- ops: a name, the local derivatives, and the rule in words ------------------------------
-
-
-class Op:
-    """An operation: its name (`tanh`), its local derivatives and the rule in words.
-
-    `derivative(out, *parents)` returns d out / d parent for each parent. It is
-    written with plain arithmetic, so it runs on floats (stored at forward time)
-    and on Values (a differentiable gradient, for second derivatives).
-    `formulas[i]` is the same derivative as text, with {a}, {b}, ... for the parents
-    and {out} for the result: filled with symbols it is the rule in words
-    ("d tanh(a)/da = 1 - tanh(a)^2"), filled with numbers a step of the chain rule.
-    Without formulas, a step shows the local derivative's number.
-
-    Ops compare by identity: two ops named `leaky_relu` with different slopes are
-    two ops. `str(op)` is the name; a leaf's op is `LEAF`, named "", with no rules.
-    """
-
-    __slots__ = ("name", "expression", "formulas", "derivative")
-
-    def __init__(
-        self, name: str, expression: str, formulas: tuple[str, ...] | None, derivative: Callable[..., tuple]
-    ) -> None:
-        self.name = name
-        self.expression = expression
-        self.formulas = formulas
-        self.derivative = derivative
-
-    def __str__(self) -> str:
-        return self.name
-
-    def __repr__(self) -> str:
-        return f"Op({self.name!r})"
-
-    def __bool__(self) -> bool:
-        return self is not LEAF
-
-    @property
-    def rules(self) -> tuple[str, ...]:
-        """The local derivative for each parent, in words: ('d(a*b)/da = b', 'd(a*b)/db = a')."""
-        count = len(self.formulas or ())
-        return tuple(self.rule(i, count) for i in range(count))
-
-    def rule(self, index: int, arity: int) -> str:
-        """The rule, in words, for parent `index` of a node with `arity` parents."""
-        expression = self.expression
-        shown = f"({expression})" if any(c in expression for c in "+-*/ ") else f" {expression}"
-        if self.formulas is None:
-            return f"d{shown}/d{PARENT_NAMES[index]} (no rule text given)"
-        symbolic = self.formulas[index].format(out=expression, **{n: n for n in PARENT_NAMES[:arity]})
-        return f"d{shown}/d{PARENT_NAMES[index]} = {symbolic}"
-
-    def formula(self, index: int, node: Value) -> str:
-        """The local derivative for parent `index` of `node`, with the node's numbers in it."""
-        if self.formulas is None:
-            return _number(node.locals[index])
-        numbers = {name: _number(parent.data) for name, parent in zip(PARENT_NAMES, node.parents)}
-        return self.formulas[index].format(out=_number(node.data), **numbers)
-
-
-PARENT_NAMES = "abcdefghijklmnopqrstuvwxyz"  # how rules name an op's inputs, in order
-LEAKY_RELU_SLOPE = 0.01  # leaky_relu's default slope for a < 0, as PyTorch's
-LEAF = Op("", "", (), lambda out: ())  # the op of a node that was not made by one
-
-
-def _number(x: float) -> str:
-    """A number inside a formula: 4 decimals, negatives in parentheses."""
-    return f"{x:.4f}" if x >= 0 else f"({x:.4f})"
-
-
-class LinearOp(Op):
-    """z = w.x + b over n weights, n inputs and a bias: 2n + 1 parents, three rules."""
-
-    def rule(self, index: int, arity: int) -> str:
-        n = (arity - 1) // 2
-        kind = 0 if index < n else 1 if index < 2 * n else 2  # a weight, an input, or the bias
-        return f"dz/d{('w_i', 'x_i', 'b')[kind]} = {self.formulas[kind]}"
-
-    def formula(self, index: int, node: Value) -> str:
-        return _number(node.locals[index])  # the partner's value: x_i for w_i, w_i for x_i, 1 for b
-
-
-def _either(method: str, on_floats: Callable[[float], float]) -> Callable:
-    """A function that calls `Value.method` on a Value and `on_floats` on a float."""
-    return lambda x: getattr(x, method)() if isinstance(x, Value) else on_floats(x)
-
-
-def _odd(n: float) -> bool:
-    return n % 2.0 == 1.0
-
-
-def _float_pow(x: float, n: float) -> float:
-    """x**n for floats with IEEE's answers where Python raises: 0.0**-1 = inf, 1e-300**-2 = inf,
-    (-8.0)**0.5 = nan (Python would make a complex number). Local derivatives use it: a
-    derivative may be infinite, as PyTorch's are, where the value itself is a float."""
-    try:
-        return math.pow(x, n)
-    except OverflowError:
-        return -math.inf if x < 0 and _odd(n) else math.inf
-    except ValueError:  # 0.0 ** negative, or a negative base to a non-integer power
-        if x == 0.0:
-            return math.copysign(math.inf, x) if _odd(n) else math.inf
-        return math.nan
-
-
-def _float_log(x: float) -> float:
-    """log x for a float, with IEEE's answers where math.log raises: -inf at 0, nan below."""
-    return math.log(x) if x > 0 else -math.inf if x == 0 else math.nan
-
-
-def _float_div(a: float, b: float) -> float:
-    """a / b for floats, with IEEE's answers at b = 0 (+-inf, and nan for 0/0) where Python raises."""
-    if b != 0.0:
-        return a / b
-    if a == 0.0 or a != a:
-        return math.nan
-    return math.copysign(math.inf, a) * math.copysign(1.0, b)
-
-
-def _divide(a, b):
-    """a / b for Values or floats: a derivative formula's division."""
-    if isinstance(a, Value) or isinstance(b, Value):
-        return a / b
-    return _float_div(a, b)
-
-
-def _reciprocal(x):
-    """1/x for a Value or a float; +-inf for 0.0, as PyTorch's gradients give."""
-    return _divide(1.0, x)
-
-
-def _power(x, n: float):
-    """x**n for a Value or a float, with _float_pow's infinities for floats."""
-    if isinstance(x, Value):
-        return x**n
-    return _float_pow(x, n)
-
-
-def _step(a, positive: float, negative: float) -> float:
-    """The derivative of a piecewise-linear op: `positive` for a > 0, `negative` for a <= 0, nan for nan.
-    (PyTorch gives relu'(nan) = 1; a nan here stays nan, so it cannot vanish into a number.)"""
-    return positive if a > 0 else negative if a <= 0 else math.nan
-
-
-_SQRT_2 = math.sqrt(2.0)
-_SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
-_INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
-_TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
-_GELU_TANH_K = 0.044715
-
-_exp = _either("exp", math.exp)
-_log = _either("log", _float_log)
-_sin = _either("sin", math.sin)
-_cos = _either("cos", math.cos)
-_tanh = _either("tanh", math.tanh)
-_erf = _either("erf", math.erf)
-
-
-def _stable_sigmoid(x: float) -> float:
-    """1/(1 + e^-x) for a float, without overflow: e^x/(1 + e^x) for negative x."""
-    if x >= 0:
-        return 1.0 / (1.0 + math.exp(-x))
-    e = math.exp(x)  # underflows to 0.0 for very negative x, which is right
-    return e / (1.0 + e)
-
-
-_sigmoid = _either("sigmoid", _stable_sigmoid)
-
-ADD = Op("+", "a+b", ("1", "1"), lambda out, a, b: (1.0, 1.0))
-MUL = Op("*", "a*b", ("{b}", "{a}"), lambda out, a, b: (b, a))
-DIV = Op("/", "a/b", ("1/{b}", "-{a}/{b}^2"), lambda out, a, b: (_divide(1.0, b), -_divide(out, b)))  # -a/b^2 = -out/b
-EXP = Op("exp", "exp(a)", ("{out}",), lambda out, a: (out,))
-LOG = Op("log", "log(a)", ("1/{a}",), lambda out, a: (_reciprocal(a),))
-SQRT = Op("sqrt", "sqrt(a)", ("1/(2*{out})",), lambda out, a: (0.5 * _reciprocal(out),))
-TANH = Op("tanh", "tanh(a)", ("1 - {out}^2",), lambda out, a: (1.0 - out * out,))
-SIGMOID = Op("sigmoid", "sigmoid(a)", ("{out}*(1 - {out})",), lambda out, a: (out * (1.0 - out),))
-SOFTPLUS = Op("softplus", "softplus(a)", ("sigmoid({a})",), lambda out, a: (_sigmoid(a),))
-# relu's is _step(a, 1.0, 0.0) written out: it is the hot op of every ReLU network.
-RELU = Op("relu", "relu(a)", ("1 if {a} > 0 else 0",), lambda out, a: (1.0 if a > 0 else 0.0 if a <= 0 else math.nan,))
-ABS = Op("abs", "|a|", ("sign({a}), 0 at 0",), lambda out, a: (-1.0 if a < 0 else _step(a, 1.0, 0.0),))
-HEAVISIDE = Op("heaviside", "heaviside(a)", ("0",), lambda out, a: (_step(a, 0.0, 0.0),))
-SIGN = Op("sign", "sign(a)", ("0",), lambda out, a: (_step(a, 0.0, 0.0),))
-SIN = Op("sin", "sin(a)", ("cos({a})",), lambda out, a: (_cos(a),))
-COS = Op("cos", "cos(a)", ("-sin({a})",), lambda out, a: (-_sin(a),))
-ERF = Op("erf", "erf(a)", ("2/sqrt(pi)*exp(-{a}^2)",), lambda out, a: (_TWO_OVER_SQRT_PI * _exp(-(a * a)),))
-GELU = Op(
-    "gelu",
-    "gelu(a)",
-    ("Phi({a}) + {a}*phi({a})",),  # Phi is the standard normal CDF, phi its density
-    lambda out, a: (0.5 * (1.0 + _erf(a * (1.0 / _SQRT_2))) + a * _INV_SQRT_2PI * _exp(-0.5 * (a * a)),),
-)
-
-
-def _gelu_tanh_derivative(out, a):
-    t = _tanh(_SQRT_2_OVER_PI * (a + _GELU_TANH_K * (a * a * a)))
-    dinner = _SQRT_2_OVER_PI * (1.0 + 3.0 * _GELU_TANH_K * (a * a))
-    return (0.5 * (1.0 + t) + 0.5 * a * (1.0 - t * t) * dinner,)
-
-
-GELU_TANH = Op(
-    "gelu_tanh",
-    "gelu_tanh(a)",
-    ("(1 + t)/2 + {a}*(1 - t^2)*u'/2 with t = tanh(u), u = sqrt(2/pi)*({a} + 0.044715*{a}^3)",),
-    _gelu_tanh_derivative,
-)
-
-
-def _pow_value_derivative(out, a, b):
-    # d/db a^b = a^b * log(a): 0 at a = 0 (PyTorch's convention), nan for a < 0 (no real log),
-    # and in a derivative graph a node that depends on a and b, so its own derivatives are nan too.
-    by_base = b * _power(a, b - 1.0) if float(b) != 0 else 0.0
-    by_exponent = 0.0 if float(a) == 0 else out * _log(a)
-    return (by_base, by_exponent)
-
-
-POW = Op("**", "a**b", ("{b}*{a}**({b}-1)", "{out}*log({a})"), _pow_value_derivative)
-
-
-# One Op per exponent (per slope), shared by the nodes that use it. The caches are
-# bounded: a loop over a million exponents keeps at most 256 Ops, plus those that
-# nodes still hold.
-@lru_cache(maxsize=256)
-def _pow_op(n: float) -> Op:
-    """The op `a**n` for a fixed number n."""
-    shown = f"{n:g}"
-    return Op(
-        f"**{shown}",
-        f"a**{shown}",
-        (f"{shown}*{{a}}**({shown}-1)",),
-        lambda out, a: (n * _power(a, n - 1.0) if n != 0 else 0.0,),
-    )
-
-
-@lru_cache(maxsize=256)
-def _leaky_relu_op(slope: float) -> Op:
-    """The op `leaky_relu(a)` for a fixed negative slope."""
-    return Op(
-        "leaky_relu",
-        "leaky_relu(a)",
-        (f"1 if {{a}} > 0 else {slope:g}",),
-        lambda out, a: (_step(a, 1.0, slope),),
-    )
-
-
 # --- making nodes ---------------------------------------------------------------------------
 
 _new = object.__new__  # makes a Value without running __init__'s checks
@@ -375,11 +141,25 @@ def _binary(op: Op, a: Value, b: Value, data: float) -> Value:
     return out
 
 
-def _check_overflow(op: str, data: float, *operands: Value) -> None:
+def _apply(op: Op, a: Value) -> Value:
+    """The node op(a) for an op of one input: its row's forward, refused where the value is
+    undefined (log of 0) or overflows from a finite input (exp(1000)); IEEE's in a derivative graph."""
+    x = a.data
+    if op.undefined is not None and op.undefined(x) and not _deriving.get():
+        raise ValueError(f"{op.name} is undefined for {x!r} {_where(a)}")
+    data = op.forward(x)
+    if data - data != 0.0:  # inf or nan
+        _check_overflow(op, data, a)
+    return _unary(op, a, data)
+
+
+def _check_overflow(op: Op | str, data: float, *operands: Value) -> None:
     """The overflow policy: a value that is +-inf although every operand is finite is an
     OverflowError (x*x at x = 1e200, as Python's 1e200**2). An infinite or nan operand
     passes through (inf*2 is inf, nan in gives nan out); so do derivative graphs."""
     if math.isinf(data) and all(math.isfinite(x.data) for x in operands) and not _deriving.get():
+        if len(operands) == 1:
+            raise OverflowError(f"{op} overflows a float for {operands[0].data!r} {_where(operands[0])}")
         if len(operands) == 2:
             shown = f"{operands[0].data!r} {op} {operands[1].data!r}"
         else:
@@ -421,19 +201,15 @@ def _many_input_node(op: Op, data: float, parents: tuple, parent_data: list[floa
     return out
 
 
-def _constant(x: object) -> Value:
-    """A number on the other side of an operator, as a leaf; NotImplemented for anything else."""
+def as_value(x: object, what: str | None = None) -> Value:
+    """A number as a constant leaf (a Value stays itself). For anything else: NotImplemented, so
+    that Python's operators raise their TypeError, or, given `what`, a TypeError naming it."""
     if isinstance(x, Value):
         return x
     if isinstance(x, Real):
         return Value(x)
-    return NotImplemented
-
-
-def _checked_constant(x: object, what: str) -> Value:
-    """A number as a leaf Value, or a TypeError that says what `what` takes."""
-    if isinstance(x, Real):
-        return Value(x)
+    if what is None:
+        return NotImplemented
     raise TypeError(f"{what} must be numbers or Values, got {type(x).__name__} {x!r}")
 
 
@@ -456,7 +232,7 @@ def _refuse_division_by_zero(numerator: float, divisor: Value) -> None:
         raise ZeroDivisionError(f"division by zero: {numerator!r} / {divisor.data!r} {_where(divisor)}")
 
 
-def _short(x: float) -> str:
+def short_number(x: float) -> str:
     """4 significant digits, always with a decimal point or exponent: 0.7071, 1.0, 1.235e+04."""
     s = f"{x:.4g}"
     return s if any(c in s for c in ".enia") else s + ".0"
@@ -470,6 +246,9 @@ class Value:
 
     `op` is the operation that made it (`LEAF` for a leaf) and carries the rules,
     `parents` are its inputs in order, `locals[i]` is d self / d parents[i].
+    The operators + - * / ** are below; the ops of one input (`exp`, `log`, `sqrt`,
+    `sigmoid`, `tanh`, `relu`, `leaky_relu`, `gelu`, `softplus`, `erf`, `heaviside`,
+    `sign`, `sin`, `cos`, `abs`) are methods made from their rows in autograd/ops.py.
     """
 
     # An op has one or two inputs, a and b, named as in its rules ("d(a*b)/da = b");
@@ -505,7 +284,7 @@ class Value:
         return (self.da,) if self.b is None else (self.da, self.db)
 
     def __repr__(self) -> str:
-        text = f"Value(data={_short(self.data)}, grad={_short(self.grad)}"
+        text = f"Value(data={short_number(self.data)}, grad={short_number(self.grad)}"
         if self.op:
             text += f", op={str(self.op)!r}"
         if self.label:
@@ -533,18 +312,20 @@ class Value:
         other = _compared(other)
         return NotImplemented if other is NotImplemented else self.data >= other
 
-    # --- primitives -------------------------------------------------------------------------
+    # --- the operators: rows ADD, MUL, DIV and POW of autograd/ops.py ------------------------
+    # + and * make most nodes of a graph, so their forward (the rows' a + b and a * b) is
+    # written out here rather than called: a call per node costs about 5% of making it.
 
     def __add__(self, other: Value | float) -> Value:
         if other.__class__ is not Value:
-            other = _constant(other)
+            other = as_value(other)
             if other is NotImplemented:
                 return NotImplemented
         return _binary(ADD, self, other, self.data + other.data)
 
     def __mul__(self, other: Value | float) -> Value:
         if other.__class__ is not Value:
-            other = _constant(other)
+            other = as_value(other)
             if other is NotImplemented:
                 return NotImplemented
         return _binary(MUL, self, other, self.data * other.data)
@@ -553,22 +334,21 @@ class Value:
     # quotient is IEEE's correctly rounded one, as PyTorch's.
     def __truediv__(self, other: Value | float) -> Value:
         if other.__class__ is not Value:
-            other = _constant(other)
+            other = as_value(other)
             if other is NotImplemented:
                 return NotImplemented
         if other.data == 0.0:
             _refuse_division_by_zero(self.data, other)  # inside a derivative graph: +-inf or nan
-            return _binary(DIV, self, other, _float_div(self.data, other.data))
-        return _binary(DIV, self, other, self.data / other.data)
+        return _binary(DIV, self, other, _float_div(self.data, other.data))
 
     def __rtruediv__(self, other: float) -> Value:  # n / a, with n as a constant leaf
-        other = _constant(other)
+        other = as_value(other)
         if other is NotImplemented:
             return NotImplemented
         return other / self
 
     def __pow__(self, exponent: Value | float) -> Value:
-        """a**n for a number n (one parent), or a**b for a Value b (two parents)."""
+        """a**n for a number n (one parent, the op a**n), or a**b for a Value b (two parents, POW)."""
         a = self.data
         if isinstance(exponent, Value):
             b = exponent.data
@@ -576,128 +356,21 @@ class Value:
             b = float(exponent)
         else:
             return NotImplemented
-        if a == 0.0 and b < 0:
-            if not _deriving.get():
+        data = _float_pow(a, b)
+        if data - data != 0.0 and not _deriving.get():  # inf or nan: which of them is an error
+            if a == 0.0 and b < 0:
                 raise ZeroDivisionError(
                     f"** is undefined for 0.0 ** {b!r}: zero to a negative power, a division by zero {_where(self)}"
                 )
-            data = _float_pow(a, b)
-        elif a < 0 and math.isfinite(b) and not b.is_integer():
-            if not _deriving.get():
+            if a < 0 and math.isfinite(b) and not b.is_integer():
                 raise ValueError(
                     f"** is undefined for {a!r} ** {b!r}: a negative base to a non-integer power {_where(self)}"
                 )
-            data = math.nan
-        else:
-            try:
-                data = a**b
-            except OverflowError:
-                if not _deriving.get():
-                    raise OverflowError(f"** overflows a float for {a!r} ** {b!r} {_where(self)}") from None
-                data = _float_pow(a, b)
+            if math.isinf(data) and math.isfinite(a) and math.isfinite(b):
+                raise OverflowError(f"** overflows a float for {a!r} ** {b!r} {_where(self)}")
         if isinstance(exponent, Value):
             return _binary(POW, self, exponent, data)
         return _unary(_pow_op(b), self, data)
-
-    def exp(self) -> Value:
-        """e^a."""
-        try:
-            data = math.exp(self.data)
-        except OverflowError:
-            if not _deriving.get():
-                raise OverflowError(f"exp overflows a float for {self.data!r} {_where(self)}") from None
-            data = math.inf
-        return _unary(EXP, self, data)
-
-    def log(self) -> Value:
-        """Natural logarithm, defined for a > 0."""
-        if not self.data > 0:  # also catches nan
-            if not math.isnan(self.data) and not _deriving.get():
-                raise ValueError(f"log is undefined for {self.data!r} {_where(self)}")
-            return _unary(LOG, self, _float_log(self.data))
-        return _unary(LOG, self, math.log(self.data))
-
-    def sqrt(self) -> Value:
-        """Square root, defined for a >= 0."""
-        if self.data < 0:
-            raise ValueError(f"sqrt is undefined for {self.data!r} {_where(self)}")
-        return _unary(SQRT, self, math.sqrt(self.data))
-
-    def tanh(self) -> Value:
-        """tanh(a) = (e^a - e^-a)/(e^a + e^-a); saturates to +-1, never overflows."""
-        return _unary(TANH, self, math.tanh(self.data))
-
-    def sigmoid(self) -> Value:
-        """1/(1 + e^-a), computed without overflow for any a."""
-        return _unary(SIGMOID, self, _stable_sigmoid(self.data))
-
-    def softplus(self) -> Value:
-        """log(1 + e^a), without overflow: a + log(1 + e^-a) for positive a."""
-        a = self.data
-        data = a + math.log1p(math.exp(-a)) if a > 0 else math.log1p(math.exp(a))
-        return _unary(SOFTPLUS, self, data)
-
-    def relu(self) -> Value:
-        """max(0, a); derivative 1 for a > 0, else 0 (PyTorch's choice at 0); nan stays nan."""
-        a = self.data
-        return _unary(RELU, self, 0.0 if a <= 0 else a)
-
-    def leaky_relu(self, slope: float = LEAKY_RELU_SLOPE) -> Value:
-        """a for a > 0, slope*a otherwise; nan stays nan."""
-        if isinstance(slope, bool) or not isinstance(slope, Real):
-            raise TypeError(
-                f"leaky_relu slope must be a number, got {type(slope).__name__} {slope!r}"
-                + (
-                    " (a Value slope would need its own gradient; pass float(slope))"
-                    if isinstance(slope, Value)
-                    else ""
-                )
-            )
-        slope = float(slope)
-        a = self.data
-        data = slope * a if a <= 0 else a
-        if data - data != 0.0:
-            _check_overflow("leaky_relu", data, self)
-        return _unary(_leaky_relu_op(slope), self, data)
-
-    def gelu(self, approximate: str = "none") -> Value:
-        """a*Phi(a) (approximate='none'), or PyTorch's tanh approximation ('tanh')."""
-        a = self.data
-        if approximate == "none":
-            return _unary(GELU, self, 0.5 * a * (1.0 + math.erf(a / _SQRT_2)))
-        if approximate == "tanh":
-            inner = _SQRT_2_OVER_PI * (a + _GELU_TANH_K * a * a * a)
-            return _unary(GELU_TANH, self, 0.5 * a * (1.0 + math.tanh(inner)))
-        raise ValueError(f"gelu approximate must be 'none' or 'tanh', got {approximate!r}")
-
-    def erf(self) -> Value:
-        """The error function (2/sqrt(pi)) * integral_0^a e^(-t^2) dt."""
-        return _unary(ERF, self, math.erf(self.data))
-
-    def heaviside(self) -> Value:
-        """1 if a > 0 else 0; its derivative is 0 everywhere it exists; nan stays nan."""
-        return _unary(HEAVISIDE, self, _step(self.data, 1.0, 0.0))
-
-    def sign(self) -> Value:
-        """The perceptron's step: 1 if a >= 0 else -1; derivative 0; nan stays nan."""
-        a = self.data
-        return _unary(SIGN, self, 1.0 if a >= 0 else -1.0 if a < 0 else math.nan)
-
-    def sin(self) -> Value:
-        """sin(a)."""
-        return _unary(SIN, self, self._finite_for("sin", math.sin))
-
-    def cos(self) -> Value:
-        """cos(a)."""
-        return _unary(COS, self, self._finite_for("cos", math.cos))
-
-    def _finite_for(self, name: str, fn: Callable[[float], float]) -> float:
-        if math.isinf(self.data):
-            raise ValueError(f"{name} is undefined for {self.data!r} {_where(self)}")
-        return fn(self.data)
-
-    def __abs__(self) -> Value:
-        return _unary(ABS, self, abs(self.data))
 
     # --- derived ops: one line each, from the primitives above ----------------------------------
 
@@ -717,7 +390,7 @@ class Value:
         return self * other
 
     def __rpow__(self, base: float) -> Value:  # n ** a, with n as a constant leaf
-        base = _constant(base)
+        base = as_value(base)
         if base is NotImplemented:
             return NotImplemented
         return base**self
@@ -732,28 +405,16 @@ class Value:
         as in micrograd and PyTorch: calling backward twice without zeroing doubles
         every grad. Call `zero_grad()` on a model (or set `.grad = 0.0`) between steps.
         """
-        seed = _seed(gradient)
-        order = topological_order(self)
-        with grads_set_aside(order):
-            self.grad = seed
-            for node in reversed(order):
-                upstream = node.grad
-                if node.a is not None:
-                    node.a.grad += node.da * upstream
-                if node.b is not None:
-                    node.b.grad += node.db * upstream
-                if node.__class__ is _ManyInputValue:  # the fast path for a neuron's z: no tuples built
-                    for parent, local in zip(node.inputs, node.dinputs):
-                        parent.grad += local * upstream
+        backward_over(topological_order(self), _seed(gradient))
 
     def backward_steps(self, gradient: float = 1.0) -> Iterator:
-        """backward(), one chain-rule step at a time: an iterator of `autograd.explain.Step`.
+        """backward(), one chain-rule step at a time: an iterator of `autograd.views.explain.Step`.
 
         The first step seeds dL/dL = gradient (1 by default); each next one adds
         local * upstream to one parent's grad. Exhausting it leaves the grads that
         backward() would; stopping early leaves them as they were before.
         """
-        from autograd.explain import backward_steps
+        from autograd.views.explain import backward_steps  # the views import the engine, not back
 
         return backward_steps(self, gradient)
 
@@ -764,9 +425,8 @@ class Value:
 
     def _backward(self) -> None:
         """One chain-rule step: each parent's grad += d self / d parent * self.grad (nothing for a leaf)."""
-        upstream = self.grad
-        for parent, local in zip(self.parents, self.locals):
-            parent.grad += local * upstream
+        for _, parent, _, contribution in chain_rule(self, self.grad):
+            parent.grad += contribution
 
     @property
     def _prev(self) -> set[Value]:
@@ -779,24 +439,80 @@ class Value:
         return self.op.name
 
 
+# --- the ops of one input: Value's methods, made from their rows -------------------------------
+
+
+def _method(op: Op) -> Callable[..., Value]:
+    """The Value method of an op of one input: `x.tanh()`. An op with settings (leaky_relu's
+    slope, gelu's approximate) takes them, and its row's `options` picks the op for them."""
+    if op.options is None:
+        forward, undefined = op.forward, op.undefined
+
+        def method(self: Value) -> Value:  # _apply(op, self), written out: relu and tanh are hot
+            x = self.data
+            if undefined is not None and undefined(x) and not _deriving.get():
+                raise ValueError(f"{op.name} is undefined for {x!r} {_where(self)}")
+            data = forward(x)
+            if data - data != 0.0:  # inf or nan
+                _check_overflow(op, data, self)
+            return _unary(op, self, data)
+
+    else:
+        options = op.options
+
+        def method(self: Value, *args, **kwargs) -> Value:
+            return _apply(options(*args, **kwargs), self)
+
+        signature = inspect.signature(options)
+        self_parameter = inspect.Parameter("self", inspect.Parameter.POSITIONAL_ONLY)
+        method.__signature__ = signature.replace(parameters=[self_parameter, *signature.parameters.values()])
+    method.__name__ = op.method
+    method.__qualname__ = f"Value.{op.method}"
+    method.__doc__ = op.doc
+    return method
+
+
+for _op in UNARY_OPS:
+    setattr(Value, _op.method, _method(_op))
+
 # The functions of one Value, by name: the CLI's functions and nn's activations are taken from here.
-UNARY_FUNCTIONS: dict[str, Callable[..., Value]] = {
-    "exp": Value.exp,
-    "log": Value.log,
-    "sqrt": Value.sqrt,
-    "tanh": Value.tanh,
-    "sigmoid": Value.sigmoid,
-    "softplus": Value.softplus,
-    "relu": Value.relu,
-    "leaky_relu": Value.leaky_relu,
-    "gelu": Value.gelu,
-    "erf": Value.erf,
-    "heaviside": Value.heaviside,
-    "sign": Value.sign,
-    "sin": Value.sin,
-    "cos": Value.cos,
-    "abs": Value.__abs__,
-}
+UNARY_FUNCTIONS: dict[str, Callable[..., Value]] = {unary_name(op): getattr(Value, op.method) for op in UNARY_OPS}
+
+
+# --- backward: the chain rule, node by node ------------------------------------------------------
+
+
+def chain_rule(node: Value, upstream, locals_: Sequence | None = None) -> Iterator[tuple[int, Value, object, object]]:
+    """One node's part of backprop: for each parent, (its index, the parent, local, contribution).
+
+    local = d node / d parent (the edge's local derivative), upstream = dL / d node, and
+    contribution = local * upstream, the parent's share of dL / d parent through this
+    node: what backward adds to `parent.grad`. `locals_` stands in for node.locals
+    (grad's local derivatives as Values, for second derivatives). Every backward pass
+    reads the chain rule from here: backward_steps, grad, explain's paths, `_backward`;
+    `backward_over` is the same loop written out, for speed.
+    """
+    for index, (parent, local) in enumerate(zip(node.parents, node.locals if locals_ is None else locals_)):
+        yield index, parent, local, local * upstream
+
+
+def backward_over(order: list[Value], seed: float = 1.0) -> None:
+    """Backward on a graph's topological order (the root last): `Value.backward` once sorted.
+
+    This is `chain_rule` for every node, children first, written out without the
+    generator and without building tuples: it is the loop every training step runs.
+    """
+    with grads_set_aside(order):
+        order[-1].grad = seed
+        for node in reversed(order):
+            upstream = node.grad
+            if node.a is not None:
+                node.a.grad += node.da * upstream
+            if node.b is not None:
+                node.b.grad += node.db * upstream
+            if node.__class__ is _ManyInputValue:  # a neuron's z: its parents are in tuples
+                for parent, local in zip(node.inputs, node.dinputs):
+                    parent.grad += local * upstream
 
 
 def _seed(gradient: object) -> float:
@@ -849,15 +565,6 @@ class _ManyInputValue(Value):
         return self.dinputs
 
 
-LINEAR = LinearOp(
-    "linear",
-    "w.x+b",
-    ("x_i", "w_i", "1"),
-    # parents are (w_1..w_n, x_1..x_n, b): each weight's derivative is its input and back
-    lambda out, *p: (*p[len(p) // 2 : -1], *p[: len(p) // 2], 1.0),
-)
-
-
 def linear(
     weights: Sequence[Value], inputs: Sequence[Value | float], bias: Value, input_data: list[float] | None = None
 ) -> Value:
@@ -878,7 +585,7 @@ def linear(
                 raise TypeError(f"linear() weights must be Values, got {type(w).__name__} {w!r} at position {i}")
         if not isinstance(bias, Value):
             raise TypeError(f"linear() bias must be a Value, got {type(bias).__name__} {bias!r}")
-        inputs = [x if isinstance(x, Value) else _checked_constant(x, "linear() inputs") for x in inputs]
+        inputs = [as_value(x, "linear() inputs") for x in inputs]
         input_data = [x.data for x in inputs]
     weight_data = [w.data for w in weights]
     z = bias.data

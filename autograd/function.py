@@ -26,35 +26,18 @@ Values to build the graph of a derivative, so second derivatives (`grad` with
 the derivative as text, one per input, with {a}, {b}, ... for the inputs and {out}
 for the result: `backward_steps()` fills it with the node's numbers.
 
-The built-in ops are made of the same piece: each is an `Op` (name, derivative,
-rule text) in engine.py's table, and `apply` turns a Function into one `Op`. The
-built-ins build their nodes directly, without `apply`'s checks, for speed.
+The built-in ops are made of the same piece: each is an `Op` (name, forward, derivative,
+rule text), a row of autograd/ops.py's table, and `apply` turns a Function into one
+`Op`. The built-ins build their nodes directly, without `apply`'s checks, for speed.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from numbers import Real
 
-from autograd.engine import (
-    PARENT_NAMES,
-    Op,
-    Value,
-    _constant,
-    _either,
-    _erf,
-    _exp,
-    _log,
-    _sigmoid,
-    _tanh,
-    make_node,
-)
-from autograd.engine import _cos as cos
-from autograd.engine import _sin as sin
-
-exp, log, sigmoid, tanh, erf = _exp, _log, _sigmoid, _tanh, _erf
-sqrt: Callable = _either("sqrt", lambda x: math.sqrt(x) if x >= 0 else math.nan)
+from autograd.engine import Value, as_value, make_node
+from autograd.ops import PARENT_NAMES, Op, cos, erf, exp, log, sigmoid, sin, sqrt, tanh
 
 __all__ = ["Function", "cos", "erf", "exp", "log", "sigmoid", "sin", "sqrt", "tanh"]
 
@@ -90,7 +73,7 @@ class Function:
                     rules = (rules,)
                 if len(rules) != arity:
                     raise ValueError(f"{cls.__name__}.rules has {len(rules)} entries for {arity} inputs: one per input")
-            cls._ops[arity] = Op(name, f"{name}({', '.join(PARENT_NAMES[:arity])})", rules, cls.derivative)
+            cls._ops[arity] = Op(name, f"{name}({', '.join(PARENT_NAMES[:arity])})", rules, cls.derivative, cls.forward)
         return cls._ops[arity]
 
     @classmethod
@@ -105,7 +88,7 @@ class Function:
             raise ValueError(f"{who}.apply() takes at most {len(PARENT_NAMES)} inputs, got {len(inputs)}")
         values = []
         for i, x in enumerate(inputs):
-            value = _constant(x)
+            value = as_value(x)
             if value is NotImplemented:
                 raise TypeError(f"{who}.apply() inputs must be numbers or Values, got {type(x).__name__} at {i}")
             values.append(value)

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from numbers import Real
 
-from autograd.engine import Value, _short, derivative_graph, topological_order
+from autograd.engine import Value, chain_rule, derivative_graph, short_number, topological_order
 
 
 def grad(output: Value, inputs: Sequence[Value], create_graph: bool = False) -> list:
@@ -37,22 +37,27 @@ def grad(output: Value, inputs: Sequence[Value], create_graph: bool = False) -> 
 
 
 def _adjoints(output: Value, inputs: list[Value], create_graph: bool) -> list:
-    """The chain rule from `output` down, with the adjoints dL/d node kept in a dict."""
-    adjoint: dict[Value, float | Value] = {output: Value(1.0) if create_graph else 1.0}
-    for node in reversed(topological_order(output)):
-        upstream = adjoint.get(node)
-        parents = node.parents
-        if upstream is None or not parents:  # not on a path to output, or a leaf
-            continue
-        if create_graph:
-            locals_ = node.op.derivative(node, *parents)  # the op's formula, on Values
-        else:
-            locals_ = node.locals
-        for parent, local in zip(parents, locals_):
-            contribution = local * upstream
-            adjoint[parent] = adjoint[parent] + contribution if parent in adjoint else contribution
+    """d output / d x for each input, from the adjoints of output's graph."""
+    adjoint = adjoints(topological_order(output), create_graph)
     zero = Value(0.0) if create_graph else 0.0
     return [_as_result(adjoint.get(x, zero), create_graph) for x in inputs]
+
+
+def adjoints(order: list[Value], create_graph: bool = False) -> dict[Value, float | Value]:
+    """dL/d node for the nodes of a topological order that lie on a path from its root (the last
+    node, L): the chain rule from the root down, with the adjoints kept in a dict, not in .grad.
+    With create_graph, each local derivative is the op's formula on Values, so the adjoints are
+    graphs too."""
+    root = order[-1]
+    adjoint: dict[Value, float | Value] = {root: Value(1.0) if create_graph else 1.0}
+    for node in reversed(order):
+        upstream = adjoint.get(node)
+        if upstream is None or not node.parents:  # not on a path from the root, or a leaf
+            continue
+        locals_ = node.op.derivative(node, *node.parents) if create_graph else None  # the formula, on Values
+        for _, parent, _, contribution in chain_rule(node, upstream, locals_):
+            adjoint[parent] = adjoint[parent] + contribution if parent in adjoint else contribution
+    return adjoint
 
 
 def _as_result(derivative: float | Value, create_graph: bool) -> float | Value:
@@ -134,7 +139,7 @@ def gradcheck(
         rows = [f"{'input':>6} {'x':>12} {'analytic':>14} {'numeric':>14} {'difference':>12}"]
         for i, (x, a, n) in enumerate(zip(point, analytic, numeric)):
             mark = "  <-- mismatch" if i in bad else ""
-            rows.append(f"{'x' + str(i):>6} {_short(x):>12} {a:>14.6g} {n:>14.6g} {abs(a - n):>12.3g}{mark}")
+            rows.append(f"{'x' + str(i):>6} {short_number(x):>12} {a:>14.6g} {n:>14.6g} {abs(a - n):>12.3g}{mark}")
         raise AssertionError(
             f"gradcheck failed for {len(bad)} of {len(point)} inputs (eps={eps}, atol={atol}, rtol={rtol}):\n"
             + "\n".join(rows)

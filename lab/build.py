@@ -88,7 +88,7 @@ def shared_files() -> dict[str, str]:
     """What the Lab's step mode shares with autograd's step-through page (autograd/page.py): the
     script that shows a backward record on the graph and the highlight colours."""
     sys.path.insert(0, str(ROOT))
-    from autograd.page import HIGHLIGHT_CSS, STEP_JS
+    from autograd.views.page import HIGHLIGHT_CSS, STEP_JS
 
     header = "// Written by lab/build.py from autograd/page.py: do not edit.\n"
     return {

@@ -2,10 +2,11 @@
 
 For a parameter (a dotted name of `named_parameters()`) and a training example, from
 the run as it is now (before its next step):
-- the example's graph, as DOT from `autograd.draw_graph` (the browser renders it with
+- the example's graph, one `autograd.Drawing` read by all that follows, as DOT from
+  `autograd.draw_graph` (the browser renders it with
   Graphviz compiled to WebAssembly), and the ids of the nodes and edges on the paths
   from the loss down to the parameter;
-- the records of backward on it, from `autograd.page.backward_records` (what the
+- the records of backward on it, from `autograd.views.page.backward_records` (what the
   step-through page and the notebook stepper show), each marked on a path or not, and
   the forward pass as records too, node by node;
 - the chain-rule sentences of the steps on those paths (backward's records), every path
@@ -21,11 +22,9 @@ import copy
 from contextlib import contextmanager
 from numbers import Integral
 
-from autograd import Value, draw_graph, explain
-from autograd.engine import grads_set_aside, topological_order
-from autograd.explain import made_from, node_names
-from autograd.page import backward_records
-from autograd.render import collapsed, edge_id, focused, node_ids
+from autograd import Drawing, Value, draw_graph, explain
+from autograd.engine import grads_set_aside
+from autograd.views.page import backward_records
 from lab.session import finite_or_none
 
 VIEWS = ("neuron", "expanded")
@@ -81,38 +80,37 @@ def derive(lab, parameter: str, example: int = 0, view: str = "neuron", paths_on
     with grads_set_aside(parameters, keep=False):  # the parameters' grads start at 0 and are put back
         with _expanded(lab.model, view == "expanded"):
             loss = example_loss(lab, example)
-        order = topological_order(loss)
-        names = node_names(order)
-        leads_to = made_from(order, p)  # the nodes on a path from the loss down to p
+        drawing = Drawing(loss, **lab.model.graph_style())  # the example's graph, sorted once for all below
+        names, ids = drawing.names, drawing.ids
         note = None
-        if not paths_only and len(order) > MAX_NODES:  # too big to read whole: draw the paths
+        if not paths_only and len(drawing.order) > MAX_NODES:  # too big to read whole: draw the paths
             paths_only = True
-            note = f"The whole graph has {len(order)} nodes: only the paths from the loss to {parameter} are drawn."
-        style = {**lab.model.graph_style(), **({"focus": p} if paths_only else {})}
-        drawn = focused(order, style.get("focus"))  # the nodes draw_graph draws, and its ids for them
-        ids = node_ids(drawn)
-        dot = draw_graph(loss, max_nodes=MAX_NODES, **style).source  # every grad 0: the step mode fills them in
-        records = backward_records(loss, **style)
+            count = len(drawing.order)
+            note = f"The whole graph has {count} nodes: only the paths from the loss to {parameter} are drawn."
+        if paths_only:
+            drawing = drawing.around(p)
+        leads_to = drawing.made_from(p)  # the nodes on a path from the loss down to p
+        dot = draw_graph(drawing, max_nodes=MAX_NODES).source  # every grad 0: the step mode fills them in
+        records = backward_records(drawing)
         on_path = {ids[n] for n in leads_to}
         for record in records:
             record["onPath"] = record["parent"] in on_path and (record["node"] in on_path or record["node"] == "")
-        boxes = collapsed(drawn, loss, None)
         path_edges = [
-            edge_id(ids[q], n, i, boxes, ids)
-            for n in drawn
+            drawing.edge_id(q, n, i)
+            for n in drawing.nodes
             if n in leads_to
             for i, q in enumerate(n.parents)
             if q in leads_to
         ]
         on = [r for r in records if r["onPath"]]  # backward's steps that reach p, in backward's order
         gradient = next((r["value"] for r in reversed(on) if r["parent"] == ids[p]), 0.0)  # p's grad at the end
-        explanation = explain(loss, p, max_paths=MAX_PATHS)
+        explanation = explain(drawing, p, max_paths=MAX_PATHS)
         paths = [
             {"nodes": [names[n] for n in path.nodes], "locals": [finite_or_none(x) for x in path.locals],
              "product": finite_or_none(path.product)}
             for path in explanation.paths[:MAX_PATHS_SHOWN]
         ]  # fmt: skip
-        forward = [_forward_record(n, names, ids, p, parameters) for n in drawn]
+        forward = [_forward_record(n, names, ids, p, parameters) for n in drawing.nodes]
         batch = _batch(lab, p, index)
     return {
         "parameter": parameter,
@@ -132,7 +130,7 @@ def derive(lab, parameter: str, example: int = 0, view: str = "neuron", paths_on
         "pathsOnly": paths_only,
         "note": note,
         "dot": dot,
-        "nodeIds": {names[n]: ids[n] for n in drawn},
+        "nodeIds": {names[n]: ids[n] for n in drawing.nodes},
         "parameterId": ids[p],
         "pathNodes": sorted(on_path),
         "pathEdges": path_edges,

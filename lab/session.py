@@ -645,15 +645,14 @@ class Lab:
     def exercise(self, level: int = 1, seed: int = 0) -> dict:
         """A backprop-by-hand exercise (autograd.exercises) for the Exercise tab: its graph as DOT
         (no grads), the node names in backprop's order, and the forward pass."""
+        from autograd import draw_graph
         from autograd.exercises import exercise
-        from autograd.render import draw_graph
 
         self._exercise = exercise(seed, level)
-        root = self._exercise.root
         return {
             "level": level,
             "seed": seed,
-            "dot": draw_graph(root, show_grad=False).source,
+            "dot": draw_graph(self._exercise.drawing, show_grad=False).source,
             "names": self._exercise.order(),
             "forward": self._exercise.forward_lines(),
         }

@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 import random
 
-from autograd.engine import LEAKY_RELU_SLOPE
+from autograd.ops import LEAKY_RELU_SLOPE
 
 generator = random.Random(0)
 

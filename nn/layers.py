@@ -15,6 +15,7 @@ from numbers import Integral, Real
 
 from autograd import Value, linear
 from autograd.engine import UNARY_FUNCTIONS
+from autograd.ops import UNARY_OPS, unary_name
 from nn.init import generator, initial_weights
 from nn.module import Module
 
@@ -26,13 +27,10 @@ def identity(z: Value) -> Value:
     return z
 
 
-# The activations by name: identity, then the engine's functions that serve as one.
+# The activations by name: identity, then the engine's ops that serve as one (their rows say so).
 ACTIVATIONS: dict[str, Activation] = {
     "identity": identity,
-    **{
-        name: UNARY_FUNCTIONS[name]
-        for name in ("sigmoid", "tanh", "relu", "leaky_relu", "gelu", "softplus", "heaviside", "sign", "sin")
-    },  # fmt: skip
+    **{unary_name(op): UNARY_FUNCTIONS[unary_name(op)] for op in UNARY_OPS if op.activation},
 }
 
 

@@ -20,17 +20,10 @@ from collections.abc import Callable, Sequence
 from numbers import Integral, Real
 
 from autograd import Op, Value, make_node
+from autograd.engine import as_value
 from nn.layers import is_list
 
 _LOG_FLOOR = -100.0  # PyTorch clamps BCE's logs here, so that p = 0 or 1 gives a finite loss
-
-
-def _as_value(x: Value | float, who: str) -> Value:
-    if isinstance(x, Value):
-        return x
-    if isinstance(x, Real):
-        return Value(x)
-    raise TypeError(f"{who} prediction must be a Value or a number, got {type(x).__name__} {x!r}")
 
 
 def _as_target(t: object, who: str) -> float:
@@ -52,8 +45,8 @@ def _pairs(prediction, target, who: str) -> list[tuple[Value, float]]:
             )
         if not prediction:
             raise ValueError(f"{who} got no predictions")
-        return [(_as_value(p, who), _as_target(t, who)) for p, t in zip(prediction, target)]
-    return [(_as_value(prediction, who), _as_target(target, who))]
+        return [(as_value(p, f"{who} predictions"), _as_target(t, who)) for p, t in zip(prediction, target)]
+    return [(as_value(prediction, f"{who} predictions"), _as_target(target, who))]
 
 
 def total(values: Sequence[Value]) -> Value:
@@ -193,7 +186,7 @@ def huber_loss(prediction, target, delta: float = 1.0) -> Value:
 def _logits(logits: Sequence[Value | float], who: str) -> list[Value]:
     if not is_list(logits) or len(logits) == 0:
         raise TypeError(f"{who} takes a list of logits, one per class, got {type(logits).__name__} {logits!r}")
-    return [_as_value(x, who) for x in logits]
+    return [as_value(x, f"{who} logits") for x in logits]
 
 
 def log_softmax(logits: Sequence[Value | float]) -> list[Value]:

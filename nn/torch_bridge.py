@@ -10,18 +10,12 @@ PyTorch is imported only here, when one of these is called.
 
 from __future__ import annotations
 
+from autograd.ops import UNARY_OPS, unary_name
 from nn.layers import MLP
 
-# Our activation's name -> the torch.nn module of the same function (None: no module, identity).
-TORCH_ACTIVATIONS = {
-    "identity": None,
-    "relu": "ReLU",
-    "tanh": "Tanh",
-    "sigmoid": "Sigmoid",
-    "leaky_relu": "LeakyReLU",
-    "gelu": "GELU",
-    "softplus": "Softplus",
-}
+# Our activation's name -> the torch.nn module of the same function (None: no module, identity),
+# from the op table's rows.
+TORCH_ACTIVATIONS = {"identity": None, **{unary_name(op): op.torch for op in UNARY_OPS if op.torch}}
 
 
 def _torch():

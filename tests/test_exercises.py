@@ -69,8 +69,8 @@ def test_one_path_of_a_reused_node_is_diagnosed():
     report = E.check(ex, answers_with(ex, name, step.contribution))
     assert report.results[name] == "wrong"
     assert f"{s_name} is used 2 times" in report.diagnosis and "the sum over all of them" in report.diagnosis
-    assert f"{E._number(step.contribution)} + {E._number(other.contribution)}" in report.diagnosis or (
-        f"{E._number(other.contribution)} + {E._number(step.contribution)}" in report.diagnosis
+    assert f"{E.number(step.contribution)} + {E.number(other.contribution)}" in report.diagnosis or (
+        f"{E.number(other.contribution)} + {E.number(step.contribution)}" in report.diagnosis
     )
 
 
@@ -139,7 +139,7 @@ def test_worksheet_and_key(tmp_path):
     for seed in (3, 4, 5):
         ex = E.exercise(seed, 2)
         for name in ex.order():
-            assert E._number(ex.answers()[name]) in key_parser.cells
+            assert E.number(ex.answers()[name]) in key_parser.cells
     assert "grad 0.0000" not in sheet.read_text() and "dL/dL = 1" in key.read_text()
 
 

@@ -7,8 +7,8 @@ import pytest
 
 import nn
 from autograd import Value, topological_order
-from autograd.explain import explain, trace_table
-from autograd.render import draw_graph
+from autograd.views.explain import explain, trace_table
+from autograd.views.render import draw_graph
 from demos.neuron import build_neuron
 
 # The classic neuron worked by hand: do/dn = 1 - tanh(n)^2 = 1 - 0.7071^2 = 0.5; a + passes its

@@ -6,8 +6,8 @@ import math
 import pytest
 
 from autograd import Function, Value, explain, grad, gradcheck, hessian, sigmoid, tanh
-from autograd.page import export_html
-from autograd.render import draw_graph
+from autograd.views.page import export_html
+from autograd.views.render import draw_graph
 from demos.custom_op import Swish  # the demo's op: tested here against PyTorch
 
 torch = pytest.importorskip("torch")

@@ -9,8 +9,8 @@ from urllib.parse import urlparse
 
 import pytest
 
-from autograd.page import export_html
-from autograd.render import HIGHLIGHT_PARENT
+from autograd.views.page import export_html
+from autograd.views.render import HIGHLIGHT_PARENT
 from demos.neuron import build_neuron
 from tests.test_explain import NEURON_STEPS
 
@@ -151,7 +151,7 @@ def test_the_notebook_stepper_widget_steps_through_backprop_in_a_browser(browser
     """The widget's ES module, given a stand-in for the notebook's model (get, set, on, save_changes)."""
     import json
 
-    from autograd.stepper import _CSS, _ESM, stepper
+    from autograd.views.stepper import _CSS, _ESM, stepper
 
     widget = stepper(build_neuron(), widget=True)
     (tmp_path / "widget.js").write_text(_ESM)

@@ -9,7 +9,7 @@ import pytest
 
 import nn
 from autograd.engine import topological_order
-from autograd.explain import node_names
+from autograd.views.drawing import node_names
 from lab.console import Console
 from lab.session import DEFAULTS, Lab
 

@@ -5,7 +5,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from autograd import Value
-from autograd.mathml import rule_mathml
+from autograd.views.mathml import rule_mathml
 
 
 def tags(markup: str) -> list[str]:

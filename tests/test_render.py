@@ -14,8 +14,8 @@ import pytest
 
 import nn
 from autograd import Value, linear, topological_order
-from autograd.page import export_html
-from autograd.render import FILLS, HIGHLIGHT_PARENT, draw_graph, render, renderer
+from autograd.views.page import export_html
+from autograd.views.render import FILLS, HIGHLIGHT_PARENT, draw_graph, render, renderer
 from demos.neuron import build_neuron
 
 graphviz = pytest.importorskip("graphviz")
@@ -248,7 +248,7 @@ def test_control_characters_in_labels_are_dropped_not_a_syntax_error(backend):
 def test_export_html_refuses_a_graph_with_too_many_steps_before_rendering_anything(tmp_path, monkeypatch):
     rendered = []
     monkeypatch.setattr(
-        sys.modules["autograd.page"], "render_source", lambda *a, **k: rendered.append(1) or b"<svg></svg>"
+        sys.modules["autograd.views.render"], "render_source", lambda *a, **k: rendered.append(1) or b"<svg></svg>"
     )
     x = Value(1.0, label="x")
     out = x
@@ -260,7 +260,7 @@ def test_export_html_refuses_a_graph_with_too_many_steps_before_rendering_anythi
 
 
 def test_export_html_takes_ten_thousand_steps(tmp_path, monkeypatch):
-    monkeypatch.setattr(sys.modules["autograd.page"], "render_source", lambda *a, **k: b"<svg></svg>")
+    monkeypatch.setattr(sys.modules["autograd.views.render"], "render_source", lambda *a, **k: b"<svg></svg>")
     x = Value(0.5, label="x")
     z = linear([x] * 5000, [x] * 5000, Value(0.0, label="b"))  # one node, 10,001 edges
     assert len(page_steps(export_html(z, tmp_path / "big.html").read_text())) == 10_002

@@ -5,7 +5,8 @@ its inputs and its result. `graphviz` (the Python package) builds the DOT source
 `render` runs the system's `dot` when it is on PATH, else the `graphviz-pure`
 command that the `graphviz-pure` package installs (a self-contained Graphviz, no
 root needed). Both are imported or looked up only when something is drawn.
-The step-through page, made of these pictures, is in `autograd.page`.
+The step-through page, made of these pictures, is in `autograd.views.page`; what is drawn
+(the order, names, ids and boxes) is the graph's `Drawing`.
 """
 
 from __future__ import annotations
@@ -15,13 +16,13 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable
 from pathlib import Path
 
-from autograd.engine import Value, topological_order
-from autograd.explain import Step, made_from, node_names
+from autograd.engine import Value, backward_over, grads_set_aside
 from autograd.files import write_atomically
+from autograd.views.drawing import Collapse, Drawing, Group, drawing_of
+from autograd.views.explain import Step
 
 FILLS = {"parameter": "#fde68a", "input": "#bfdbfe", "intermediate": "#f3f4f6", "output": "#bbf7d0"}
 HIGHLIGHT_PARENT = "#f87171"  # the node receiving gradient in a step
@@ -58,81 +59,8 @@ def graphviz_text(text: str) -> str:
     return graphviz.nohtml(text)
 
 
-def node_kind(node: Value, root: Value, parameters: set[Value]) -> str:
-    """'output', 'parameter', 'input' or 'intermediate': it picks the node's fill."""
-    if node is root:
-        return "output"
-    if node.parents:
-        return "intermediate"
-    return "parameter" if node in parameters else "input"
-
-
-Group = Callable[[Value], Sequence[str] | None]  # a node -> the boxes it is drawn in, outermost first
-Collapse = Callable[[Value], str | None]  # a node -> the name of the one box that stands for it
-
-
-@dataclass
-class Collapsed:
-    """Nodes drawn as one box each name: which box a node is in, the boxes' ids, members and outputs
-    (the members that feed a node outside the box, or are the root: what the box shows)."""
-
-    box_of: dict[Value, str]
-    ids: dict[str, str]
-    members: dict[str, list[Value]]
-    outputs: dict[str, list[Value]]
-
-    def shown(self, node: Value, ids: dict[Value, str]) -> str:
-        """The id of what stands for `node` in the picture: its box, or itself."""
-        return self.ids[self.box_of[node]] if node in self.box_of else ids[node]
-
-    def text(self, name: str, attribute: str) -> str:
-        return "[" + ", ".join(f"{getattr(n, attribute):.3f}" for n in self.outputs[name]) + "]"
-
-
-def collapsed(order: list[Value], root: Value, collapse: Collapse | None) -> Collapsed:
-    box_of = {}
-    if collapse is not None:
-        if not callable(collapse):
-            raise TypeError(f"collapse must be a function of a node, or None; got {type(collapse).__name__}")
-        box_of = {node: name for node in order if (name := collapse(node))}
-    members: dict[str, list[Value]] = {}
-    for node in order:
-        if node in box_of:
-            members.setdefault(box_of[node], []).append(node)
-    feeding_out = {p for node in order for p in node.parents if p in box_of and box_of.get(node) != box_of[p]}
-    outputs = {
-        name: [n for n in nodes if n in feeding_out or n is root] or nodes[-1:] for name, nodes in members.items()
-    }
-    return Collapsed(box_of, {name: f"box-{k}" for k, name in enumerate(members)}, members, outputs)
-
-
-def focused(order: list[Value], focus: Value | None) -> list[Value]:
-    """The nodes of `order` that `focus` is made of, or that are made of it (all of them without a focus)."""
-    if focus is None:
-        return order
-    if not isinstance(focus, Value):
-        raise TypeError(f"focus must be a Value of the graph, got {type(focus).__name__}")
-    below = set(topological_order(focus))
-    if focus not in set(order):
-        raise ValueError("focus is not a node of this graph")
-    above = made_from(order, focus)
-    return [node for node in order if node in below or node in above]
-
-
-def node_ids(order: list[Value]) -> dict[Value, str]:
-    """The SVG id of each node drawn (its op ellipse is the id + "-op"): what pages highlight by."""
-    return {node: f"value-{i}" for i, node in enumerate(order)}
-
-
-def edge_id(parent: str, node: Value, index: int, boxes: Collapsed, ids: dict[Value, str]) -> str:
-    """The id of the edge from what shows `parent` (an id) into `node`: into its box, or into its op."""
-    if node in boxes.box_of:
-        return f"{parent}-to-{boxes.ids[boxes.box_of[node]]}"
-    return f"{parent}-to-{ids[node]}-op-{index}"
-
-
 def draw_graph(
-    root: Value,
+    root: Value | Drawing,
     rankdir: str = "LR",
     show_grad: bool = True,
     edge_labels: bool = False,
@@ -155,37 +83,45 @@ def draw_graph(
     for it and the others of that name, or None; a box shows the values and grads of
     its outputs as vectors (`model.graph_style("layer")`: one box per layer). focus:
     draw only what `focus` is made of and what is made of it (one example's prediction,
-    when the loss averages many).
+    when the loss averages many). `root` may also be a `Drawing`, which holds params,
+    group, collapse and focus itself.
     """
     try:
-        Graph = _graph_class()
+        _graph_class()
     except ImportError:
         raise ImportError("drawing needs the graphviz package: pip install graphviz") from None
     if rankdir not in ("LR", "TB", "RL", "BT"):
         raise ValueError(f"rankdir must be 'LR', 'TB', 'RL' or 'BT', got {rankdir!r}")
-    if group is not None and not callable(group):
-        raise TypeError(f"draw_graph() group must be a function of a node, or None; got {type(group).__name__}")
-    order = focused(topological_order(root), focus)
-    if len(order) > max_nodes:
+    drawing = drawing_of(root, params=params, group=group, collapse=collapse, focus=focus)
+    if len(drawing.nodes) > max_nodes:
         raise ValueError(
-            f"this graph has {len(order)} value nodes, more than max_nodes={max_nodes}: Graphviz would take long "
-            "and the picture would be unreadable. Draw one example instead of a batch, a smaller model, or use "
+            f"this graph has {len(drawing.nodes)} value nodes, more than max_nodes={max_nodes}: Graphviz would take "
+            "long and the picture would be unreadable. Draw one example instead of a batch, a smaller model, or use "
             "nn's default neurons (one z node each) rather than expand=True; or pass a larger max_nodes"
         )
-    names = node_names(order)
-    ids = node_ids(order)
-    parameters = set() if params is None else set(params)
+    return dot_graph(drawing, rankdir, show_grad, edge_labels, highlight)
+
+
+def dot_graph(
+    drawing: Drawing,
+    rankdir: str = "LR",
+    show_grad: bool = True,
+    edge_labels: bool = False,
+    highlight: Step | None = None,
+):
+    """The DOT of a Drawing (draw_graph without the checks): every node, op, edge and box, with its id."""
+    root, names, ids = drawing.root, drawing.names, drawing.ids
     hot_parent = highlight.parent if highlight is not None else None
     hot_node = highlight.node if highlight is not None and not highlight.is_seed else None
 
-    graph = Graph("backprop", graph_attr={"rankdir": rankdir, "fontname": "Helvetica"})
+    graph = _graph_class()("backprop", graph_attr={"rankdir": rankdir, "fontname": "Helvetica"})
     graph.attr("node", fontname="Helvetica", fontsize="11")
     graph.attr("edge", fontname="Helvetica", fontsize="9")
     boxes: dict[tuple[str, ...], list] = {}  # a box's path -> the statements drawn in it
     inner_boxes: dict[tuple[str, ...], list[tuple[str, ...]]] = {(): []}  # a path -> the boxes inside it
 
     def place(node: Value, statement: tuple) -> None:
-        path = tuple(group(node) or ()) if group is not None else ()
+        path = tuple(drawing.group(node) or ()) if drawing.group is not None else ()
         if not path:
             getattr(graph, statement[0])(*statement[1], **statement[2])
             return
@@ -195,24 +131,23 @@ def draw_graph(
                 inner_boxes.setdefault(path[: depth - 1], []).append(path[:depth])
         boxes[path].append(statement)
 
-    merged = collapsed(order, root, collapse)
+    merged = drawing.boxes
     box_edges: set[tuple[str, str]] = set()
-    for node in order:
+    for node in drawing.nodes:
         if node in merged.box_of:  # drawn as its box, below; only the edges from outside the box here
             box_id = merged.ids[merged.box_of[node]]
             for parent in node.parents:
-                if parent not in ids:  # outside the focus
+                if parent not in drawing.drawn:  # outside the focus
                     continue
-                source = merged.shown(parent, ids)
+                source = drawing.shown(parent)
                 if source != box_id and (source, box_id) not in box_edges:
                     box_edges.add((source, box_id))
-                    graph.edge(source, box_id, id=edge_id(source, node, 0, merged, ids))
+                    graph.edge(source, box_id, id=drawing.edge_id(parent, node, 0))
             continue
         fields = [_record_text(names[node]), f"data {node.data:.4f}"]
         if show_grad:
             fields.append(f"grad {node.grad:.4f}")
-        fill = FILLS[node_kind(node, root, parameters)]
-        style = {"shape": "record", "style": "filled", "fillcolor": fill, "id": ids[node]}
+        style = {"shape": "record", "style": "filled", "fillcolor": FILLS[drawing.kind(node)], "id": ids[node]}
         if node is hot_parent:
             style.update(fillcolor=HIGHLIGHT_PARENT, penwidth="2.5")
         elif node is hot_node:
@@ -225,15 +160,14 @@ def draw_graph(
                                          "style": "filled", "fillcolor": "white", "margin": "0.02"}))  # fmt: skip
         graph.edge(op_id, ids[node])
         for i, (parent, local) in enumerate(zip(node.parents, node.locals)):
-            if parent not in ids:  # outside the focus
+            if parent not in drawing.drawn:  # outside the focus
                 continue
-            source = merged.shown(parent, ids)
-            attrs = {"id": edge_id(source, node, i, merged, ids)}
+            attrs = {"id": drawing.edge_id(parent, node, i)}
             if edge_labels:
                 attrs["label"] = f"{local:.4f}"
             if node is hot_node and i == highlight.parent_index:
                 attrs.update(color=HIGHLIGHT_PARENT, penwidth="2.5")
-            graph.edge(source, op_id, **attrs)
+            graph.edge(drawing.shown(parent), op_id, **attrs)
 
     for name, members in merged.members.items():
         fields = [_record_text(name), "out " + merged.text(name, "data")]
@@ -267,6 +201,22 @@ def draw_graph(
     for i, path in enumerate(inner_boxes[()]):
         draw_box(graph, path, str(i))
     return graph
+
+
+def svg(drawing: Drawing, backend: str = "auto", grads: str = "now", **style) -> str:
+    """The drawing as SVG markup to put in a page (from `<svg` on: no XML prolog), with the grads
+    as they are now, as after the forward pass ("zero": every grad 0), or as after one backward
+    from zero ("backward"); the graph's grads are left as they were. Keyword arguments go to
+    draw_graph."""
+    if grads not in ("now", "zero", "backward"):
+        raise ValueError(f"grads must be 'now', 'zero' or 'backward', got {grads!r}")
+    if grads != "now":
+        with grads_set_aside(drawing.order, keep=False):
+            if grads == "backward":
+                backward_over(drawing.order)
+            return svg(drawing, backend, **style)
+    picture = render_source(draw_graph(drawing, **style).source, "svg", backend).decode()
+    return picture[picture.index("<svg") :]
 
 
 _graph_classes: list[type] = []  # the Digraph subclass, made once graphviz is imported
@@ -326,15 +276,20 @@ def renderer(backend: str = "auto") -> list[str]:
     )
 
 
-def render_source(source: str, format: str = "svg", backend: str = "auto") -> bytes:
-    """Run the renderer on DOT source; the picture's bytes."""
+def renderer_for(format: str, backend: str = "auto") -> list[str]:
+    """The command that draws `format`; a ValueError for pdf with graphviz-pure, which cannot."""
     command = renderer(backend)
     if format == "pdf" and Path(command[0]).name.startswith("graphviz-pure"):
         raise ValueError(
             "graphviz-pure draws svg and png, not pdf: render to .svg or .png, or install Graphviz "
             "(apt-get install graphviz, brew install graphviz) for pdf"
         )
-    command = command + [f"-T{format}"]
+    return command
+
+
+def render_source(source: str, format: str = "svg", backend: str = "auto") -> bytes:
+    """Run the renderer on DOT source; the picture's bytes."""
+    command = renderer_for(format, backend) + [f"-T{format}"]
     result = subprocess.run(command, input=source.encode(), capture_output=True, timeout=120)
     if result.returncode != 0:
         raise RuntimeError(f"{Path(command[0]).name} failed ({result.returncode}): {result.stderr.decode()[:500]}")

@@ -1,6 +1,7 @@
 """The step-through page: one self-contained HTML file to step through backprop in class.
 
-The graph is drawn once, by `autograd.render`, as it is after the forward pass.
+The graph is drawn once, from its `Drawing` by `autograd.views.render`, as it is after the
+forward pass.
 Each step of `backward_steps()` is a record computed here, in Python: which node
 passes gradient back, which parent receives it, along which edge, the sentence of
 the chain rule, and the parent's new `grad` as the graph should show it. The page's
@@ -19,28 +20,29 @@ import html
 import json
 import math
 import os
-import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from autograd.engine import Value, grads_set_aside, topological_order
-from autograd.explain import node_names
+from autograd.engine import Value, grads_set_aside
 from autograd.files import write_atomically
-from autograd.mathml import rule_mathml
-from autograd.render import (
-    FILLS,
-    HIGHLIGHT_NODE,
-    HIGHLIGHT_PARENT,
-    collapsed,
-    draw_graph,
-    edge_id,
-    focused,
-    node_ids,
-    render_source,
-)
+from autograd.views.drawing import Drawing, drawing_of
+from autograd.views.explain import backward_steps
+from autograd.views.mathml import rule_mathml
+from autograd.views.render import FILLS, HIGHLIGHT_NODE, HIGHLIGHT_PARENT, svg
 
-_SVG_START = re.compile(r"^.*?(?=<svg)", re.DOTALL)
 FORWARD_DONE = "The forward pass is done: every grad is 0. Press Next (or PageDown, Space, →) to start backprop."
+STYLE_OPTIONS = ("rankdir", "show_grad", "edge_labels", "highlight", "max_nodes")  # how draw_graph draws
+STRUCTURE_OPTIONS = ("params", "group", "collapse", "focus")  # what it draws: the Drawing's
+
+
+def split_options(draw: dict) -> tuple[dict, dict]:
+    """draw_graph's keyword arguments as (the Drawing's, the picture's); anything else is refused."""
+    unknown = set(draw) - set(STYLE_OPTIONS) - set(STRUCTURE_OPTIONS)
+    if unknown:
+        raise TypeError(f"unexpected drawing option(s) {', '.join(sorted(unknown))}; draw_graph takes "
+                        f"{', '.join(STRUCTURE_OPTIONS + STYLE_OPTIONS)}")  # fmt: skip
+    structure = {key: value for key, value in draw.items() if key in STRUCTURE_OPTIONS}
+    return structure, {key: value for key, value in draw.items() if key in STYLE_OPTIONS}
 
 
 def export_html(
@@ -62,23 +64,24 @@ def export_html(
     they were.
     """
     path = Path(path)
-    order = topological_order(root)
-    count = 1 + sum(len(node.parents) for node in order)  # the seed, then one per edge
+    structure, style = split_options(draw)
+    drawing = Drawing(root, **structure)
+    count = 1 + sum(len(node.parents) for node in drawing.order)  # the seed, then one per edge
     if count > max_steps:  # refused before anything is rendered
         raise ValueError(
             f"backprop on this graph has {count} steps, more than max_steps={max_steps}: too many to step through; "
             "draw one example, a smaller model, or pass a larger max_steps"
         )
-    svg, steps = step_records(root, backend, **draw)
-    views = [{"name": "the whole graph", "svg": svg, "steps": steps}]
+    graph, steps = _step_records(drawing, backend, style)
+    views = [{"name": "the whole graph", "svg": graph, "steps": steps}]
     for k, example in enumerate(examples or ()):
-        example_svg, example_steps = step_records(root, backend, **{**draw, "focus": example})
+        example_svg, example_steps = _step_records(drawing.around(example), backend, style)
         views.append({"name": f"example {k + 1}", "svg": example_svg, "steps": example_steps})
     page = _PAGE.format(
         views=_script_json(views[1:]),
         choice="" if len(views) == 1 else _choice(views),
-        title=html.escape(node_names(order)[root]),
-        svg=svg,
+        title=html.escape(drawing.names[drawing.root]),
+        svg=graph,
         steps=_script_json(steps),
         forward_done_js=_script_json(FORWARD_DONE),
         step_js=STEP_JS,
@@ -99,32 +102,31 @@ def _choice(views: list[dict]) -> str:
     return f'<label>show <select id="example" data-testid="example">{options}</select></label>'
 
 
-def step_records(root: Value, backend: str = "auto", **draw) -> tuple[str, list[dict]]:
+def step_records(root: Value | Drawing, backend: str = "auto", **draw) -> tuple[str, list[dict]]:
     """The graph of `root` as it is after the forward pass (SVG, drawn once) and backward_records():
     a record per step of backward. The page and the notebook stepper both show these; neither
-    computes anything. The graph's grads are left alone."""
-    with grads_set_aside(topological_order(root), keep=False):  # drawn with every grad 0
-        svg = render_source(draw_graph(root, **draw).source, "svg", backend).decode()
-    return _SVG_START.sub("", svg, count=1), backward_records(root, **draw)
+    computes anything. The graph's grads are left alone. Keyword arguments go to draw_graph."""
+    structure, style = split_options(draw)
+    return _step_records(drawing_of(root, **structure), backend, style)
 
 
-def backward_records(root: Value, **draw) -> list[dict]:
-    """A record per step of backward on `root`, for a graph drawn by `draw_graph(root, **draw)`: the
-    ids of the node passing gradient back, the parent receiving it and the edge (draw_graph's ids),
-    the sentence, the rule (in words and MathML), and the parent's grad after the step, as the graph
-    shows it ("grad") and as a number ("value"). Steps outside a focus are left out. The graph's grads
-    are left alone. (The Lab renders the DOT in the browser and shows these records.)"""
-    whole = topological_order(root)
-    order = focused(whole, draw.get("focus"))
-    ids = node_ids(order)  # draw_graph's ids
-    boxes = collapsed(order, root, draw.get("collapse"))  # and its boxes, when nodes are collapsed into them
-    show_grad = draw.get("show_grad", True)
+def _step_records(drawing: Drawing, backend: str, style: dict) -> tuple[str, list[dict]]:
+    return svg(drawing, backend, grads="zero", **style), backward_records(drawing, style.get("show_grad", True))
+
+
+def backward_records(drawing: Drawing, show_grad: bool = True) -> list[dict]:
+    """A record per step of backward on the drawing's graph: the ids of the node passing gradient
+    back, the parent receiving it and the edge (the drawing's ids), the sentence, the rule (in
+    words and MathML), and the parent's grad after the step, as the graph shows it ("grad") and as
+    a number ("value"). Steps outside a focus are left out. The graph's grads are left alone.
+    (The Lab renders the DOT in the browser and shows these records.)"""
+    boxes, drawn = drawing.boxes, drawing.drawn
     steps = []
-    with grads_set_aside(whole, keep=False):  # the whole graph: backward runs over all of it
-        for step in root.backward_steps():
-            if step.node not in ids or step.parent not in ids:  # outside the focus
+    with grads_set_aside(drawing.order, keep=False):  # the whole graph: backward runs over all of it
+        for step in backward_steps(drawing):
+            if step.node not in drawn or step.parent not in drawn:  # outside the focus
                 continue
-            parent, node = boxes.shown(step.parent, ids), boxes.shown(step.node, ids)
+            parent, node = drawing.shown(step.parent), drawing.shown(step.node)
             inside_a_box = not step.is_seed and parent == node
             if step.parent in boxes.box_of:
                 grad = "grad " + boxes.text(boxes.box_of[step.parent], "grad")
@@ -136,7 +138,7 @@ def backward_records(root: Value, **draw) -> list[dict]:
                     "parent": parent,
                     "edge": ""
                     if step.is_seed or inside_a_box
-                    else edge_id(parent, step.node, step.parent_index, boxes, ids),
+                    else drawing.edge_id(step.parent, step.node, step.parent_index),
                     "sentence": str(step),
                     "rule": step.rule,
                     "math": rule_mathml(step.rule),

@@ -23,11 +23,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from autograd.engine import UNARY_FUNCTIONS, Value
-from autograd.explain import trace_table
+from autograd.ops import UNARY_OPS, unary_name
+from autograd.views.drawing import Drawing
 
-FUNCTIONS = UNARY_FUNCTIONS
-# The arguments after the first that a function takes (positionally or by name), and their type.
-OPTIONS: dict[str, dict[str, type]] = {"leaky_relu": {"slope": float}, "gelu": {"approximate": str}}
+FUNCTIONS = UNARY_FUNCTIONS  # the engine's ops of one input, by name
+# The arguments after the first that a function takes (positionally or by name), and their type:
+# the settings of the op's row, {"leaky_relu": {"slope": float}, "gelu": {"approximate": str}}.
+OPTIONS: dict[str, dict[str, type]] = {unary_name(op): op.option_types() for op in UNARY_OPS if op.options}
 CONSTANTS = {"pi": math.pi, "e": math.e}
 OPERATORS: dict[type, tuple[str, Callable]] = {
     ast.Add: ("+", lambda a, b: a + b),
@@ -301,7 +303,7 @@ def parse_assignments(texts: Sequence[str]) -> dict[str, float]:
 
 def _check_render_target(path: str) -> None:
     """Everything --render needs, checked before anything is printed: the format, the folder, a renderer."""
-    from autograd.render import FORMATS, renderer
+    from autograd.views.render import FORMATS, renderer_for
 
     target = Path(path)
     format = target.suffix.lstrip(".").lower()
@@ -313,11 +315,9 @@ def _check_render_target(path: str) -> None:
     if target.is_dir():
         raise ExpressionError(f"--render {path} is a folder; give a file name such as {target / 'graph.svg'}")
     try:
-        command = renderer()
-    except FileNotFoundError as error:
-        raise ExpressionError(str(error)) from None
-    if format == "pdf" and Path(command[0]).name.startswith("graphviz-pure"):
-        raise ExpressionError("--render: graphviz-pure draws svg and png, not pdf; install Graphviz for pdf")
+        renderer_for(format)
+    except (FileNotFoundError, ValueError) as error:
+        raise ExpressionError(f"--render: {error}") from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -343,21 +343,20 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from autograd.views.stepper import text_stepper
+
     if args.render:
         _check_render_target(args.render)
     root, leaves = evaluate(args.expression, parse_assignments(args.values))
-
-    print(trace_table(root, backward=not args.steps))  # with --steps, the steps show the backward pass
-    print("\nbackward, one step at a time")
-    for step in root.backward_steps():
-        print(f"  {step}")
-        if args.steps:
-            input("  (Enter for the next step) ")
+    drawing = Drawing(root)
+    # With --steps, the steps show the backward pass, one per Enter (the input's end is an error).
+    text_stepper(drawing, wait=(lambda: input("  (Enter for the next step) ")) if args.steps else False,
+                 backward_table=not args.steps)  # fmt: skip
     print("\ngradients")
     for name, leaf in leaves.items():
         print(f"  dL/d{name} = {leaf.grad:.4f}")
     if args.render:
-        from autograd.render import render
+        from autograd.views.render import render
 
-        print(f"\ngraph written to {render(root, args.render)}")
+        print(f"\ngraph written to {render(drawing, args.render)}")
     return 0

@@ -3,19 +3,21 @@
 In Jupyter, VS Code or marimo it is a widget (anywidget: one small ES module):
 Prev / Next and a slider, the graph drawn once with the step's edge and nodes
 highlighted and its grad filled in, the chain-rule sentence under it. Every
-record comes from `autograd.page.step_records`, as for the HTML page; the
+record comes from `autograd.views.page.step_records`, as for the HTML page; the
 widget's script only shows them. Outside a notebook, or without anywidget, it is
 the text stepper: each step printed, one per Enter when a person is typing.
 """
 
 from __future__ import annotations
 
-import functools
 import sys
+from collections.abc import Callable
 
-from autograd.engine import Value, topological_order
-from autograd.explain import trace_table
-from autograd.page import HIGHLIGHT_CSS, STEP_JS, step_records
+from autograd.engine import Value
+from autograd.views.drawing import Drawing, drawing_of
+from autograd.views.explain import backward_steps, trace_table
+from autograd.views.page import HIGHLIGHT_CSS, STEP_JS, split_options, step_records
+from autograd.views.widget import widget_class, widget_or_none
 
 _ESM = (
     STEP_JS
@@ -59,13 +61,9 @@ _CSS = (
 START = "The forward pass is done: every grad is 0. Press Next to start backprop."
 
 
-@functools.cache
-def _widget_class() -> type:
-    """The anywidget class, made once anywidget is imported (an ImportError is not cached)."""
-    import anywidget
-    import traitlets
-
-    class Stepper(anywidget.AnyWidget):
+@widget_class
+def _stepper_class(AnyWidget: type, traitlets) -> type:
+    class Stepper(AnyWidget):
         """Backprop one step at a time: `index` steps done (0: the forward pass), of `len(steps)`."""
 
         _esm = _ESM
@@ -81,42 +79,37 @@ def _widget_class() -> type:
     return Stepper
 
 
-def in_notebook() -> bool:
-    """True inside a Jupyter kernel (Jupyter, VS Code, Colab): where widgets show."""
-    shell = sys.modules.get("IPython") and sys.modules["IPython"].get_ipython()
-    return bool(shell) and "IPKernelApp" in getattr(shell, "config", {})
-
-
 def stepper(root: Value, widget: bool | None = None, **draw):
     """Step through backward on the graph of `root`: a widget in a notebook (widget=None
     decides, True insists), else the text stepper, which prints and returns None.
     Keyword arguments go to `draw_graph` (e.g. `**model.graph_style()`)."""
-    if not isinstance(root, Value):
-        topological_order(root)  # the same TypeError as every other view
-    if widget is None:
-        widget = in_notebook()
-    if widget:
-        try:
-            Stepper = _widget_class()
-        except ImportError:
-            print("(the notebook stepper needs anywidget: pip install anywidget; here is the text stepper)")
-        else:
-            svg, steps = step_records(root, **draw)
-            return Stepper(svg=svg, steps=steps)
-    text_stepper(root)
+    structure, style = split_options(draw)
+    drawing = Drawing(root, **structure)  # also the TypeError of every other view for a root that is not a Value
+    Stepper = widget_or_none(widget, _stepper_class, "the notebook stepper", "the text stepper")
+    if Stepper is not None:
+        svg, steps = step_records(drawing, **style)
+        return Stepper(svg=svg, steps=steps)
+    text_stepper(drawing)
     return None
 
 
-def text_stepper(root: Value, wait: bool | None = None) -> None:
+def text_stepper(
+    root: Value | Drawing, wait: bool | Callable[[], object] | None = None, backward_table: bool = False
+) -> None:
     """Print the forward pass, then each backward step; wait for Enter between steps when a
-    person is at the terminal (wait=None decides)."""
+    person is at the terminal (wait=None decides; EOF stops the waiting and prints the rest),
+    or call `wait()` between steps. backward_table prints the backward pass as a table
+    first (as `python -m autograd` does without --steps)."""
     if wait is None:
         wait = sys.stdin is not None and sys.stdin.isatty()
-    print(trace_table(root, backward=False))
+    drawing = drawing_of(root)
+    print(trace_table(drawing, backward=backward_table))
     print("\nbackward, one step at a time")
-    for step in root.backward_steps():
+    for step in backward_steps(drawing):
         print(f"  {step}")
-        if wait:
+        if callable(wait):
+            wait()
+        elif wait:
             try:
                 input("  (Enter for the next step) ")
             except EOFError:

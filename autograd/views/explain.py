@@ -1,8 +1,10 @@
 """Watch the chain rule: backward one step at a time, every path to a node, the trace table.
 
-Everything here reads what the engine stored at forward time: each node's
-parents, the local derivative of each edge, and its op's rule. Nothing has its
-own copy of the calculus.
+Everything here reads what the engine stored at forward time (each node's parents,
+the local derivative of each edge, its op's rule) through the engine's `chain_rule`,
+and names nodes as the graph's `Drawing` does. Nothing has its own copy of the
+calculus. Each function takes a root Value, or a Drawing of it (then nothing is
+sorted again).
 
     >>> for step in o.backward_steps():
     ...     print(step)
@@ -16,49 +18,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from autograd.engine import Value, _seed, _short, grads_set_aside, topological_order
-from autograd.functional import grad
-
-NAME_LIMIT = 24  # an expression longer than this is no name: the node is v<i> instead
-
-
-def node_names(order: list[Value]) -> dict[Value, str]:
-    """What steps, paths, tables, graphs and the page call each node: its label; else, for an
-    unlabelled leaf (a constant), its number; else the expression that made it from its
-    parents' names (`x1*w1`, `x1*w1 + x2*w2`, `tanh(n)`) while that is at most NAME_LIMIT
-    characters; else v<i>, its place in the topological order."""
-    names: dict[Value, str] = {}
-    for i, node in enumerate(order):  # parents come first, so their names are known
-        if node.label:
-            names[node] = node.label
-        elif not node.parents:
-            names[node] = _short(node.data)
-        else:
-            parent_names = [names.get(p) for p in node.parents]  # None: a parent left out (a focused view)
-            expression = "" if None in parent_names else _expression(str(node.op), parent_names)
-            names[node] = expression if expression and len(expression) <= NAME_LIMIT else f"v{i}"
-    return names
-
-
-def _expression(op: str, parents: list[str]) -> str:
-    """How an op's node reads in terms of its parents' names: a*b, a + b, a - b, -a, a/b, a**2, tanh(a)."""
-
-    def tight(name: str) -> str:  # an operand of * / **: parenthesized if it is a sum
-        return f"({name})" if " + " in name or " - " in name else name
-
-    if op == "+" and len(parents) == 2:
-        a, b = parents
-        return f"{a} - {b[1:]}" if b.startswith("-") and len(b) > 1 else f"{a} + {b}"
-    if op == "*" and len(parents) == 2:
-        a, b = parents
-        if b in ("-1.0", "-1"):
-            return f"-{tight(a)}"
-        return f"{tight(a)}*{tight(b)}"
-    if op in ("/", "**") and len(parents) == 2:
-        return f"{tight(parents[0])}{op}{tight(parents[1]) if op == '/' else tight(parents[1])}"
-    if op.startswith("**") and len(parents) == 1:
-        return f"{tight(parents[0])}{op}"
-    return f"{op}({', '.join(parents)})"
+from autograd.engine import Value, _seed, chain_rule, grads_set_aside
+from autograd.functional import adjoints
+from autograd.ops import number_in_formula
+from autograd.views.drawing import Drawing, drawing_of
 
 
 def _d(name: str) -> str:
@@ -109,25 +72,28 @@ class Step:
         return self.text
 
 
-def backward_steps(root: Value, gradient: float = 1.0) -> Iterator[Step]:
+def backward_steps(root: Value | Drawing, gradient: float = 1.0) -> Iterator[Step]:
     """Run backward on `root` one edge at a time, yielding a Step after each one.
 
     Exhausting it leaves the grads that `root.backward(gradient)` would; closing it
     early (a `break`, an error) leaves them as they were before it started."""
     seed = _seed(gradient)
-    order = topological_order(root)
-    names = node_names(order)
-    with grads_set_aside(order):
+    drawing = drawing_of(root)
+    return _steps(drawing, seed)
+
+
+def _steps(drawing: Drawing, seed: float) -> Iterator[Step]:
+    root, names = drawing.root, drawing.names
+    with grads_set_aside(drawing.order):
         root.grad = seed
         root_name = names[root]
         yield Step(0, root, root, -1, 1.0, seed, seed, seed, "dL/dL = 1",
                    f"{_grad_of(root_name)} = dL/dL = {seed:.4f}  (the seed: L is {root_name})")  # fmt: skip
         index = 1
-        for node in reversed(order):
+        for node in reversed(drawing.order):
             upstream = node.grad
-            parents = node.parents
-            for i, (parent, local) in enumerate(zip(parents, node.locals)):
-                contribution = local * upstream
+            arity = len(node.parents)
+            for i, parent, local, contribution in chain_rule(node, upstream):
                 parent.grad += contribution
                 node_name, parent_name = names[node], names[parent]
                 text = (
@@ -135,7 +101,7 @@ def backward_steps(root: Value, gradient: float = 1.0) -> Iterator[Step]:
                     f" = {_wrapped(node.op.formula(i, node))} * {upstream:.4f} = {contribution:.4f}"
                 )
                 yield Step(index, node, parent, i, local, upstream, contribution, parent.grad,
-                           node.op.rule(i, len(parents)), text)  # fmt: skip
+                           node.op.rule(i, arity), text)  # fmt: skip
                 index += 1
 
 
@@ -177,51 +143,41 @@ class Explanation:
         lines.append("of the product of the local derivatives along each path")
         for path in self.paths:
             lines.append("  " + " -> ".join(self.names[n] for n in path.nodes))
-            factors = " * ".join(f"{local:.4f}" if local >= 0 else f"({local:.4f})" for local in path.locals)
+            factors = " * ".join(number_in_formula(local) for local in path.locals)
             lines.append(f"      = {factors or '1'} = {path.product:.4f}")
         lines.append(f"  sum = {self.total:.4f}")
         return "\n".join(lines)
 
 
-def made_from(order: list[Value], node: Value) -> set[Value]:
-    """The nodes of `order` (a topological order) that are made from `node`, `node` included:
-    those on some path from the root down to it."""
-    above = {node}
-    for n in order:  # parents come first, so each node's parents are already decided
-        if any(p in above for p in n.parents):
-            above.add(n)
-    return above
-
-
-def explain(root: Value, node: Value, max_paths: int = 10_000) -> Explanation:
+def explain(root: Value | Drawing, node: Value, max_paths: int = 10_000) -> Explanation:
     """Every path from `root` down to `node`, with its product of local derivatives.
 
     Their sum is d root / d node, the number backward() puts in node.grad (after one
     backward from a zero start). A node reached two ways shows two paths.
     """
-    order = topological_order(root)
-    names = node_names(order)
+    drawing = drawing_of(root)
+    root, names = drawing.root, drawing.names
     if node not in names:
-        raise ValueError(f"{names.get(node, node.label or 'that node')!r} is not in the graph of {names[root]!r}")
-    # Walk down from the root, only through nodes that lead to `node`.
-    leads_to = made_from(order, node)
-    # Depth-first, with one path under construction (`nodes`, `locals_`) and, for each node
-    # on it, an iterator over its remaining parents: each step of the walk costs O(1),
-    # and a path is copied only when it reaches `node`.
-    paths: list[Path] = []
+        raise ValueError(f"{getattr(node, 'label', '') or 'that node'!r} is not in the graph of {names[root]!r}")
     if root is node:
         return Explanation(root, node, [Path([root], [])], names)
+    leads_to = drawing.made_from(node)  # walk down from the root only through nodes that lead to `node`
+    # Depth-first, with one path under construction (`nodes`, `locals_`) and, for each node on
+    # it, the chain rule at that node with the path's product so far as the upstream gradient:
+    # each edge's contribution is then the product of the locals from the root down to it.
+    # Each step of the walk costs O(1), and a path is copied only when it reaches `node`.
+    paths: list[Path] = []
     nodes, locals_ = [root], []
-    pending = [iter(zip(root.parents, root.locals))]
+    pending = [chain_rule(root, 1.0)]
     while pending:
-        step = next((edge for edge in pending[-1] if edge[0] in leads_to), None)
+        step = next((edge for edge in pending[-1] if edge[1] in leads_to), None)
         if step is None:  # every path through the last node on the path is done
             pending.pop()
             nodes.pop()
             if locals_:
                 locals_.pop()
             continue
-        parent, local = step
+        _, parent, local, product = step
         if parent is node:
             paths.append(Path([*nodes, parent], [*locals_, local]))
             if len(paths) > max_paths:
@@ -229,19 +185,19 @@ def explain(root: Value, node: Value, max_paths: int = 10_000) -> Explanation:
         else:
             nodes.append(parent)
             locals_.append(local)
-            pending.append(iter(zip(parent.parents, parent.locals)))
+            pending.append(chain_rule(parent, product))
     return Explanation(root, node, paths, names)
 
 
 # --- the trace table ---------------------------------------------------------------------------
 
 
-def trace_table(root: Value, backward: bool = True) -> str:
+def trace_table(root: Value | Drawing, backward: bool = True) -> str:
     """The forward pass in topological order (node, op, inputs, value) and, unless
     backward=False, the backward pass (node, dL/d node), as plain text. The gradients
-    are computed here, with `autograd.grad`; no `.grad` is touched."""
-    order = topological_order(root)
-    names = node_names(order)
+    are computed here, with `autograd.grad`'s adjoints; no `.grad` is touched."""
+    drawing = drawing_of(root)
+    order, names = drawing.order, drawing.names
     width = max(8, *(len(names[n]) for n in order))
     lines = ["forward pass", f"  {'node':<{width}}  {'op':<10} {'inputs':<24} {'value':>12}"]
     for node in order:
@@ -251,8 +207,8 @@ def trace_table(root: Value, backward: bool = True) -> str:
         lines.append(f"  {names[node]:<{width}}  {str(node.op) or '(leaf)':<10} {inputs:<24} {node.data:>12.4f}")
     if not backward:
         return "\n".join(lines)
-    derivatives = grad(root, order)
+    derivative = adjoints(order)
     lines += ["", "backward pass, from the root down", f"  {'node':<{width}}  {'dL/d node':>12}"]
-    for node, derivative in zip(reversed(order), reversed(derivatives)):
-        lines.append(f"  {names[node]:<{width}}  {derivative:>12.4f}")
+    for node in reversed(order):
+        lines.append(f"  {names[node]:<{width}}  {derivative.get(node, 0.0):>12.4f}")
     return "\n".join(lines)

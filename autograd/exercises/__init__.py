@@ -1,0 +1,41 @@
+"""Backprop by hand: exercises generated from a seed, checked node by node, printable with keys.
+
+>>> from autograd import exercises
+>>> ex = exercises.exercise(seed=7, level=2)
+>>> print(ex)                                  # the forward pass, a node a line
+>>> report = exercises.check(ex, {"L": 1, "f": 0.5})
+>>> report.results                             # {"L": "right", "f": "wrong", "e": "missing", ...}
+>>> print(report.diagnosis)                    # which chain-rule step went wrong, and how
+
+python -m autograd.exercises --level 2 --seed 7         practise in the terminal
+python -m autograd.exercises --worksheet 30 --out DIR   30 worksheets and their answer keys
+
+generate.py   the exercise of a seed and level (its graph, answers, steps)
+check.py      marking the answers, and the diagnosis of the first wrong one
+worksheet.py  printable worksheets and keys
+quiz.py       the notebook quiz (a widget)
+terminal.py   practising in the terminal, and the command line
+"""
+
+from autograd.exercises.check import ABS_TOL, REL_TOL, Report, check, close, diagnose
+from autograd.exercises.generate import LEVELS, Exercise, exercise, number
+from autograd.exercises.quiz import quiz
+from autograd.exercises.terminal import main, practise
+from autograd.exercises.worksheet import worksheet
+
+__all__ = [
+    "ABS_TOL",
+    "LEVELS",
+    "REL_TOL",
+    "Exercise",
+    "Report",
+    "check",
+    "close",
+    "diagnose",
+    "exercise",
+    "main",
+    "number",
+    "practise",
+    "quiz",
+    "worksheet",
+]

@@ -1,0 +1,100 @@
+"""A quiz in a notebook: an exercise's graph and a box per node, marked by `check` in Python."""
+
+from __future__ import annotations
+
+from autograd.exercises.check import check
+from autograd.exercises.generate import Exercise, exercise
+from autograd.views.render import svg
+from autograd.views.widget import widget_class, widget_or_none
+
+_QUIZ_ESM = """
+function render({ model, el }) {
+  el.innerHTML = '<div class="bp-quiz"><div class="bp-graph"></div><table class="bp-answers"></table>'
+    + '<button class="bp-check">Check</button><p class="bp-diagnosis"></p></div>';
+  el.querySelector(".bp-graph").innerHTML = model.get("svg");  // drawn by Graphviz from Python
+  var table = el.querySelector(".bp-answers"), inputs = {};
+  model.get("names").forEach(function (name) {
+    var row = table.insertRow(), input = document.createElement("input");
+    row.insertCell().textContent = "dL/d" + name + " =";
+    input.size = 10;
+    input.setAttribute("aria-label", "dL/d" + name);
+    row.insertCell().appendChild(input);
+    row.insertCell().className = "bp-mark";
+    inputs[name] = input;
+  });
+  el.querySelector(".bp-check").onclick = function () {
+    var answers = {};
+    Object.keys(inputs).forEach(function (name) {
+      var text = inputs[name].value.trim();
+      if (text !== "" && isFinite(Number(text))) answers[name] = Number(text);
+    });
+    model.set("answers", answers);
+    model.save_changes();  // Python marks them (autograd.exercises.check) and sends results back
+  };
+  function marks() {
+    var results = model.get("results");
+    Object.keys(inputs).forEach(function (name) {
+      var mark = inputs[name].parentElement.nextSibling, r = results[name];
+      mark.textContent = r === "right" ? "right" : r === "wrong" ? "wrong" : "";
+      mark.className = "bp-mark " + (r || "");
+    });
+    el.querySelector(".bp-diagnosis").textContent = model.get("diagnosis");
+  }
+  model.on("change:results", marks);
+  model.on("change:diagnosis", marks);
+  marks();
+}
+export default { render };
+"""
+_QUIZ_CSS = """
+  .bp-quiz .bp-graph { overflow: auto; max-height: 60vh; }
+  .bp-quiz .bp-mark.right { color: #15803d; font-weight: 600; }
+  .bp-quiz .bp-mark.wrong { color: #b91c1c; font-weight: 600; }
+  .bp-quiz .bp-diagnosis { font-family: ui-monospace, monospace; }
+"""
+
+
+@widget_class
+def _quiz_class(AnyWidget: type, traitlets) -> type:
+    class Quiz(AnyWidget):
+        """An exercise's graph and a box per node; Check marks the answers with `check`."""
+
+        _esm = _QUIZ_ESM
+        _css = _QUIZ_CSS
+        svg = traitlets.Unicode("").tag(sync=True)
+        names = traitlets.List([]).tag(sync=True)
+        answers = traitlets.Dict({}).tag(sync=True)
+        results = traitlets.Dict({}).tag(sync=True)
+        diagnosis = traitlets.Unicode("").tag(sync=True)
+
+        def __init__(self, ex: Exercise, **kwargs) -> None:
+            super().__init__(**kwargs)
+            self.exercise = ex
+            self.observe(self._mark, names="answers")
+
+        def _mark(self, change) -> None:
+            try:
+                report = check(self.exercise, dict(change["new"]))
+            except ValueError as error:
+                self.results, self.diagnosis = {}, str(error)
+                return
+            self.results = report.results
+            self.diagnosis = report.message
+
+        def __repr__(self) -> str:
+            return f"<backprop quiz: level {self.exercise.level}, seed {self.exercise.seed}>"
+
+    return Quiz
+
+
+def quiz(level: int = 1, seed: int = 0, widget: bool | None = None):
+    """An exercise to answer in a notebook: the graph and a box per node, marked by `check`
+    (a widget; widget=None uses one in a notebook). Elsewhere, or without anywidget, it prints
+    the exercise and returns it: answer with `check(ex, {...})`."""
+    ex = exercise(seed, level)
+    Quiz = widget_or_none(widget, _quiz_class, "the quiz", "the exercise as text")
+    if Quiz is not None:
+        return Quiz(ex, svg=svg(ex.drawing, show_grad=False), names=ex.order())
+    print(ex)
+    print("Answer with exercises.check(ex, {'L': 1, ...}): the gradient of L with respect to each node.")
+    return ex

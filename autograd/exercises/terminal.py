@@ -1,0 +1,68 @@
+"""Practise in the terminal: `python -m autograd.exercises --level 2 --seed 7`, and worksheets."""
+
+from __future__ import annotations
+
+import argparse
+import math
+from collections.abc import Callable, Sequence
+
+from autograd.exercises.check import Report, check, close, diagnose
+from autograd.exercises.generate import LEVELS, Exercise, exercise, number
+from autograd.exercises.worksheet import worksheet
+
+
+def practise(ex: Exercise, read: Callable[[str], str] = input, write: Callable[[str], None] = print) -> Report:
+    """Ask for each node's gradient in backprop's order, check it at once, explain a mistake,
+    let the student try again (Enter skips to the answer); then the step-through. EOF stops."""
+    write(str(ex))
+    write("Compute dL/d(node) for each node, in backprop's order (a number; Enter shows the answer).")
+    answers: dict[str, float] = {}
+    expected = ex.answers()
+    try:
+        for name in ex.order():
+            while True:
+                text = read(f"  dL/d{name} = ").strip()
+                if not text:
+                    write(f"    the answer: {number(expected[name])}")
+                    break
+                try:
+                    given = float(text)
+                except ValueError:
+                    write(f"    {text!r} is not a number; try again (Enter shows the answer)")
+                    continue
+                if not math.isfinite(given):
+                    write("    give a finite number")
+                    continue
+                if close(given, expected[name]):
+                    answers[name] = given
+                    write("    right")
+                    break
+                write(f"    not quite: {diagnose(ex, name, given, expected)}")
+    except (EOFError, KeyboardInterrupt):
+        write("\nstopped.")
+        return check(ex, answers)
+    report = check(ex, answers)
+    right, total = report.score
+    write(f"\n{right} of {total} right at the first or a later try. Backprop, step by step:")
+    for s in ex.steps():
+        write(f"  {s}")
+    return report
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m autograd.exercises", description="Backprop by hand: practise, or print worksheets."
+    )
+    parser.add_argument("--level", type=int, choices=sorted(LEVELS), default=1, help="1 to 4 (default 1)")
+    parser.add_argument("--seed", type=int, default=0, help="which exercise (default 0); worksheets start here")
+    parser.add_argument("--worksheet", type=int, metavar="N", help="write N exercises and their key, instead")
+    parser.add_argument("--out", default="out/worksheets", help="the worksheets' folder (default out/worksheets)")
+    args = parser.parse_args(argv)
+    if args.worksheet is not None:
+        if not 1 <= args.worksheet <= 500:
+            parser.error(f"--worksheet takes 1 to 500 exercises, got {args.worksheet}")
+        sheet, key = worksheet(range(args.seed, args.seed + args.worksheet), args.level, args.out)
+        print(f"wrote {sheet} and {key}")
+        return 0
+    practise(exercise(args.seed, args.level))
+    return 0
