@@ -2,8 +2,9 @@
 
 The site is the page (lab/web/), the runtime from npm (Pyodide, and Graphviz as
 @viz-js/viz), and one zip of the Python the worker imports: this project's own
-`autograd`, `nn` and `lab.session`, and the pure-Python `graphviz` package (DOT
-source for draw_graph) taken from the interpreter running this script. npm packages
+`autograd`, `nn`, `lab.session` and the lab modules it imports, and the pure-Python
+`graphviz` package (DOT source for draw_graph) taken from the interpreter running
+this script. npm packages
 are installed with `npm ci` from lab/package-lock.json when missing or stale.
 
 The site is written to a temporary folder next to the target and then moved into
@@ -14,6 +15,7 @@ when the inputs are those of the site already there (a hash of every input file)
 from __future__ import annotations
 
 import argparse
+import ast
 import hashlib
 import json
 import os
@@ -35,7 +37,7 @@ RUNTIME = {
     "@viz-js/viz/dist": ["viz.js"],
 }
 PYTHON_PACKAGES = ("autograd", "nn")
-PYTHON_FILES = ("lab/__init__.py", "lab/session.py", "lab/derivation.py", "lab/console.py")  # not build.py, serve.py
+WORKER_MODULE = "lab.session"  # what the worker imports; the lab modules it needs are read off its imports
 ZIP_TIME = (2020, 1, 1, 0, 0, 0)  # fixed, so that the same sources make the same zip
 
 
@@ -62,12 +64,33 @@ def graphviz_sources() -> list[tuple[Path, str]]:
     return [(path, f"graphviz/{path.relative_to(package).as_posix()}") for path in sorted(package.rglob("*.py"))]
 
 
+def lab_modules(start: str = WORKER_MODULE) -> list[Path]:
+    """The files of `start` and of every lab module it imports, directly or through another (at the
+    top or inside a function), found by reading their imports; and lab/__init__.py. Not build.py
+    or serve.py, which the worker never imports."""
+    found, todo = {LAB / "__init__.py"}, [start]
+    while todo:
+        path = ROOT / (todo.pop().replace(".", "/") + ".py")
+        if path in found or not path.exists():
+            continue
+        found.add(path)
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.Import):
+                todo += [alias.name for alias in node.names if alias.name.startswith("lab.")]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                if node.module.startswith("lab."):
+                    todo.append(node.module)
+                elif node.module == "lab":  # from lab import data: a module of lab
+                    todo += [f"lab.{alias.name}" for alias in node.names]
+    return sorted(found)
+
+
 def python_sources() -> list[tuple[Path, str]]:
     files = []
     for package in PYTHON_PACKAGES:
         for path in sorted((ROOT / package).rglob("*.py")):
             files.append((path, path.relative_to(ROOT).as_posix()))
-    files += [(ROOT / name, name) for name in PYTHON_FILES]
+    files += [(path, path.relative_to(ROOT).as_posix()) for path in lab_modules()]
     return files + graphviz_sources()
 
 
@@ -85,15 +108,15 @@ def web_files() -> list[tuple[Path, str]]:
 
 
 def shared_files() -> dict[str, str]:
-    """What the Lab's step mode shares with autograd's step-through page (autograd/page.py): the
+    """What the Lab's step mode shares with autograd's step-through page (autograd/views/page.py): the
     script that shows a backward record on the graph and the highlight colours."""
     sys.path.insert(0, str(ROOT))
     from autograd.views.page import HIGHLIGHT_CSS, STEP_JS
 
-    header = "// Written by lab/build.py from autograd/page.py: do not edit.\n"
+    origin = "Written by lab/build.py from autograd/views/page.py: do not edit."
     return {
-        "js/backprop-steps.js": header + STEP_JS.strip() + "\nexport { backpropSteps };\n",
-        "backprop-steps.css": "/* Written by lab/build.py from autograd/page.py. */\n" + HIGHLIGHT_CSS.strip() + "\n",
+        "js/backprop-steps.js": f"// {origin}\n" + STEP_JS.strip() + "\nexport { backpropSteps };\n",
+        "backprop-steps.css": f"/* {origin} */\n" + HIGHLIGHT_CSS.strip() + "\n",
     }
 
 

@@ -35,6 +35,10 @@ class Console(code.InteractiveConsole):
         self.lab = lab
         self.graphs: list[str] = []
 
+    def banner(self) -> str:
+        """The console's first line, shown when it opens."""
+        return BANNER.format(version=sys.version.split()[0])
+
     def showtraceback(self) -> None:  # only the last line: what went wrong, not where in the console
         kind, error, _ = sys.exc_info()
         self.write("".join(traceback.format_exception_only(kind, error)))

@@ -13,7 +13,8 @@ the run as it is now (before its next step):
   with the product of its local derivatives and their sum (`autograd.explain`);
 - the batch: each example's gradient, their mean (what the optimizer uses), and the
   update `nn.optim` is about to make, computed by a copy of the optimizer.
-Nothing is changed: grads, weights and the optimizer's state are as they were.
+Nothing is changed: grads, weights and the optimizer's state are as they were. Numbers
+are plain floats, nan and inf included (Lab.call's reply makes those null).
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ from numbers import Integral
 from autograd import Drawing, Value, draw_graph, explain
 from autograd.engine import grads_set_aside
 from autograd.views.page import backward_records
-from lab.session import finite_or_none
 
 VIEWS = ("neuron", "expanded")
 MAX_PATHS_SHOWN = 64  # the sum is over all of them; this many are listed
@@ -106,8 +106,7 @@ def derive(lab, parameter: str, example: int = 0, view: str = "neuron", paths_on
         gradient = next((r["value"] for r in reversed(on) if r["parent"] == ids[p]), 0.0)  # p's grad at the end
         explanation = explain(drawing, p, max_paths=MAX_PATHS)
         paths = [
-            {"nodes": [names[n] for n in path.nodes], "locals": [finite_or_none(x) for x in path.locals],
-             "product": finite_or_none(path.product)}
+            {"nodes": [names[n] for n in path.nodes], "locals": list(path.locals), "product": path.product}
             for path in explanation.paths[:MAX_PATHS_SHOWN]
         ]  # fmt: skip
         forward = [_forward_record(n, names, ids, p, parameters) for n in drawing.nodes]
@@ -117,14 +116,14 @@ def derive(lab, parameter: str, example: int = 0, view: str = "neuron", paths_on
         "example": example,
         "exampleRow": lab.train_set[example],
         "target": lab.target(lab.train_set[example][-1]),
-        "loss": finite_or_none(loss.data),
+        "loss": loss.data,
         "value": p.data,
         "gradient": gradient,
         "steps": [r["sentence"] for r in on],
         "rules": [r["rule"] for r in on],
         "paths": paths,
         "pathCount": len(explanation.paths),
-        "pathSum": finite_or_none(explanation.total),
+        "pathSum": explanation.total,
         **batch,
         "view": view,
         "pathsOnly": paths_only,
@@ -149,7 +148,7 @@ def _forward_record(node: Value, names: dict, ids: dict, p: Value, parameters: l
     else:
         inputs = ", ".join(names[q] for q in node.parents)
         text = f"{name} = {node.op.name}({inputs}) = {node.data:.4f}"
-    return {"node": ids[node], "sentence": text, "value": finite_or_none(node.data)}
+    return {"node": ids[node], "sentence": text, "value": node.data}
 
 
 def _batch(lab, p: Value, index: int) -> dict:
@@ -160,13 +159,13 @@ def _batch(lab, p: Value, index: int) -> dict:
         for q in lab.parameters:
             q.grad = 0.0
         example_loss(lab, i).backward()
-        per_example.append({"example": i, "gradient": finite_or_none(p.grad)})
+        per_example.append({"example": i, "gradient": p.grad})
     for q in lab.parameters:
         q.grad = 0.0
     loss = lab.loss([lab.train_set[i] for i in indices])
     loss.backward()
     grads = [q.grad for q in lab.parameters]
-    return {"batch": per_example, "batchGradient": finite_or_none(p.grad), "batchLoss": finite_or_none(loss.data),
+    return {"batch": per_example, "batchGradient": p.grad, "batchLoss": loss.data,
             "update": _update(lab.optimizer, grads, index)}  # fmt: skip
 
 
@@ -185,9 +184,9 @@ def _update(optimizer, grads: list[float], index: int) -> dict:
         "lr": optimizer.lr,
         "weightDecay": optimizer.weight_decay,
         "before": before,
-        "gradient": finite_or_none(grads[index]),
-        "after": finite_or_none(after),
-        "delta": finite_or_none(after - before),
-        "stateBefore": {k: finite_or_none(v) for k, v in optimizer.state(index).items()},
-        "stateAfter": {k: finite_or_none(v) for k, v in twin.state(index).items()},
+        "gradient": grads[index],
+        "after": after,
+        "delta": after - before,
+        "stateBefore": optimizer.state(index),
+        "stateAfter": twin.state(index),
     }

@@ -1,6 +1,7 @@
 """`fit`: the training loop of seeds 001-004, in a few lines, with a progress bar.
 
-For each epoch and each minibatch: forward, loss, zero_grad, backward, step.
+For each epoch and each minibatch, `train_step`: forward, loss, zero_grad, backward,
+step. The Lab's Play button runs the same `train_step`.
 """
 
 from __future__ import annotations
@@ -46,6 +47,37 @@ CORRECT_FOR_LOSS: dict[Callable, Callable] = {
 }
 
 
+def train_step(model: Module, X_batch: Sequence, y_batch: Sequence, loss_fn: Callable, optimizer):
+    """One step of gradient descent on a batch: forward, loss, zero_grad, backward, optimizer.step().
+
+    Returns (loss, predictions). A step that cannot be taken raises FloatingPointError
+    saying why, and leaves the weights as they were: the forward pass overflows, or the
+    loss is not finite (both found before stepping), or the step makes a parameter inf
+    or nan (the weights are put back; the optimizer's state, such as momentum, is not).
+    """
+    try:
+        predictions = [model(x) for x in X_batch]
+        loss = loss_fn(predictions, y_batch)
+    except OverflowError as error:  # the engine refuses a number too large for a float
+        raise FloatingPointError(str(error)) from None
+    if not math.isfinite(loss.data):  # stop before a nan reaches the parameters
+        raise FloatingPointError(f"the loss is {loss.data}, before this step was taken")
+    before = [p.data for p in optimizer.params]
+    optimizer.zero_grad()
+    loss.backward()
+    optimizer.step()
+    bad = next((p for p in optimizer.params if not math.isfinite(p.data)), None)
+    if bad is not None:
+        value = bad.data
+        for p, data in zip(optimizer.params, before):
+            p.data = data
+        raise FloatingPointError(
+            f"after the step, parameter {_name(model, bad)} is {value} (the loss was {loss.data:.6g}); "
+            "the weights are kept as they were before it"
+        )
+    return loss, predictions
+
+
 def fit(
     model: Module,
     X: Sequence[Sequence[float]],
@@ -72,7 +104,6 @@ def fit(
     if correct == "auto":
         correct = CORRECT_FOR_LOSS.get(loss_fn)
     history: dict[str, list[float]] = {"loss": [], "accuracy": []}
-    parameters = model.parameters()
     epoch_range = range(epochs)
     if progress:
         from tqdm.auto import tqdm
@@ -83,21 +114,11 @@ def fit(
         total_loss, right = 0.0, 0
         shuffled = batches(X, y, batch_size or len(X), shuffle=batch_size is not None, seed=seed + epoch)
         for k, (X_batch, y_batch) in enumerate(shuffled):
-            where = f"epoch {epoch + 1} of {epochs}, batch {k + 1}"
             try:
-                predictions = [model(x) for x in X_batch]
-                loss = loss_fn(predictions, y_batch)
-            except OverflowError as error:  # the engine refuses a number too large for a float
+                loss, predictions = train_step(model, X_batch, y_batch, loss_fn, optimizer)
+            except FloatingPointError as error:
+                where = f"epoch {epoch + 1} of {epochs}, batch {k + 1}"
                 _stop(epoch_range, f"fit stopped in {where}: {error} (diverging? a smaller learning rate?)")
-            if not math.isfinite(loss.data):  # stop before a nan reaches the parameters
-                _stop(epoch_range, f"fit stopped in {where}: the loss is {loss.data}, before this step was taken")
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-            for p in parameters:
-                if not math.isfinite(p.data):
-                    _stop(epoch_range, f"fit stopped in {where}: after the step, parameter {_name(model, p)} is "
-                          f"{p.data} (the loss was {loss.data:.6g}; a smaller learning rate?)")  # fmt: skip
             total_loss += loss.data * len(X_batch)
             if correct is not None:
                 right += sum(correct(p, t) for p, t in zip(predictions, y_batch))
@@ -138,8 +159,8 @@ def _check_arguments(X: Sequence, y: Sequence, epochs: int, batch_size: int | No
 
 
 def _name(model: Module, parameter: Value) -> str:
-    """A parameter's dotted name in the model, for a message."""
-    return next(repr(name) for name, p in model.named_parameters() if p is parameter)
+    """A parameter's dotted name in the model, for a message ('?' for one the model does not have)."""
+    return next((repr(name) for name, p in model.named_parameters() if p is parameter), "'?'")
 
 
 def _stop(progress_bar, message: str) -> None:

@@ -13,7 +13,8 @@ import pytest
 
 import nn
 from autograd.engine import topological_order
-from lab.session import DEFAULTS, Lab, to_query
+from lab.config import DEFAULTS, to_query
+from lab.session import Lab
 from tests.conftest import IN_CI
 from tests.test_lab_session import reference_run
 
@@ -412,6 +413,8 @@ def test_the_console_runs_project_code(lab):
     assert box.input_value() == "autograd.draw_graph(o)"
     output = lab.page.get_by_test_id("console-output").inner_text()
     assert ">>> 1 + 1\n2\n" in output and "NameError: name 'no_such_thing' is not defined" in output
+    banner = output.splitlines()[0]  # lab/console.py's, with the worker's Python version
+    assert banner.startswith("Python 3.") and "in your browser (Pyodide). Bound: autograd, nn, Value" in banner
     assert "True" in output and "<graph: " in output
 
 

@@ -10,8 +10,9 @@ import pytest
 import nn
 from autograd.engine import topological_order
 from autograd.views.drawing import node_names
+from lab.config import DEFAULTS
 from lab.console import Console
-from lab.session import DEFAULTS, Lab
+from lab.session import Lab
 
 
 def own_gradient(model, row, loss_fn, target) -> dict:

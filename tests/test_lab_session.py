@@ -9,7 +9,8 @@ import pytest
 
 import nn
 from autograd import Value
-from lab.session import DEFAULTS, Lab, check_config, from_query, to_query
+from lab.config import DEFAULTS, check_config, from_query, to_query
+from lab.session import METHODS, Lab
 
 LOSSES = {"hinge": nn.hinge_loss, "logistic": nn.logistic_loss, "bce_with_logits": nn.bce_with_logits_loss}
 
@@ -128,8 +129,11 @@ def test_an_overflowing_neuron_is_drawn_as_no_colour_and_its_loss_as_none():
     lab.model.layers[0].neurons[0].w[0].data = 1e308  # as the graph would refuse: 1e308 * 3 is inf
     lab.add_point(3.0, 0.0, 1)
     grids = lab.frame(resolution=4)["neurons"]
-    assert None in grids[0][0] and None not in grids[0][1]
-    assert math.isnan(lab.neuron_outputs([3.0, 0.0])[0][0]) and lab.summary()["trainLoss"] is None
+    assert any(math.isnan(h) for h in grids[0][0]) and not any(math.isnan(h) for h in grids[0][1])
+    assert math.isnan(lab.neuron_outputs([3.0, 0.0])[0][0]) and math.isnan(lab.summary()["trainLoss"])
+    page = json.loads(lab.call("frame", '{"resolution": 4}'))["result"]  # the page gets null for each nan
+    assert page["neurons"][0][0] == [None if math.isnan(h) else h for h in grids[0][0]]
+    assert page["trainLoss"] is None and None not in page["neurons"][0][1]
 
 
 def test_configure_checks_everything_before_changing_anything():
@@ -229,8 +233,10 @@ def test_csv_loads_whole_or_not_at_all():
 def test_call_answers_json_and_turns_errors_into_messages():
     lab = Lab({"samples": 20})
     assert json.loads(lab.call("step", '{"n": 2}'))["result"]["steps"] == 2
-    assert json.loads(lab.call("fly")) == {"error": json.loads(lab.call("fly"))["error"]}
-    assert "unknown method 'fly'" in json.loads(lab.call("fly"))["error"]
+    reply = json.loads(lab.call("fly"))
+    assert list(reply) == ["error"] and "unknown method 'fly'" in reply["error"]
+    for not_the_pages in ("loss", "target", "_one_step", "call", "neuron_outputs"):  # methods, but not calls
+        assert f"unknown method {not_the_pages!r}" in json.loads(lab.call(not_the_pages))["error"]
     assert "step takes a whole number" in json.loads(lab.call("step", '{"n": -1}'))["error"]
     assert "unexpected keyword" in json.loads(lab.call("step", '{"m": 1}'))["error"]
     state = json.loads(lab.call("state"))["result"]
@@ -241,6 +247,25 @@ def test_call_answers_json_and_turns_errors_into_messages():
         in json.loads(lab.call("train_for", '{"seconds": 1000}'))["error"]
     )
     assert json.loads(lab.call("train_for", '{"seconds": 0.01}'))["result"]["steps"] >= 1
+
+
+def test_every_page_call_is_answered_and_only_those():
+    lab = Lab({"samples": 20})
+    for method in ("reset", "state", "frame", "to_query", "to_csv", "choices", "parameter_list", "console_banner"):
+        assert "result" in json.loads(lab.call(method)), method
+    assert set(METHODS) >= {"configure", "step", "train_for", "explain", "python", "exercise", "check_exercise"}
+    assert all(callable(getattr(lab, method)) for method in METHODS)
+    assert json.loads(lab.call("from_query", '{"query": "seed=4"}'))["result"]["config"]["seed"] == 4
+
+
+def test_nan_and_inf_reach_the_page_as_null_and_finite_numbers_as_they_are():
+    from lab import replies
+
+    value = {"a": [1.5, math.nan, {"b": (math.inf, -math.inf)}], "c": "nan", "d": None, "e": 2}
+    assert json.loads(replies.result(value)) == {"result": {"a": [1.5, None, {"b": [None, None]}], "c": "nan",
+                                                            "d": None, "e": 2}}  # fmt: skip
+    exact = [0.1, 1e-300, -2.5e300, 7]
+    assert json.loads(replies.result(exact))["result"] == exact
 
 
 def test_a_bug_in_a_call_reports_its_type_and_keeps_the_session(monkeypatch):

@@ -17,11 +17,11 @@ quiz.py       the notebook quiz (a widget)
 terminal.py   practising in the terminal, and the command line
 """
 
-from autograd.exercises.check import ABS_TOL, REL_TOL, Report, check, close, diagnose
+from autograd.exercises.checking import ABS_TOL, REL_TOL, Report, check, close, diagnose
 from autograd.exercises.generate import LEVELS, Exercise, exercise, number
-from autograd.exercises.quiz import quiz
+from autograd.exercises.notebook import quiz
+from autograd.exercises.paper import worksheet
 from autograd.exercises.terminal import main, practise
-from autograd.exercises.worksheet import worksheet
 
 __all__ = [
     "ABS_TOL",

@@ -6,9 +6,9 @@ import argparse
 import math
 from collections.abc import Callable, Sequence
 
-from autograd.exercises.check import Report, check, close, diagnose
+from autograd.exercises.checking import Report, check, close, diagnose
 from autograd.exercises.generate import LEVELS, Exercise, exercise, number
-from autograd.exercises.worksheet import worksheet
+from autograd.exercises.paper import worksheet
 
 
 def practise(ex: Exercise, read: Callable[[str], str] = input, write: Callable[[str], None] = print) -> Report:

@@ -164,8 +164,9 @@ class Drawing:
         self.boxes = _boxes(self.nodes, self.root, self.collapse)
 
     def around(self, focus: Value | None) -> Drawing:
-        """The same graph drawn around another node (None: all of it), without sorting it again."""
+        """The same graph drawn around another node (None: all of it), without sorting or naming it again."""
         other = copy.copy(self)
+        other.names = self.names  # one naming of the graph, shared
         other._focus(focus)
         return other
 

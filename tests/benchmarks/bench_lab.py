@@ -28,8 +28,9 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from lab.build import build  # noqa: E402
+from lab.config import DEFAULTS  # noqa: E402
 from lab.serve import serve_in_thread  # noqa: E402
-from lab.session import DEFAULTS, Lab  # noqa: E402
+from lab.session import Lab  # noqa: E402
 
 MICROGRAD = {**DEFAULTS, "hidden": [16, 16], "activation": "relu", "samples": 200, "batchSize": 100}
 RESOLUTION = 40  # the page's heatmap resolution (lab/web/js/main.js)

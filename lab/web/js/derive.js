@@ -1,38 +1,14 @@
-// The chain rule of one parameter: the derivation panel, the step mode and the console.
-// Python (lab/derivation.py, lab/console.py) computes everything; this file renders the
-// DOT with Graphviz (WebAssembly) and shows the records, sentences and numbers it sends.
-import { instance as vizInstance } from "../viz/viz.js";
-import { backpropSteps } from "./backprop-steps.js";
+// The chain rule panel of one parameter: opening it, its tabs, the graph and its zoom, and the
+// Chain rule tab (every path's product, their sum, the batch and the update). The Step mode,
+// Exercise and Console tabs are stepmode.js, exercise.js and console.js. Python
+// (lab/derivation.py) computes everything; this file renders the DOT and shows the numbers.
+import { createConsole } from "./console.js";
 import { BLUE, ORANGE, fitCanvas } from "./draw.js";
+import { createExercise } from "./exercise.js";
+import { element, num, renderDot } from "./show.js";
+import { createStepMode } from "./stepmode.js";
 
 const $ = (id) => document.getElementById(id);
-let viz = null;
-const graphviz = () => (viz ??= vizInstance());
-
-// A number to 4 significant digits ("nan" for Python's None); `num` adds the full value on hover.
-const fmt = (x) => (x === null || x === undefined ? "nan" : Number.parseFloat(x.toPrecision(4)).toString());
-
-function num(x) {
-  const span = document.createElement("span");
-  span.className = "num";
-  span.textContent = fmt(x);
-  if (x !== null && x !== undefined) span.title = String(x);
-  return span;
-}
-
-function element(tag, text, className) {
-  const e = document.createElement(tag);
-  if (text !== undefined) e.textContent = text;
-  if (className) e.className = className;
-  return e;
-}
-
-export async function renderDot(dot) {
-  const svg = (await graphviz()).renderSVGElement(dot);
-  svg.removeAttribute("width");
-  svg.removeAttribute("height");
-  return svg;
-}
 
 export function createDerivation({ py, say, frame, onOpen }) {
   const panel = $("derive");
@@ -42,10 +18,10 @@ export function createDerivation({ py, say, frame, onOpen }) {
   let zoom = null;  // the graph's scale (1: Graphviz's points as pixels), null: chosen on drawing
   let busy = null;
   let again = false;
-  let show = null;  // STEP_JS's show(k) for the current backward records
-  let position = 0;
-  let timer = null;
   let tab = "chain";
+  const steps = createStepMode({ graph, derivation: () => current, tab: () => tab });
+  const exercise = createExercise({ py, say, graph, fit: () => setZoom(null) });
+  const console_ = createConsole({ py });
 
   // --- opening, closing, choosing -------------------------------------------------------------
 
@@ -60,7 +36,7 @@ export function createDerivation({ py, say, frame, onOpen }) {
   }
 
   function close() {
-    stopPlaying();
+    steps.stop();
     panel.hidden = true;
     document.querySelector(".lab").classList.remove("deriving");
     onOpen?.();
@@ -203,7 +179,7 @@ export function createDerivation({ py, say, frame, onOpen }) {
     fillParameters([...$("parameter").options].map((o) => o.value));
     drawExamplePlane();
     drawChain(d);
-    setupSteps(d);
+    steps.setup(d);
   }
 
   function drawChain(d) {
@@ -298,10 +274,6 @@ export function createDerivation({ py, say, frame, onOpen }) {
     box.append(update);
   }
 
-  // --- step mode ------------------------------------------------------------------------------
-
-  const records = (d) => d.backward;  // with "only the paths", Python sends only theirs
-
   // --- zoom: Fit, -, +, Ctrl+wheel ----------------------------------------------------------
 
   function naturalSize(svg) {
@@ -345,247 +317,37 @@ export function createDerivation({ py, say, frame, onOpen }) {
     setZoom(zoom * (event.deltaY < 0 ? 1.1 : 1 / 1.1));
   }, { passive: false });
 
-  function setupSteps(d) {
-    const svg = graph.querySelector("svg");
-    show = backpropSteps(svg, records(d));
-    const total = d.forward.length + records(d).length + 1;
-    const slider = $("sm-slider");
-    slider.max = total;
-    position = Math.min(position, total);
-    if (tab !== "steps") position = total;  // the chain rule tab shows the graph after backward
-    goTo(position);
-  }
-
-  function goTo(k) {
-    const d = current;
-    if (!d) return;
-    const list = records(d);
-    const forward = d.forward.length;
-    const total = forward + list.length + 1;
-    position = Math.max(0, Math.min(total, k));
-    $("sm-slider").value = position;
-    $("sm-count").textContent = `${position} / ${total}`;
-    const svg = graph.querySelector("svg");
-    svg.querySelectorAll(".pending, .hot-forward, .hot-update").forEach((e) => e.classList.remove("pending", "hot-forward", "hot-update"));
-    let sentence;
-    let rule = "";
-    if (position <= forward) {
-      show(0);
-      d.forward.forEach((r, i) => {
-        if (i >= position) {
-          svg.querySelector(`[id="${r.node}"]`)?.classList.add("pending");
-          svg.querySelector(`[id="${r.node}-op"]`)?.classList.add("pending");
-        }
-      });
-      if (position === 0) sentence = "The forward pass: press Next to compute the values node by node, then backprop.";
-      else {
-        const r = d.forward[position - 1];
-        svg.querySelector(`[id="${r.node}"]`)?.classList.add("hot-forward");
-        sentence = `forward: ${r.sentence}`;
-      }
-    } else if (position <= forward + list.length) {
-      const step = show(position - forward);
-      sentence = step.sentence;
-      rule = step.math;
-    } else {
-      show(list.length);
-      svg.querySelector(`[id="${d.parameterId}"]`)?.classList.add("hot-update");
-      const u = d.update;
-      sentence = `update (${u.optimizer}, on the batch's mean gradient ${fmt(u.gradient)}): ${u.rule}  →  ${d.parameter}: ${fmt(u.before)} → ${fmt(u.after)}`;
-    }
-    const hot = svg.querySelector(".hot-parent, .hot-forward, .hot-update");
-    if (hot && tab === "steps") hot.scrollIntoView({ block: "nearest", inline: "nearest" });
-    $("sm-sentence").textContent = sentence;
-    $("sm-rule").innerHTML = rule;  // MathML written by autograd.mathml
-  }
-
-  function stopPlaying() {
-    clearInterval(timer);
-    timer = null;
-    $("sm-play").innerHTML = "&#x25B6; Play";
-  }
-
-  $("sm-slider").addEventListener("input", () => goTo(Number($("sm-slider").value)));
-  $("sm-first").addEventListener("click", () => goTo(0));
-  $("sm-prev").addEventListener("click", () => goTo(position - 1));
-  $("sm-next").addEventListener("click", () => goTo(position + 1));
-  $("sm-play").addEventListener("click", () => {
-    if (timer) return stopPlaying();
-    if (position >= Number($("sm-slider").max)) goTo(0);
-    $("sm-play").innerHTML = "&#x275A;&#x275A; Pause";
-    timer = setInterval(() => {
-      if (position >= Number($("sm-slider").max)) stopPlaying();
-      else goTo(position + 1);
-    }, 700);
-  });
-
   // --- tabs and keys --------------------------------------------------------------------------
-
-  // --- the exercise tab: backprop by hand, marked by autograd.exercises.check in the worker ------
-
-  let exercise = null;
-
-  async function newExercise() {
-    const level = Number($("exercise-level").value);
-    const seed = Number($("exercise-seed").value);
-    if (!Number.isInteger(seed) || seed < 0) {
-      say(`the exercise's seed must be a whole number from 0; got ${$("exercise-seed").value}`, "error");
-      return null;
-    }
-    try {
-      exercise = await py.call("exercise", { level, seed });
-    } catch (error) {
-      say(error.message, "error");
-      return null;
-    }
-    await showExercise();
-    const table = $("exercise-answers");
-    table.replaceChildren();
-    for (const name of exercise.names) {
-      const row = table.insertRow();
-      row.insertCell().append(element("code", `dL/d${name} =`));
-      const input = element("input");
-      input.dataset.testid = `answer-${name}`;
-      input.dataset.node = name;
-      input.setAttribute("aria-label", `dL/d${name}`);
-      input.inputMode = "decimal";
-      row.insertCell().append(input);
-      row.insertCell().className = "mark";
-    }
-    $("exercise-forward").replaceChildren(...exercise.forward.map((line) => element("li", line)));
-    $("exercise-diagnosis").textContent = "";
-    return exercise;
-  }
-
-  async function showExercise() {
-    if (!exercise) return;
-    const svg = await renderDot(exercise.dot);
-    graph.replaceChildren(svg);
-    setZoom(null);
-  }
-
-  async function checkExercise() {
-    if (!exercise) return null;
-    const answers = {};
-    for (const input of $("exercise-answers").querySelectorAll("input")) {
-      const text = input.value.trim();
-      if (text === "") continue;
-      const value = Number(text);
-      if (!Number.isFinite(value)) {
-        say(`dL/d${input.dataset.node}: ${JSON.stringify(text)} is not a number`, "error");
-        return null;
-      }
-      answers[input.dataset.node] = value;
-    }
-    let report;
-    try {
-      report = await py.call("check_exercise", { answers });
-    } catch (error) {
-      say(error.message, "error");
-      return null;
-    }
-    for (const input of $("exercise-answers").querySelectorAll("input")) {
-      const mark = input.parentElement.nextSibling;
-      const result = report.results[input.dataset.node];
-      mark.textContent = result === "right" ? "✓ right" : result === "wrong" ? "✗ wrong" : "";
-      mark.className = `mark ${result}`;
-    }
-    const [right, total] = report.score;
-    $("exercise-diagnosis").textContent = report.diagnosis ?? `${right} of ${total} right${right === total ? ": all of them." : "."}`;
-    return report;
-  }
-
-  $("exercise-new").addEventListener("click", newExercise);
-  $("exercise-check").addEventListener("click", checkExercise);
-  $("exercise-answers").addEventListener("keydown", (event) => {
-    if (event.key === "Enter") checkExercise();
-  });
 
   function selectTab(which) {
     const was = tab;
     tab = which;
     panel.dataset.tab = which;
-    if (which === "exercise") (exercise ? showExercise() : newExercise());
+    if (which === "exercise") exercise.show();
     else if (was === "exercise" && current) draw(current);
     for (const name of ["chain", "steps", "console", "exercise"]) {
       $(`tab-${name}`).hidden = name !== which;
       $(`tab-button-${name}`).setAttribute("aria-selected", String(name === which));
     }
-    if (which !== "steps") stopPlaying();
-    if (current && which === "steps") goTo(0);
-    if (current && which === "chain") goTo(Number($("sm-slider").max));
-    if (which === "console") $("console-input").focus();
+    if (which !== "steps") steps.stop();
+    if (current && which === "steps") steps.first();
+    if (current && which === "chain") steps.end();
+    if (which === "console") console_.focus();
   }
 
   document.querySelectorAll("[role=tab]").forEach((b) => b.addEventListener("click", () => selectTab(b.dataset.tab)));
 
   // Keys for the step mode; returns true when it took the key.
   function key(event) {
-    if (panel.hidden || tab !== "steps") return false;
-    if (event.key === "ArrowRight" || event.key === "PageDown") goTo(position + 1);
-    else if (event.key === "ArrowLeft" || event.key === "PageUp") goTo(position - 1);
-    else if (event.key === "Home") goTo(0);
-    else if (event.key === "End") goTo(Number($("sm-slider").max));
-    else return false;
-    return true;
+    return !panel.hidden && tab === "steps" && steps.key(event);
   }
-
-  // --- the console ----------------------------------------------------------------------------
-
-  const history = [];
-  let back = 0;
-  const output = $("console-output");
-  const input = $("console-input");
-  let banner = false;
-
-  async function run(code) {
-    if (!banner) {
-      banner = true;
-      output.append("Bound: autograd, nn, Value, and the run's model, data, optimizer, lab.\n");
-    }
-    const prompt = $("console-prompt").textContent;
-    output.append(`${prompt} ${code}\n`);
-    let reply;
-    try {
-      reply = await py.call("python", { code });
-    } catch (error) {
-      output.append(`${error.message}\n`);
-      return error.message;
-    }
-    output.append(reply.output);
-    for (const dot of reply.graphs) {
-      const figure = element("div", undefined, "console-graph");
-      figure.append(await renderDot(dot));
-      output.append(figure);
-    }
-    $("console-prompt").textContent = reply.more ? "..." : ">>>";
-    output.scrollTop = output.scrollHeight;
-    return reply.output;
-  }
-
-  input.addEventListener("keydown", async (event) => {
-    if (event.key === "Enter") {
-      const code = input.value;
-      input.value = "";
-      if (code.trim()) history.push(code);
-      back = history.length;
-      await run(code);
-    } else if (event.key === "ArrowUp") {
-      if (back > 0) input.value = history[--back];
-      event.preventDefault();
-    } else if (event.key === "ArrowDown") {
-      back = Math.min(history.length, back + 1);
-      input.value = history[back] ?? "";
-      event.preventDefault();
-    }
-  });
 
   return {
     open,
     close,
     refresh,
     key,
-    run,
+    run: console_.run,
     get isOpen() {
       return !panel.hidden;
     },
@@ -593,10 +355,10 @@ export function createDerivation({ py, say, frame, onOpen }) {
       return current;
     },
     get position() {
-      return position;
+      return steps.position;
     },
-    goTo,
-    newExercise,
-    checkExercise,
+    goTo: steps.goTo,
+    newExercise: exercise.create,
+    checkExercise: exercise.check,
   };
 }

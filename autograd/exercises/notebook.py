@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from autograd.exercises.check import check
+from autograd.exercises.checking import check
 from autograd.exercises.generate import Exercise, exercise
 from autograd.views.render import svg
 from autograd.views.widget import widget_class, widget_or_none

@@ -1,0 +1,193 @@
+"""The Lab's configuration: the settings of a run, their ranges, their checks, and the URL.
+
+A run is fixed by its configuration, the keys of DEFAULTS (lab.session's docstring says
+how). The page's controls offer CHOICES and RANGES; `check_config` takes a change whole
+or not at all; `to_query` and `from_query` are the page's URL.
+"""
+
+from __future__ import annotations
+
+import math
+from numbers import Integral, Real
+
+import nn
+
+DATASETS = ("xor", "circles", "moons", "spirals", "blobs", "function")
+LOSSES = {
+    "hinge": nn.hinge_loss,
+    "logistic": nn.logistic_loss,
+    "bce_with_logits": nn.bce_with_logits_loss,
+    "mse": nn.mse_loss,
+}
+SIGNED_LOSSES = ("hinge", "logistic", "mse")  # their class targets are -1/+1
+OPTIMIZERS = ("sgd", "momentum", "adam", "rmsprop", "adagrad")
+ACTIVATIONS = tuple(nn.ACTIVATIONS)
+INITS = nn.init.INITS
+
+DEFAULTS = {
+    "dataset": "moons",
+    "noise": 0.1,
+    "trainRatio": 0.5,
+    "samples": 500,
+    "seed": 0,
+    "hidden": [4, 2],
+    "activation": "tanh",
+    "init": "uniform",
+    "loss": "logistic",
+    "optimizer": "sgd",
+    "learningRate": 0.1,
+    "l2": 0.0,
+    "batchSize": 10,
+}
+
+# (low, high) of each number; a value outside is clamped, with a notice.
+RANGES = {
+    "noise": (0.0, 0.5),
+    "trainRatio": (0.1, 0.9),
+    "samples": (10, 1000),
+    "seed": (0, 2**31 - 1),
+    "learningRate": (1e-6, 10.0),
+    "l2": (0.0, 1.0),
+    "batchSize": (1, 1000),
+}
+WHOLE = ("samples", "seed", "batchSize")
+CHOICES = {
+    "dataset": DATASETS,
+    "activation": ACTIVATIONS,
+    "init": INITS,
+    "loss": tuple(LOSSES),
+    "optimizer": OPTIMIZERS,
+}
+LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)  # the page's menu
+L2_RATES = (0.0, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
+MAX_LAYERS = 6
+MAX_NEURONS = 32  # the page's +/- buttons stop at 8; configure and the URL take micrograd's 16
+IN_PLACE = ("learningRate", "l2")  # changed without starting the run over
+
+
+def check_config(config: object, base: dict | None = None) -> tuple[dict, list[str]]:
+    """`base` (DEFAULTS if None) updated with `config`, and notices for what was clamped.
+
+    Raises ValueError or TypeError, naming the key, for what cannot be used (an unknown
+    key or name, a number that is not one); nothing is changed then.
+    """
+    if not isinstance(config, dict):
+        raise TypeError(f"a configuration is an object of settings, got {type(config).__name__} {config!r}")
+    new = dict(base or DEFAULTS)
+    new["hidden"] = list(new["hidden"])
+    notices = []
+    for key, value in config.items():
+        if key not in DEFAULTS:
+            raise ValueError(f"unknown setting {key!r}; the settings are {', '.join(DEFAULTS)}")
+        if key in CHOICES:
+            if value not in CHOICES[key]:
+                raise ValueError(f"{key} must be one of {', '.join(CHOICES[key])}; got {value!r}")
+            new[key] = value
+        elif key == "hidden":
+            new[key] = _hidden(value, notices)
+        else:
+            new[key] = _number(key, value, notices)
+    if new["dataset"] == "function" and new["loss"] != "mse":
+        if "loss" in config:
+            raise ValueError(f"the function dataset is regression: its loss is mse, not {new['loss']}")
+        notices.append(f"the function dataset is regression: the loss is mse (was {new['loss']})")
+        new["loss"] = "mse"
+    return new, notices
+
+
+def _number(key: str, value: object, notices: list[str]) -> float | int:
+    low, high = RANGES[key]
+    if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value):
+        raise ValueError(f"{key} must be a finite number from {low:g} to {high:g}; got {value!r}")
+    if key in WHOLE:
+        if value != int(value):
+            raise ValueError(f"{key} must be a whole number; got {value!r}")
+        value = int(value)
+    else:
+        value = float(value)
+    if not low <= value <= high:
+        clamped = min(max(value, low), high)
+        notices.append(f"{key} {value:g} is outside {low:g} to {high:g}: using {clamped:g}")
+        value = clamped
+    return value
+
+
+def _hidden(value: object, notices: list[str]) -> list[int]:
+    if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple)):
+        raise ValueError(f"hidden must be a list of layer sizes such as [4, 2]; got {value!r}")
+    sizes = []
+    for size in value:
+        if isinstance(size, bool) or not isinstance(size, Integral):
+            raise ValueError(f"hidden layer sizes must be whole numbers from 1 to {MAX_NEURONS}; got {value!r}")
+        if not 1 <= size <= MAX_NEURONS:
+            clamped = min(max(int(size), 1), MAX_NEURONS)
+            notices.append(f"a hidden layer of {size} neurons: using {clamped} (1 to {MAX_NEURONS})")
+            size = clamped
+        sizes.append(int(size))
+    if len(sizes) > MAX_LAYERS:
+        notices.append(f"{len(sizes)} hidden layers: using the first {MAX_LAYERS}")
+        sizes = sizes[:MAX_LAYERS]
+    return sizes
+
+
+def to_query(config: dict) -> str:
+    """The configuration as a URL query string (without the "?")."""
+    parts = []
+    for key in DEFAULTS:
+        value = config[key]
+        text = ",".join(map(str, value)) if key == "hidden" else f"{value:.10g}" if isinstance(value, float) else value
+        parts.append(f"{key}={text}")
+    return "&".join(parts)
+
+
+def from_query(query: str) -> tuple[dict, list[str]]:
+    """The configuration a URL's query string describes, and notices for what was ignored.
+
+    A setting that cannot be read falls back to its default, with a notice naming it;
+    keys that are not settings are ignored, with a notice.
+    """
+    from urllib.parse import parse_qsl
+
+    config, notices = dict(DEFAULTS), []
+    for key, text in parse_qsl(query.lstrip("?"), keep_blank_values=True):
+        if key not in DEFAULTS:
+            notices.append(f"the link's {key!r} is not a setting: ignored")
+            continue
+        try:
+            value = _parse(key, text)
+            config, more = check_config({key: value}, config)
+        except ValueError as error:
+            notices.append(f"the link's {key}={text!r} cannot be used ({error}): using {DEFAULTS[key]!r}")
+            continue
+        notices += more
+    return config, notices
+
+
+def _parse(key: str, text: str) -> object:
+    if key in CHOICES:
+        return text
+    if key == "hidden":
+        try:
+            return [int(size) for size in text.split(",")] if text.strip() else []
+        except ValueError:
+            raise ValueError("expected sizes such as 4,2") from None
+    try:
+        value = float(text)
+    except ValueError:
+        raise ValueError("not a number") from None
+    return int(value) if key in WHOLE and value.is_integer() else value
+
+
+def make_optimizer(config: dict, parameters: list) -> nn.optim.Optimizer:
+    """nn.optim's optimizer for the configuration, with weight_decay = l2."""
+    lr, l2 = config["learningRate"], config["l2"]
+    name = config["optimizer"]
+    if name == "sgd":
+        return nn.optim.SGD(parameters, lr, weight_decay=l2)
+    if name == "momentum":
+        return nn.optim.SGD(parameters, lr, momentum=0.9, weight_decay=l2)
+    if name == "adam":
+        return nn.optim.Adam(parameters, lr, weight_decay=l2)
+    if name == "rmsprop":
+        return nn.optim.RMSprop(parameters, lr, weight_decay=l2)
+    return nn.optim.Adagrad(parameters, lr, weight_decay=l2)

@@ -1,0 +1,88 @@
+// The Exercise tab: backprop by hand on a graph from autograd.exercises, marked in the worker
+// by autograd.exercises.check, whose message (the diagnosis, or how many are right) is shown.
+import { element, renderDot } from "./show.js";
+
+const $ = (id) => document.getElementById(id);
+
+// graph: the element the exercise's graph is drawn in; fit(): zoom it to the panel.
+export function createExercise({ py, say, graph, fit }) {
+  let exercise = null;
+
+  async function create() {
+    const level = Number($("exercise-level").value);
+    const seed = Number($("exercise-seed").value);
+    if (!Number.isInteger(seed) || seed < 0) {
+      say(`the exercise's seed must be a whole number from 0; got ${$("exercise-seed").value}`, "error");
+      return null;
+    }
+    try {
+      exercise = await py.call("exercise", { level, seed });
+    } catch (error) {
+      say(error.message, "error");
+      return null;
+    }
+    await show();
+    const table = $("exercise-answers");
+    table.replaceChildren();
+    for (const name of exercise.names) {
+      const row = table.insertRow();
+      row.insertCell().append(element("code", `dL/d${name} =`));
+      const input = element("input");
+      input.dataset.testid = `answer-${name}`;
+      input.dataset.node = name;
+      input.setAttribute("aria-label", `dL/d${name}`);
+      input.inputMode = "decimal";
+      row.insertCell().append(input);
+      row.insertCell().className = "mark";
+    }
+    $("exercise-forward").replaceChildren(...exercise.forward.map((line) => element("li", line)));
+    $("exercise-diagnosis").textContent = "";
+    return exercise;
+  }
+
+  // The exercise's graph in the panel (made first if there is none yet).
+  async function show() {
+    if (!exercise) return create();
+    graph.replaceChildren(await renderDot(exercise.dot));
+    fit();
+    return exercise;
+  }
+
+  async function check() {
+    if (!exercise) return null;
+    const answers = {};
+    for (const input of $("exercise-answers").querySelectorAll("input")) {
+      const text = input.value.trim();
+      if (text === "") continue;
+      const value = Number(text);
+      if (!Number.isFinite(value)) {
+        say(`dL/d${input.dataset.node}: ${JSON.stringify(text)} is not a number`, "error");
+        return null;
+      }
+      answers[input.dataset.node] = value;
+    }
+    let report;
+    try {
+      report = await py.call("check_exercise", { answers });
+    } catch (error) {
+      say(error.message, "error");
+      return null;
+    }
+    for (const input of $("exercise-answers").querySelectorAll("input")) {
+      const mark = input.parentElement.nextSibling;
+      const result = report.results[input.dataset.node];
+      mark.textContent = result === "right" ? "✓ right" : result === "wrong" ? "✗ wrong" : "";
+      mark.className = `mark ${result}`;
+    }
+    $("exercise-diagnosis").textContent = report.message;
+    return report;
+  }
+
+  $("exercise-new").addEventListener("click", create);
+  $("exercise-check").addEventListener("click", check);
+  $("exercise-answers").addEventListener("keydown", (event) => {
+    if (event.key === "Enter") check();
+  });
+
+  return { create, show, check };
+}
