@@ -7,7 +7,7 @@ import pytest
 
 from autograd import Value, no_grad, topological_order
 from autograd.engine import LEAF
-from demos.neuron import build_neuron
+from tests.graphs import classic_neuron
 
 # --- construction and repr ---
 
@@ -40,7 +40,7 @@ def test_operators_with_unsupported_operands_raise_type_error():
 
 
 def test_repr_reads_like_the_lecture_example():
-    o = build_neuron()
+    o = classic_neuron()
     o.backward()
     assert repr(o) == "Value(data=0.7071, grad=1.0, op='tanh', label='o')"
     assert repr(Value(2.0)) == "Value(data=2.0, grad=0.0)"
@@ -62,7 +62,7 @@ def test_parents_are_an_ordered_tuple_with_their_local_derivatives():
 
 
 def test_topological_order_puts_parents_first_root_last_each_node_once():
-    o = build_neuron()
+    o = classic_neuron()
     order = topological_order(o)
     position = {id(node): i for i, node in enumerate(order)}
     assert len(position) == len(order) == 10
@@ -73,7 +73,9 @@ def test_topological_order_puts_parents_first_root_last_each_node_once():
 
 
 def test_topological_order_is_the_same_on_every_build():
-    assert [n.label for n in topological_order(build_neuron())] == [n.label for n in topological_order(build_neuron())]
+    assert [n.label for n in topological_order(classic_neuron())] == [
+        n.label for n in topological_order(classic_neuron())
+    ]
 
 
 def test_topological_order_handles_a_parent_reached_by_two_paths():
@@ -88,7 +90,7 @@ def test_topological_order_handles_a_parent_reached_by_two_paths():
 
 
 def test_backward_on_the_classic_neuron_gives_the_hand_derived_gradients():
-    o = build_neuron()
+    o = classic_neuron()
     o.backward()
     grads = {n.label: n.grad for n in topological_order(o)}
     expected = {"o": 1.0, "n": 0.5, "b": 0.5, "x1*w1 + x2*w2": 0.5, "x1*w1": 0.5, "x2*w2": 0.5,
@@ -109,9 +111,9 @@ def test_backward_through_a_diamond_adds_both_paths():
 
 
 def test_backward_twice_doubles_every_gradient_including_intermediates():
-    once = build_neuron()
+    once = classic_neuron()
     once.backward()
-    twice = build_neuron()
+    twice = classic_neuron()
     twice.backward()
     twice.backward()
     for a, b in zip(topological_order(once), topological_order(twice)):

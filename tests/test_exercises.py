@@ -25,6 +25,33 @@ def test_exercises_are_deterministic_and_solvable(level):
     assert E.exercise(0, level).forward_lines() != E.exercise(1, level).forward_lines()
 
 
+def forward_with(ex, moved, shift: float) -> float:
+    """L with the node `moved` shifted by `shift`: the forward pass again, from the ops' forward
+    functions alone (no derivative of the engine's is used)."""
+    values = {}
+    for node in topological_order(ex.root):
+        if node.parents:
+            values[node] = node.op.forward(*(values[p] for p in node.parents))
+        else:
+            values[node] = node.data
+        if node is moved:
+            values[node] += shift
+    return values[ex.root]
+
+
+@pytest.mark.parametrize("level", [1, 2, 3, 4])
+def test_the_answers_are_the_central_differences_of_the_exercise(level):
+    """An oracle beside the engine's backward: dL/d node as (L(node + eps) - L(node - eps)) / 2 eps,
+    every node moved in turn (an intermediate one is moved after it is computed)."""
+    eps = 1e-6
+    for seed in range(15):
+        ex = E.exercise(seed, level)
+        for name, answer in ex.answers().items():
+            node = ex.nodes[name]
+            numeric = (forward_with(ex, node, eps) - forward_with(ex, node, -eps)) / (2 * eps)
+            assert answer == pytest.approx(numeric, rel=1e-5, abs=1e-6), (level, seed, name)
+
+
 def test_levels_hold_what_they_promise():
     for seed in range(30):
         one, two, three, four = (E.exercise(seed, level) for level in (1, 2, 3, 4))

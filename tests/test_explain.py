@@ -9,7 +9,7 @@ import nn
 from autograd import Value, topological_order
 from autograd.views.explain import explain, trace_table
 from autograd.views.render import draw_graph
-from demos.neuron import build_neuron
+from tests.graphs import classic_neuron
 
 # The classic neuron worked by hand: do/dn = 1 - tanh(n)^2 = 1 - 0.7071^2 = 0.5; a + passes its
 # upstream on (local 1); a * sends the upstream times the other factor.
@@ -28,7 +28,7 @@ NEURON_STEPS = [
 
 
 def test_steps_of_the_classic_neuron_read_like_the_worked_example():
-    o = build_neuron()
+    o = classic_neuron()
     steps = list(o.backward_steps())
     assert [str(s) for s in steps] == NEURON_STEPS
     n_step = steps[1]
@@ -55,12 +55,52 @@ def test_exhausting_the_steps_leaves_the_gradients_of_backward(seed):
     plain.backward()
     assert [n.grad for n in topological_order(stepped)] == [n.grad for n in topological_order(plain)]
     assert len(steps) == 1 + sum(len(n.parents) for n in topological_order(stepped))
-    for step in steps[1:]:  # each step is one term of the chain rule
-        assert step.contribution == step.local * step.upstream
+
+
+def in_torch(root: Value) -> dict:
+    """The graph of `root` again in PyTorch (float64), node by node, every tensor keeping its grad."""
+    torch = pytest.importorskip("torch")
+    tensors = {}
+    for node in topological_order(root):
+        if not node.parents:
+            tensors[node] = torch.tensor(node.data, dtype=torch.float64, requires_grad=True)
+            continue
+        a, *rest = (tensors[p] for p in node.parents)
+        op = node.op.name
+        t = a + rest[0] if op == "+" else a * rest[0] if op == "*" else getattr(torch, op)(a)
+        t.retain_grad()
+        tensors[node] = t
+    tensors[root].backward()
+    return tensors
+
+
+def central_difference(node: Value, index: int, eps: float = 1e-6) -> float:
+    """d node / d parents[index] along that one edge: the op's forward with only that input moved."""
+    numbers = [p.data for p in node.parents]
+    up, down = list(numbers), list(numbers)
+    up[index] += eps
+    down[index] -= eps
+    return (node.op.forward(*up) - node.op.forward(*down)) / (2 * eps)
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_each_step_is_one_term_of_the_chain_rule_by_pytorch_and_central_differences(seed):
+    """Each step's upstream is dL/d node as PyTorch computes it, its local the edge's derivative by
+    central differences of the op, and the contributions into a node add up to PyTorch's dL/d node
+    (a reused node gets several). Graphs of random ops with reused nodes, so upstreams differ."""
+    root = random_graph(random.Random(seed))
+    tensors = in_torch(root)
+    into: dict[Value, float] = {}
+    for step in list(root.backward_steps())[1:]:
+        assert step.upstream == pytest.approx(tensors[step.node].grad.item(), rel=1e-9, abs=1e-12)
+        assert step.local == pytest.approx(central_difference(step.node, step.parent_index), rel=1e-6, abs=1e-7)
+        into[step.parent] = into.get(step.parent, 0.0) + step.contribution
+    for node, total in into.items():
+        assert total == pytest.approx(tensors[node].grad.item(), rel=1e-9, abs=1e-12)
 
 
 def test_steps_accumulate_like_backward_when_called_twice():
-    once, twice = build_neuron(), build_neuron()
+    once, twice = classic_neuron(), classic_neuron()
     once.backward()
     once.backward()
     list(twice.backward_steps())
@@ -93,11 +133,11 @@ def test_a_reused_node_shows_two_paths():
 
 def test_explain_rejects_a_node_outside_the_graph():
     with pytest.raises(ValueError, match="is not in the graph of 'o'"):
-        explain(build_neuron(), Value(1.0, label="stray"))
+        explain(classic_neuron(), Value(1.0, label="stray"))
 
 
 def test_trace_table_lists_forward_and_backward_passes_without_touching_grads():
-    o = build_neuron()
+    o = classic_neuron()
     table = trace_table(o)
     assert all(n.grad == 0.0 for n in topological_order(o))
     lines = table.splitlines()

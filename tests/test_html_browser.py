@@ -11,7 +11,7 @@ import pytest
 
 from autograd.views.page import export_html
 from autograd.views.render import HIGHLIGHT_PARENT
-from demos.neuron import build_neuron
+from tests.graphs import classic_neuron
 from tests.test_explain import NEURON_STEPS
 
 
@@ -68,7 +68,7 @@ def rgb(hex_colour: str) -> str:
 
 
 def test_next_prev_keys_and_a_clickers_keys_step_through_backprop(browser, serve, tmp_path):
-    page_file = export_html(build_neuron(), tmp_path / "steps.html")
+    page_file = export_html(classic_neuron(), tmp_path / "steps.html")
     elsewhere = []
     page = open_page(browser, serve(page_file), elsewhere)
     assert page.inner_text("#counter") == "step 0 of 10"
@@ -105,7 +105,7 @@ def test_next_prev_keys_and_a_clickers_keys_step_through_backprop(browser, serve
 
 
 def test_the_page_reads_from_the_back_of_a_lecture_hall(browser, serve, tmp_path):
-    page_file = export_html(build_neuron(), tmp_path / "steps.html")
+    page_file = export_html(classic_neuron(), tmp_path / "steps.html")
     elsewhere = []
     page = open_page(browser, serve(page_file), elsewhere, viewport=(1280, 720))
     heights = page.evaluate("[...document.querySelectorAll('svg text')].map(t => t.getBoundingClientRect().height)")
@@ -153,7 +153,7 @@ def test_the_notebook_stepper_widget_steps_through_backprop_in_a_browser(browser
 
     from autograd.views.stepper import _CSS, _ESM, stepper
 
-    widget = stepper(build_neuron(), widget=True)
+    widget = stepper(classic_neuron(), widget=True)
     (tmp_path / "widget.js").write_text(_ESM)
     state = {"svg": widget.svg, "steps": widget.steps, "start": widget.start, "index": 0}
     (tmp_path / "host.html").write_text(
@@ -192,13 +192,13 @@ window.ready = true;
 def test_outside_a_notebook_the_stepper_prints_the_steps(capsys):
     from autograd import stepper
 
-    assert stepper(build_neuron()) is None  # not in a kernel: the text stepper
+    assert stepper(classic_neuron()) is None  # not in a kernel: the text stepper
     out = capsys.readouterr().out
     assert "forward pass" in out and all(step in out for step in NEURON_STEPS)
 
 
 def test_the_rule_is_typeset_and_the_theme_switch_changes_the_colours(browser, serve, tmp_path):
-    page_file = export_html(build_neuron(), tmp_path / "steps.html")
+    page_file = export_html(classic_neuron(), tmp_path / "steps.html")
     elsewhere = []
     page = open_page(browser, serve(page_file), elsewhere, viewport=(1280, 720))
     page.keyboard.press("PageDown")

@@ -10,7 +10,6 @@ import pytest
 import nn
 from autograd.engine import topological_order
 from autograd.views.drawing import node_names
-from lab.config import DEFAULTS
 from lab.console import Console
 from lab.session import Lab
 
@@ -128,22 +127,6 @@ def test_the_console_runs_project_code_and_survives_errors():
     assert "SyntaxError" in console.run("def f(:")["output"]
     lab.configure({"hidden": [3]})  # a new model: the console sees it
     assert console.run("len(model.layers)")["output"] == "2\n"
-
-
-def test_optimizers_write_their_rule_and_state():
-    model = nn.MLP(2, [1])
-    assert nn.optim.SGD(model.parameters(), 0.1).rule() == "p -= 0.1*g"
-    sgd = nn.optim.SGD(model.parameters(), 0.1, momentum=0.9, weight_decay=0.01)
-    assert sgd.rule() == "g += 0.01*p;  buf = 0.9*buf + g (buf = g at t = 1);  p -= 0.1*buf"
-    adam = nn.optim.Adam(model.parameters(), 0.01)
-    for p in model.parameters():
-        p.grad = 0.5
-    adam.step()
-    assert adam.state(1) == {"t": 1, "m": adam.m[1], "v": adam.v[1]} and adam.m[1] == pytest.approx(0.05)
-    assert nn.optim.AdamW(model.parameters()).rule().startswith("p *= 1 - 0.001*0.01;  m = 0.9*m + 0.1*g")
-    assert nn.optim.Adagrad(model.parameters()).state(0) == {"t": 0, "s": 0.0}
-    assert "centered" not in nn.optim.RMSprop(model.parameters(), centered=True).rule()
-    assert DEFAULTS["optimizer"] == "sgd"
 
 
 def test_the_lab_serves_exercises_and_marks_them():

@@ -55,6 +55,37 @@ def test_trajectory_matches_torch_optim_for_50_steps(name, options):
             assert math.isclose(p.data, t.item(), rel_tol=1e-10, abs_tol=1e-10), (p.data, t.item())
 
 
+def run_rule(rule: str, names: dict) -> None:
+    """Carry out an optimizer's rule() text on the numbers in `names` (p, g, t and the state): each
+    statement as Python, with ^ as ** and buf's first value as the rule's note says."""
+    for statement in rule.split(";  "):
+        if statement.endswith(" (buf = g at t = 1)"):
+            statement = "buf = g" if names["t"] == 1 else statement.removesuffix(" (buf = g at t = 1)")
+        exec(statement.replace("^", "**"), {"sqrt": math.sqrt}, names)
+
+
+@pytest.mark.parametrize("name, options", CONFIGS, ids=[f"{n}-{i}" for i, (n, _) in enumerate(CONFIGS)])
+def test_the_rule_in_words_and_the_state_are_what_step_does(name, options):
+    """The Lab shows rule() beside state(): carried out by hand, the rule moves each parameter
+    where step() does, and its variables end where state() says, step after step."""
+    params = [Value(v) for v in START]
+    optimizer = getattr(nn.optim, name)(params, **options)
+    by_hand = [{**optimizer.state(i), "p": p.data} for i, p in enumerate(params)]
+    for _ in range(4):
+        optimizer.zero_grad()
+        loss_of(params).backward()
+        grads = [p.grad for p in params]
+        rule = optimizer.rule()
+        optimizer.step()
+        for i, (names, g) in enumerate(zip(by_hand, grads)):
+            names.update(g=g, t=optimizer.t)
+            run_rule(rule, names)
+            assert names["p"] == pytest.approx(params[i].data, rel=1e-9, abs=1e-12), (rule, i)
+            for key, value in optimizer.state(i).items():
+                assert names[key] == pytest.approx(value, rel=1e-9, abs=1e-12), (key, rule)
+    assert ("sqrt(v - a^2)" in optimizer.rule()) == bool(options.get("centered"))
+
+
 def test_newton_with_a_singular_hessian_asks_for_damping():
     x = Value(1.0)
     with pytest.raises(ValueError, match="singular.*damping > 0"):

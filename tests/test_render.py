@@ -16,7 +16,7 @@ import nn
 from autograd import Value, linear, topological_order
 from autograd.views.page import export_html
 from autograd.views.render import FILLS, HIGHLIGHT_PARENT, draw_graph, render, renderer
-from demos.neuron import build_neuron
+from tests.graphs import classic_neuron
 
 graphviz = pytest.importorskip("graphviz")
 IN_CI = os.environ.get("CI") == "true"
@@ -38,7 +38,7 @@ def backends():
 
 
 def test_draw_graph_is_micrograds_picture():
-    o = build_neuron()
+    o = classic_neuron()
     o.backward()
     weights = [n for n in topological_order(o) if n.label in ("w1", "w2", "b")]
     source = draw_graph(o, params=weights).source
@@ -53,14 +53,14 @@ def test_draw_graph_is_micrograds_picture():
 
 
 def test_edge_labels_are_the_local_derivatives():
-    o = build_neuron()
+    o = classic_neuron()
     source = draw_graph(o, edge_labels=True).source
     assert '"value-8" -> "value-9-op" [label=0.5000' in source  # do/dn = 0.5
     assert '"value-0" -> "value-2-op" [label=-3.0000' in source  # d(x1*w1)/dx1 = w1
 
 
 def test_highlight_colors_the_step_edge_and_nodes():
-    o = build_neuron()
+    o = classic_neuron()
     step = list(o.backward_steps())[8]  # x1.grad += d(x1*w1)/dx1 * ...
     source = draw_graph(o, highlight=step).source
     assert re.search(
@@ -135,7 +135,7 @@ def test_hostile_labels_render_as_text_with_both_renderers(backend, tmp_path):
 def test_render_writes_each_format_with_each_renderer(backend, suffix, magic, tmp_path):
     if backend not in backends():
         pytest.skip(f"{backend} is not installed here")
-    path = render(build_neuron(), tmp_path / f"graph{suffix}", backend=backend)
+    path = render(classic_neuron(), tmp_path / f"graph{suffix}", backend=backend)
     assert path.read_bytes().startswith(magic)
     assert os.listdir(tmp_path) == [path.name]
 
@@ -144,7 +144,7 @@ def test_pdf_from_graphviz_pure_asks_for_graphviz(tmp_path):
     if "graphviz-pure" not in backends():
         pytest.skip("graphviz-pure is not installed here")
     with pytest.raises(ValueError, match="graphviz-pure draws svg and png, not pdf.*install Graphviz"):
-        render(build_neuron(), tmp_path / "graph.pdf", backend="graphviz-pure")
+        render(classic_neuron(), tmp_path / "graph.pdf", backend="graphviz-pure")
     assert os.listdir(tmp_path) == []
 
 
@@ -152,14 +152,14 @@ def test_render_without_any_renderer_writes_the_source_and_says_how_to_install(t
     monkeypatch.setattr(shutil, "which", lambda name: None)
     monkeypatch.setattr(sys, "executable", str(tmp_path / "no-python-here"))
     with pytest.raises(FileNotFoundError, match=r"pip install graphviz-pure.*apt-get install graphviz.*graph.gv"):
-        render(build_neuron(), tmp_path / "graph.svg")
+        render(classic_neuron(), tmp_path / "graph.svg")
     assert (tmp_path / "graph.gv").read_text().startswith("digraph backprop {")
     assert not (tmp_path / "graph.svg").exists()
 
 
 def test_render_rejects_an_unknown_format(tmp_path):
     with pytest.raises(ValueError, match="can render svg, png, pdf; got 'jpg'"):
-        render(build_neuron(), tmp_path / "graph.jpg")
+        render(classic_neuron(), tmp_path / "graph.jpg")
 
 
 def page_steps(page: str) -> list[dict]:
@@ -168,7 +168,7 @@ def page_steps(page: str) -> list[dict]:
 
 
 def test_export_html_is_one_self_contained_page_and_leaves_grads_alone(tmp_path):
-    o = build_neuron()
+    o = classic_neuron()
     o.label = "<b>o</b>"
     page = export_html(o, tmp_path / "steps.html").read_text()
     assert page.count("<svg") == 1 and "<?xml" not in page  # the graph once; steps only switch highlights
@@ -278,8 +278,8 @@ def test_drawing_something_that_is_not_a_value_is_a_type_error(bad, tmp_path):
 def test_written_files_get_the_umask_s_permissions_and_go_through_symlinks(tmp_path):
     old = os.umask(0o022)
     try:
-        picture = render(build_neuron(), tmp_path / "graph.svg")
-        page = export_html(build_neuron(), tmp_path / "steps.html")
+        picture = render(classic_neuron(), tmp_path / "graph.svg")
+        page = export_html(classic_neuron(), tmp_path / "steps.html")
         model = nn.MLP(2, [2, 1])
         model.save(tmp_path / "model.json")
         for path in (picture, page, tmp_path / "model.json"):
@@ -287,7 +287,7 @@ def test_written_files_get_the_umask_s_permissions_and_go_through_symlinks(tmp_p
 
         (tmp_path / "real").mkdir()
         (tmp_path / "link.svg").symlink_to(tmp_path / "real" / "graph.svg")
-        render(build_neuron(), tmp_path / "link.svg")
+        render(classic_neuron(), tmp_path / "link.svg")
         assert (tmp_path / "link.svg").is_symlink()
         assert (tmp_path / "real" / "graph.svg").read_text().lstrip().startswith("<?xml")
 
@@ -304,7 +304,7 @@ def test_draw_graph_shows_itself_in_a_notebook_without_system_graphviz(monkeypat
         pytest.skip("graphviz-pure is not installed here")
     real_which = shutil.which
     monkeypatch.setattr(shutil, "which", lambda name: None if name == "dot" else real_which(name))
-    graph = draw_graph(build_neuron())
+    graph = draw_graph(classic_neuron())
     assert isinstance(graph, graphviz.Digraph) and graph.source.startswith("digraph backprop {")
     bundle = graph._repr_mimebundle_()
     assert (
@@ -317,7 +317,7 @@ def test_draw_graph_shows_itself_in_a_notebook_without_system_graphviz(monkeypat
 def test_a_graph_that_cannot_be_drawn_says_why_instead_of_a_traceback(monkeypatch, tmp_path):
     monkeypatch.setattr(shutil, "which", lambda name: None)
     monkeypatch.setattr(sys, "executable", str(tmp_path / "no-python-here"))
-    bundle = draw_graph(build_neuron())._repr_mimebundle_()
+    bundle = draw_graph(classic_neuron())._repr_mimebundle_()
     assert list(bundle) == ["text/plain"] and "pip install graphviz-pure" in bundle["text/plain"]
 
 
