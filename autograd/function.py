@@ -64,7 +64,7 @@ class Function:
 
     @classmethod
     def op(cls, arity: int) -> Op:
-        """The Op of this Function for `arity` inputs, made once: the same kind of object as engine.py's ops."""
+        """The Op of this Function for `arity` inputs, made once: the same kind of object as the rows of ops.py."""
         if arity not in cls._ops:
             name = cls.name or cls.__name__.lower()
             rules = cls.rules

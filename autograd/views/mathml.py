@@ -2,7 +2,7 @@
 
 Browsers (Chromium, Firefox, Safari) render MathML natively, so the step-through
 page typesets each step's rule next to its plain text, with nothing to load. The
-rules are the ops' own formula texts (engine.py's table, a Function's `rules`):
+rules are the ops' own formula texts (autograd/ops.py's table, a Function's `rules`):
 their right-hand side is parsed as arithmetic; what is not arithmetic (`1 if a > 0
 else 0`) is shown as text. Every piece of text is escaped.
 """
