@@ -42,9 +42,9 @@ from autograd.ops import (
     POW,
     UNARY_OPS,
     Op,
-    _float_div,
-    _float_pow,
-    _pow_op,
+    float_div,
+    float_pow,
+    pow_op,
     unary_name,
 )
 
@@ -313,7 +313,7 @@ class Value:
         return NotImplemented if other is NotImplemented else self.data >= other
 
     # --- the operators: rows ADD, MUL, DIV and POW of autograd/ops.py ------------------------
-    # + and * make most nodes of a graph, so their forward (the rows' a + b and a * b) is
+    # + and * make most nodes of a graph, so their forward (the rows' a + b, a * b, a / b) is
     # written out here rather than called: a call per node costs about 5% of making it.
 
     def __add__(self, other: Value | float) -> Value:
@@ -339,7 +339,8 @@ class Value:
                 return NotImplemented
         if other.data == 0.0:
             _refuse_division_by_zero(self.data, other)  # inside a derivative graph: +-inf or nan
-        return _binary(DIV, self, other, _float_div(self.data, other.data))
+            return _binary(DIV, self, other, float_div(self.data, other.data))
+        return _binary(DIV, self, other, self.data / other.data)  # DIV's forward, written out
 
     def __rtruediv__(self, other: float) -> Value:  # n / a, with n as a constant leaf
         other = as_value(other)
@@ -356,7 +357,7 @@ class Value:
             b = float(exponent)
         else:
             return NotImplemented
-        data = _float_pow(a, b)
+        data = float_pow(a, b)
         if data - data != 0.0 and not _deriving.get():  # inf or nan: which of them is an error
             if a == 0.0 and b < 0:
                 raise ZeroDivisionError(
@@ -370,7 +371,7 @@ class Value:
                 raise OverflowError(f"** overflows a float for {a!r} ** {b!r} {_where(self)}")
         if isinstance(exponent, Value):
             return _binary(POW, self, exponent, data)
-        return _unary(_pow_op(b), self, data)
+        return _unary(pow_op(b), self, data)
 
     # --- derived ops: one line each, from the primitives above ----------------------------------
 
@@ -405,7 +406,8 @@ class Value:
         as in micrograd and PyTorch: calling backward twice without zeroing doubles
         every grad. Call `zero_grad()` on a model (or set `.grad = 0.0`) between steps.
         """
-        backward_over(topological_order(self), _seed(gradient))
+        seed = seed_of(gradient)
+        backward_over(topological_order(self), seed)
 
     def backward_steps(self, gradient: float = 1.0) -> Iterator:
         """backward(), one chain-rule step at a time: an iterator of `autograd.views.explain.Step`.
@@ -515,7 +517,8 @@ def backward_over(order: list[Value], seed: float = 1.0) -> None:
                     parent.grad += local * upstream
 
 
-def _seed(gradient: object) -> float:
+def seed_of(gradient: object) -> float:
+    """backward's seed dL/dL as a float, or a TypeError for what is not a number."""
     if isinstance(gradient, bool) or not isinstance(gradient, Real):
         raise TypeError(f"backward() gradient must be a number, got {type(gradient).__name__} {gradient!r}")
     return float(gradient)

@@ -162,7 +162,7 @@ def _odd(n: float) -> bool:
     return n % 2.0 == 1.0
 
 
-def _float_pow(x: float, n: float) -> float:
+def float_pow(x: float, n: float) -> float:
     """x**n for floats with IEEE's answers where Python raises: 0.0**-1 = inf, 1e-300**-2 = inf,
     (-8.0)**0.5 = nan (Python would make a complex number). Local derivatives use it: a
     derivative may be infinite, as PyTorch's are, where the value itself is a float."""
@@ -189,7 +189,7 @@ def _float_exp(x: float) -> float:
         return math.inf
 
 
-def _float_div(a: float, b: float) -> float:
+def float_div(a: float, b: float) -> float:
     """a / b for floats, with IEEE's answers at b = 0 (+-inf, and nan for 0/0) where Python raises."""
     if b != 0.0:
         return a / b
@@ -201,7 +201,7 @@ def _float_div(a: float, b: float) -> float:
 def _divide(a, b):
     """a / b for Values or floats: a derivative formula's division."""
     if _is_number(a) and _is_number(b):
-        return _float_div(a, b)
+        return float_div(a, b)
     return a / b
 
 
@@ -211,9 +211,9 @@ def _reciprocal(x):
 
 
 def _power(x, n: float):
-    """x**n for a Value or a float, with _float_pow's infinities for floats."""
+    """x**n for a Value or a float, with float_pow's infinities for floats."""
     if _is_number(x):
-        return _float_pow(x, n)
+        return float_pow(x, n)
     return x**n
 
 
@@ -262,7 +262,7 @@ _GELU_TANH_K = 0.044715
 ADD = Op("+", "a+b", ("1", "1"), lambda out, a, b: (1.0, 1.0), lambda a, b: a + b)
 MUL = Op("*", "a*b", ("{b}", "{a}"), lambda out, a, b: (b, a), lambda a, b: a * b)
 # -a/b^2 = -out/b, which reuses the quotient
-DIV = Op("/", "a/b", ("1/{b}", "-{a}/{b}^2"), lambda out, a, b: (_divide(1.0, b), -_divide(out, b)), _float_div)
+DIV = Op("/", "a/b", ("1/{b}", "-{a}/{b}^2"), lambda out, a, b: (_divide(1.0, b), -_divide(out, b)), float_div)
 
 
 def _pow_value_derivative(out, a, b):
@@ -273,14 +273,14 @@ def _pow_value_derivative(out, a, b):
     return (by_base, by_exponent)
 
 
-POW = Op("**", "a**b", ("{b}*{a}**({b}-1)", "{out}*log({a})"), _pow_value_derivative, _float_pow)
+POW = Op("**", "a**b", ("{b}*{a}**({b}-1)", "{out}*log({a})"), _pow_value_derivative, float_pow)
 
 
 # One Op per exponent (per slope), shared by the nodes that use it. The caches are
 # bounded: a loop over a million exponents keeps at most 256 Ops, plus those that
 # nodes still hold.
 @lru_cache(maxsize=256)
-def _pow_op(n: float) -> Op:
+def pow_op(n: float) -> Op:
     """The op `a**n` for a fixed number n (a Value exponent is POW, with two parents)."""
     shown = f"{n:g}"
     return Op(
@@ -288,7 +288,7 @@ def _pow_op(n: float) -> Op:
         f"a**{shown}",
         (f"{shown}*{{a}}**({shown}-1)",),
         lambda out, a: (n * _power(a, n - 1.0) if n != 0 else 0.0,),
-        lambda a: _float_pow(a, n),
+        lambda a: float_pow(a, n),
     )
 
 

@@ -17,11 +17,11 @@ from pathlib import Path
 
 import nn
 from demos import common
-from nn.torch_bridge import _torch
+from nn.torch_bridge import require_torch
 
 
 def run(out: Path, quick: bool = False, seed: int = 0) -> dict:
-    torch = _torch()
+    torch = require_torch()
     steps, big = (10, 300) if quick else (50, 3000)
     nn.manual_seed(seed)
     X, y = nn.data.make_moons(100, noise=0.1, seed=seed)
@@ -85,7 +85,7 @@ def run(out: Path, quick: bool = False, seed: int = 0) -> dict:
 
 def _linear_pairs(model: nn.MLP, net) -> list:
     """Each layer of the model with its torch.nn.Linear in the Sequential."""
-    torch = _torch()
+    torch = require_torch()
     linears = [module for module in net if isinstance(module, torch.nn.Linear)]
     return list(zip(model.layers, linears))
 

@@ -95,13 +95,7 @@ def derive(lab, parameter: str, example: int = 0, view: str = "neuron", paths_on
         on_path = {ids[n] for n in leads_to}
         for record in records:
             record["onPath"] = record["parent"] in on_path and (record["node"] in on_path or record["node"] == "")
-        path_edges = [
-            drawing.edge_id(q, n, i)
-            for n in drawing.nodes
-            if n in leads_to
-            for i, q in enumerate(n.parents)
-            if q in leads_to
-        ]
+        path_edges = [edge for parent, node, _, edge in drawing.edges() if parent in leads_to and node in leads_to]
         on = [r for r in records if r["onPath"]]  # backward's steps that reach p, in backward's order
         gradient = next((r["value"] for r in reversed(on) if r["parent"] == ids[p]), 0.0)  # p's grad at the end
         explanation = explain(drawing, p, max_paths=MAX_PATHS)
@@ -109,7 +103,7 @@ def derive(lab, parameter: str, example: int = 0, view: str = "neuron", paths_on
             {"nodes": [names[n] for n in path.nodes], "locals": list(path.locals), "product": path.product}
             for path in explanation.paths[:MAX_PATHS_SHOWN]
         ]  # fmt: skip
-        forward = [_forward_record(n, names, ids, p, parameters) for n in drawing.nodes]
+        forward = [_forward_record(drawing, n, p) for n in drawing.nodes]
         batch = _batch(lab, p, index)
     return {
         "parameter": parameter,
@@ -138,17 +132,19 @@ def derive(lab, parameter: str, example: int = 0, view: str = "neuron", paths_on
     }
 
 
-def _forward_record(node: Value, names: dict, ids: dict, p: Value, parameters: list[Value]) -> dict:
-    name = names[node]
+LEAF_KINDS = {"parameter": "a parameter", "input": "an input", "constant": "a constant"}
+
+
+def _forward_record(drawing: Drawing, node: Value, p: Value) -> dict:
+    """The forward pass at one node: `n = tanh(z) = 0.7616`, or a leaf's value and what it is."""
+    name = drawing.names[node]
     if not node.parents:
-        kind = (
-            "the parameter traced" if node is p else "a parameter" if any(node is q for q in parameters) else "an input"
-        )
+        kind = "the parameter traced" if node is p else LEAF_KINDS[drawing.kind(node)]
         text = f"{name} = {node.data:.4f}  ({kind})"
     else:
-        inputs = ", ".join(names[q] for q in node.parents)
+        inputs = ", ".join(drawing.names[q] for q in node.parents)
         text = f"{name} = {node.op.name}({inputs}) = {node.data:.4f}"
-    return {"node": ids[node], "sentence": text, "value": node.data}
+    return {"node": drawing.ids[node], "sentence": text, "value": node.data}
 
 
 def _batch(lab, p: Value, index: int) -> dict:

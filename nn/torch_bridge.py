@@ -18,7 +18,7 @@ from nn.layers import MLP
 TORCH_ACTIVATIONS = {"identity": None, **{unary_name(op): op.torch for op in UNARY_OPS if op.torch}}
 
 
-def _torch():
+def require_torch():
     try:
         import torch
     except ImportError:
@@ -28,7 +28,7 @@ def _torch():
 
 def to_torch(model: MLP):
     """`model` as a torch.nn.Sequential of float64 Linear layers and activations, with its weights."""
-    torch = _torch()
+    torch = require_torch()
     modules = []
     for i, layer in enumerate(model.layers):
         first = layer.neurons[0]
@@ -50,7 +50,7 @@ def to_torch(model: MLP):
 def from_torch(sequential) -> MLP:
     """An MLP with the weights of a Sequential of Linear layers, each followed by at most one
     activation; the hidden layers must share one activation (an MLP has one for all of them)."""
-    torch = _torch()
+    torch = require_torch()
     if not isinstance(sequential, torch.nn.Sequential):
         raise TypeError(f"from_torch takes a torch.nn.Sequential, got {type(sequential).__name__}")
     by_module = {module: name for name, module in TORCH_ACTIVATIONS.items() if module is not None}

@@ -130,6 +130,10 @@ def test_drawing_ids_names_and_kinds():
     assert drawing.names[o] == "tanh(n)" and drawing.names[o.a] == "n"
     assert drawing.kind(o) == "output" and drawing.kind(params[0]) == "parameter"
     assert drawing.kind(o.a.a.a.a) == "input" and drawing.kind(o.a) == "intermediate"  # x1; n
+    doubled = Drawing(o * 2.0)
+    assert doubled.kind(doubled.order[-2]) == "constant" and doubled.names[doubled.order[-2]] == "2.0"
+    assert [(p, n, i) for p, n, i, _ in doubled.edges()] == [(p, n, i) for n in doubled.order
+                                                          for i, p in enumerate(n.parents)]  # fmt: skip
     with pytest.raises(TypeError, match="focus must be a Value"):
         Drawing(o, focus="n")
     with pytest.raises(ValueError, match="focus is not a node of this graph"):

@@ -19,7 +19,7 @@ the same place, so a node has one id in every view of its graph, focused or not.
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -171,12 +171,15 @@ class Drawing:
         return other
 
     def kind(self, node: Value) -> str:
-        """'output', 'parameter', 'input' or 'intermediate': it picks the node's fill."""
+        """'output', 'intermediate', 'parameter', 'input' or 'constant' (a leaf with no label, a
+        number of the expression): it picks the node's fill."""
         if node is self.root:
             return "output"
         if node.parents:
             return "intermediate"
-        return "parameter" if node in self.parameters else "input"
+        if node in self.parameters:
+            return "parameter"
+        return "input" if node.label else "constant"
 
     def shown(self, node: Value) -> str:
         """The id of what stands for `node` in the picture: its box, or itself."""
@@ -191,6 +194,13 @@ class Drawing:
         if box is not None:
             return f"{source}-to-{self.boxes.ids[box]}"
         return f"{source}-to-{self.ids[node]}-op-{index}"
+
+    def edges(self) -> Iterator[tuple[Value, Value, int, str]]:
+        """The edges drawn, (parent, node, index of the parent, the edge's id), node by node."""
+        for node in self.nodes:
+            for index, parent in enumerate(node.parents):
+                if parent in self.drawn:
+                    yield parent, node, index, self.edge_id(parent, node, index)
 
     def made_from(self, node: Value) -> set[Value]:
         """The nodes on a path from the root down to `node`, `node` included."""

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from autograd.engine import Value, _seed, chain_rule, grads_set_aside
+from autograd.engine import Value, chain_rule, grads_set_aside, seed_of
 from autograd.functional import adjoints
 from autograd.ops import number_in_formula
 from autograd.views.drawing import Drawing, drawing_of
@@ -77,7 +77,7 @@ def backward_steps(root: Value | Drawing, gradient: float = 1.0) -> Iterator[Ste
 
     Exhausting it leaves the grads that `root.backward(gradient)` would; closing it
     early (a `break`, an error) leaves them as they were before it started."""
-    seed = _seed(gradient)
+    seed = seed_of(gradient)
     drawing = drawing_of(root)
     return _steps(drawing, seed)
 

@@ -24,7 +24,13 @@ from autograd.files import write_atomically
 from autograd.views.drawing import Collapse, Drawing, Group, drawing_of
 from autograd.views.explain import Step
 
-FILLS = {"parameter": "#fde68a", "input": "#bfdbfe", "intermediate": "#f3f4f6", "output": "#bbf7d0"}
+FILLS = {  # by Drawing.kind; a constant looks like an input ("input or constant" in the page's legend)
+    "parameter": "#fde68a",
+    "input": "#bfdbfe",
+    "constant": "#bfdbfe",
+    "intermediate": "#f3f4f6",
+    "output": "#bbf7d0",
+}
 HIGHLIGHT_PARENT = "#f87171"  # the node receiving gradient in a step
 HIGHLIGHT_NODE = "#fdba74"  # the node passing it back
 FORMATS = ("svg", "png", "pdf")
