@@ -110,7 +110,7 @@ def _unary(op: Op, a: Value, data: float) -> Value:
     out = _new(Value)
     out.data = data
     out.grad = 0.0
-    out.label = ""
+    out._label = ""
     out.b = out.db = None
     if _open_anywhere == 0 or _no_grad_depth.get() == 0:
         out.op = op
@@ -129,7 +129,7 @@ def _binary(op: Op, a: Value, b: Value, data: float) -> Value:
     out = _new(Value)
     out.data = data
     out.grad = 0.0
-    out.label = ""
+    out._label = ""
     if _open_anywhere == 0 or _no_grad_depth.get() == 0:
         out.op = op
         out.a = a
@@ -153,20 +153,29 @@ def _apply(op: Op, a: Value) -> Value:
     return _unary(op, a, data)
 
 
-def _check_overflow(op: Op | str, data: float, *operands: Value) -> None:
-    """The overflow policy: a value that is +-inf although every operand is finite is an
-    OverflowError (x*x at x = 1e200, as Python's 1e200**2). An infinite or nan operand
-    passes through (inf*2 is inf, nan in gives nan out); so do derivative graphs."""
-    if math.isinf(data) and all(math.isfinite(x.data) for x in operands) and not _deriving.get():
-        if len(operands) == 1:
-            raise OverflowError(f"{op} overflows a float for {operands[0].data!r} {_where(operands[0])}")
-        if len(operands) == 2:
-            shown = f"{operands[0].data!r} {op} {operands[1].data!r}"
-        else:
-            shown = f"{op}({', '.join(repr(x.data) for x in operands[:3])}{', ...' if len(operands) > 3 else ''})"
+def _check_overflow(op: Op, data: float, *operands: Value) -> None:
+    """The policy for a value that is not finite although every operand is: +-inf is an
+    OverflowError (x*x at x = 1e200, as Python's 1e200**2), and so is the nan of a sum that
+    overflowed on the way (linear's inf - inf); a nan from another op (a Function's forward)
+    is a ValueError, the op being undefined there. An infinite or nan operand passes
+    through (inf*2 is inf, nan in gives nan out); so do derivative graphs."""
+    if not all(math.isfinite(x.data) for x in operands) or _deriving.get():
+        return
+    if len(operands) == 1:
+        shown = f" for {operands[0].data!r} {_where(operands[0])}"
+    else:
         labels = [x.label for x in operands if x.label][:3]
-        where = f" (node {', '.join(map(repr, labels))})" if labels else " (unlabelled node)"
-        raise OverflowError(f"{op} overflows a float: {shown} is {data}{where}")
+        where = f"(node {', '.join(map(repr, labels))})" if labels else "(unlabelled node)"
+        if len(operands) == 2 and op.name in "+*/":
+            numbers = f"{operands[0].data!r} {op} {operands[1].data!r}"
+        else:
+            numbers = f"{op}({', '.join(repr(x.data) for x in operands[:3])}{', ...' if len(operands) > 3 else ''})"
+        shown = f": {numbers} is {data} {where}"
+    if math.isinf(data):
+        raise OverflowError(f"{op} overflows a float{shown}")
+    if op is LINEAR:
+        raise OverflowError(f"{op} overflows a float{shown}, a partial sum having overflowed")
+    raise ValueError(f"{op} is undefined{shown}, its value being nan")
 
 
 def make_node(op: Op, data: float, *parents: Value) -> Value:
@@ -189,7 +198,7 @@ def _many_input_node(op: Op, data: float, parents: tuple, parent_data: list[floa
     out = _new(_ManyInputValue)
     out.data = data
     out.grad = 0.0
-    out.label = ""
+    out._label = ""
     out.a = out.da = out.b = out.db = None
     if _open_anywhere == 0 or _no_grad_depth.get() == 0:
         out.op = op
@@ -256,18 +265,29 @@ class Value:
     # fixed when the node is made. A leaf has a = b = None; a unary op, b = None.
     # Slots rather than tuples: one object per node, which is what makes the
     # graph small and cheap for Python's garbage collector.
-    __slots__ = ("data", "grad", "label", "op", "a", "da", "b", "db")
+    __slots__ = ("data", "grad", "_label", "op", "a", "da", "b", "db")
 
     def __init__(self, data: float, label: str = "") -> None:
         if not isinstance(data, Real):
             raise TypeError(f"Value() takes a real number (float, int or bool), got {type(data).__name__} {data!r}")
-        if not isinstance(label, str):
+        if label.__class__ is not str and not isinstance(label, str):
             raise TypeError(f"Value() label must be a str, got {type(label).__name__} {label!r}")
         self.data = float(data)
         self.grad = 0.0
-        self.label = label
+        self._label = label
         self.op = LEAF
         self.a = self.da = self.b = self.db = None
+
+    @property
+    def label(self) -> str:
+        """The node's name in graphs, steps and errors ("" if it has none: the views then name it)."""
+        return self._label
+
+    @label.setter
+    def label(self, text: str) -> None:
+        if text.__class__ is not str and not isinstance(text, str):
+            raise TypeError(f"a Value's label must be a str, got {type(text).__name__} {text!r}")
+        self._label = text
 
     @property
     def parents(self) -> tuple[Value, ...]:
@@ -292,6 +312,12 @@ class Value:
         return text + ")"
 
     def __float__(self) -> float:
+        if _deriving.get():  # math.cos(x) in a derivative would take x's number and drop its graph
+            raise TypeError(
+                f"float() of a Value while grad(create_graph=True) or hessian builds a derivative's graph "
+                f"{_where(self)} would cut the graph there (math.cos(x) calls float(x)): write the derivative "
+                "with autograd's functions (autograd.cos, exp, log, sqrt, ...), which take numbers and Values"
+            )
         return self.data
 
     # Comparisons look at data (for `if loss < 0.01`); equality stays identity,
@@ -595,7 +621,7 @@ def linear(
     for w, x in zip(weight_data, input_data):
         z += w * x
     if z - z != 0.0:  # inf or nan
-        _check_overflow("linear", z, *weights, *inputs, bias)
+        _check_overflow(LINEAR, z, *weights, *inputs, bias)
     return _many_input_node(LINEAR, z, (*weights, *inputs, bias), [*weight_data, *input_data, bias.data])
 
 

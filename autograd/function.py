@@ -64,7 +64,8 @@ class Function:
 
     @classmethod
     def op(cls, arity: int) -> Op:
-        """The Op of this Function for `arity` inputs, made once: the same kind of object as the rows of ops.py."""
+        """The Op of this Function for `arity` inputs, made once: the same kind of object as the rows of ops.py.
+        Its rules are checked now (each filled with symbols), not when a step first prints one."""
         if arity not in cls._ops:
             name = cls.name or cls.__name__.lower()
             rules = cls.rules
@@ -73,7 +74,10 @@ class Function:
                     rules = (rules,)
                 if len(rules) != arity:
                     raise ValueError(f"{cls.__name__}.rules has {len(rules)} entries for {arity} inputs: one per input")
-            cls._ops[arity] = Op(name, f"{name}({', '.join(PARENT_NAMES[:arity])})", rules, cls.derivative, cls.forward)
+                for i, rule in enumerate(rules):
+                    _check_rule(cls.__name__, i, rule, arity)
+            expression = f"{name}({', '.join(PARENT_NAMES[:arity])})"
+            cls._ops[arity] = Op(name, expression, rules, _checked_derivative(cls, arity), cls.forward)
         return cls._ops[arity]
 
     @classmethod
@@ -92,17 +96,54 @@ class Function:
             if value is NotImplemented:
                 raise TypeError(f"{who}.apply() inputs must be numbers or Values, got {type(x).__name__} at {i}")
             values.append(value)
-        numbers = [v.data for v in values]
-        data = cls.forward(*numbers)
+        op = cls.op(len(values))
+        data = cls.forward(*(v.data for v in values))
         if isinstance(data, bool) or not isinstance(data, Real):
             raise TypeError(f"{who}.forward must return a number, got {type(data).__name__} {data!r}")
-        data = float(data)
-        locals_ = cls.derivative(data, *numbers)
-        if not isinstance(locals_, (tuple, list)) or len(locals_) != len(values):
+        try:
+            data = float(data)  # a numpy scalar, a Fraction or an int become the float the graph holds
+        except OverflowError:
+            shown = f"an int of {len(str(abs(data)))} digits" if isinstance(data, int) else repr(data)[:40]
+            raise OverflowError(f"{who}.forward gave a number too large for a float: {shown}") from None
+        return make_node(op, data, *values)  # which calls op.derivative, the checked one below
+
+
+def _check_rule(who: str, index: int, rule: object, arity: int) -> None:
+    """A rule must fill in with the inputs' names ({a}, {b}, ...) and {out}, as the steps will fill it."""
+    if not isinstance(rule, str):
+        raise TypeError(f"{who}.rules[{index}] must be a str, got {type(rule).__name__} {rule!r}")
+    try:
+        rule.format(out="out", **{n: n for n in PARENT_NAMES[:arity]})
+    except (KeyError, IndexError, ValueError, AttributeError) as error:
+        names = ", ".join("{" + n + "}" for n in PARENT_NAMES[:arity])
+        raise ValueError(
+            f"{who}.rules[{index}] {rule!r} cannot be filled in ({type(error).__name__}: {error}): write the inputs as "
+            f"{names} and the result as {{out}}; a brace of the text itself is {{{{ or }}}}"
+        ) from None
+
+
+def _checked_derivative(cls: type, arity: int) -> Callable[..., tuple]:
+    """cls.derivative, checked each time the engine calls it: on numbers (when a node is made) it must
+    give `arity` numbers, which become floats (a numpy float32 would make every grad float32); on
+    Values (for second derivatives) `arity` Values or numbers."""
+    who, derivative = cls.__name__, cls.derivative
+
+    def checked(out, *inputs) -> tuple:
+        locals_ = derivative(out, *inputs)
+        if not isinstance(locals_, (tuple, list)) or len(locals_) != arity:
             raise TypeError(
-                f"{who}.derivative must return a tuple of {len(values)} number(s), one per input, got {locals_!r}"
+                f"{who}.derivative must return a tuple of {arity} number(s), one per input, got {locals_!r}"
             )
+        on_values = isinstance(out, Value)
+        checked_locals = []
         for i, local in enumerate(locals_):
-            if isinstance(local, bool) or not isinstance(local, Real):
-                raise TypeError(f"{who}.derivative must return numbers, got {type(local).__name__} for input {i}")
-        return make_node(cls.op(len(values)), data, *values)
+            if isinstance(local, Value) and on_values:
+                checked_locals.append(local)
+            elif isinstance(local, bool) or not isinstance(local, Real):
+                wanted = "Values or numbers (on Values, for second derivatives)" if on_values else "numbers"
+                raise TypeError(f"{who}.derivative must return {wanted}, got {type(local).__name__} for input {i}")
+            else:
+                checked_locals.append(float(local))
+        return tuple(checked_locals)
+
+    return checked

@@ -158,6 +158,11 @@ def _is_number(x: object) -> bool:
     return x.__class__ is float or isinstance(x, Real)
 
 
+def _number_of(x) -> float:
+    """The number of a float or of a Value (its data): for a decision inside a derivative formula."""
+    return x if _is_number(x) else x.data
+
+
 def _odd(n: float) -> bool:
     return n % 2.0 == 1.0
 
@@ -268,8 +273,8 @@ DIV = Op("/", "a/b", ("1/{b}", "-{a}/{b}^2"), lambda out, a, b: (_divide(1.0, b)
 def _pow_value_derivative(out, a, b):
     # d/db a^b = a^b * log(a): 0 at a = 0 (PyTorch's convention), nan for a < 0 (no real log),
     # and in a derivative graph a node that depends on a and b, so its own derivatives are nan too.
-    by_base = b * _power(a, b - 1.0) if float(b) != 0 else 0.0
-    by_exponent = 0.0 if float(a) == 0 else out * log(a)
+    by_base = b * _power(a, b - 1.0) if _number_of(b) != 0 else 0.0
+    by_exponent = 0.0 if _number_of(a) == 0 else out * log(a)
     return (by_base, by_exponent)
 
 
@@ -329,7 +334,7 @@ tanh = function_of(TANH)
 # relu's derivative is _step(a, 1.0, 0.0) written out: it is the hot op of every ReLU network.
 RELU = Op(
     "relu", "relu(a)", ("1 if {a} > 0 else 0",), lambda out, a: (1.0 if a > 0 else 0.0 if a <= 0 else math.nan,),
-    lambda a: 0.0 if a <= 0 else a,
+    lambda a: 0.0 if a < 0 else a,  # so relu(-0.0) is -0.0, as PyTorch's (clamp_min keeps it)
     method="relu", activation=True, torch="ReLU",
     doc="max(0, a); derivative 1 for a > 0, else 0 (PyTorch's choice at 0); nan stays nan.",
 )  # fmt: skip

@@ -124,10 +124,12 @@ class Neuron(Module):
             z = sum((wi * xi for wi, xi in zip(self.w, x)), self.b)  # micrograd's chain
         else:
             z = linear(self.w, x, self.b, x_data)
-        z.label = f"{self.name}.z" if self.name else "z"
+        # The label's slot itself, not Value.label's checking setter: these names are strs, and
+        # the check would cost 2% of a training step (two labels a neuron, every forward pass).
+        z._label = f"{self.name}.z" if self.name else "z"
         h = self.phi(z)
         if h is not z:
-            h.label = f"{self.name}.h" if self.name else "h"
+            h._label = f"{self.name}.h" if self.name else "h"
         return h
 
     def extra_repr(self) -> str:

@@ -47,27 +47,50 @@ def to_torch(model: MLP):
     return torch.nn.Sequential(*modules)
 
 
+# The options of each activation module with which it computes what the MLP's activation does.
+# Softplus's threshold=20 is PyTorch's default: above it PyTorch returns x itself, which differs
+# from log(1 + e^x) by less than 2.1e-9.
+TORCH_OPTIONS = {"LeakyReLU": {"negative_slope": 0.01}, "GELU": {"approximate": "none"},
+                 "Softplus": {"beta": 1.0, "threshold": 20.0}}  # fmt: skip
+
+
 def from_torch(sequential) -> MLP:
     """An MLP with the weights of a Sequential of Linear layers, each followed by at most one
-    activation; the hidden layers must share one activation (an MLP has one for all of them)."""
+    activation; the hidden layers must share one activation (an MLP has one for all of them).
+
+    Only what an MLP computes exactly is taken: torch.nn's own Linear and activation classes
+    (not a subclass, nor a class of the same name), with the options above, no forward hooks,
+    and finite real weights of Linear's shapes. Anything else is a ValueError naming the layer."""
     torch = require_torch()
     if not isinstance(sequential, torch.nn.Sequential):
         raise TypeError(f"from_torch takes a torch.nn.Sequential, got {type(sequential).__name__}")
-    by_module = {module: name for name, module in TORCH_ACTIVATIONS.items() if module is not None}
+    _refuse_changed_forward(sequential, torch.nn.Sequential, "the Sequential", torch)
+    by_module = {getattr(torch.nn, module): name for name, module in TORCH_ACTIVATIONS.items() if module is not None}
+    names = ", ".join(module.__name__ for module in by_module)
     layers: list[tuple[object, str]] = []  # (Linear, activation name)
     for i, module in enumerate(sequential):
-        kind = type(module).__name__
+        kind = type(module)
+        where = f"layer {i} ({kind.__name__})"
         if isinstance(module, torch.nn.Linear):
+            _refuse_changed_forward(module, torch.nn.Linear, where, torch)
+            _check_weights(module, where, torch)
             layers.append((module, "identity"))
         elif kind in by_module and layers and layers[-1][1] == "identity":
-            if kind == "LeakyReLU" and module.negative_slope != 0.01:
-                raise ValueError(f"layer {i}: LeakyReLU with slope {module.negative_slope}; an MLP's is 0.01")
+            _refuse_changed_forward(module, kind, where, torch)
+            for option, value in TORCH_OPTIONS.get(kind.__name__, {}).items():
+                if getattr(module, option) != value:
+                    raise ValueError(
+                        f"from_torch cannot represent {where} with {option}={getattr(module, option)!r}: an MLP's "
+                        f"{by_module[kind]} is {kind.__name__}({option}={value!r})"
+                    )
             layers[-1] = (layers[-1][0], by_module[kind])
         else:
-            where = "before any Linear or after another activation" if kind in by_module else "not representable"
+            problem = "before any Linear or after another activation" if kind in by_module else "not representable"
+            if kind not in by_module and kind.__name__ in {module.__name__ for module in by_module}:
+                problem = f"a class named {kind.__name__} that is not torch.nn's, so it may compute anything"
             raise ValueError(
-                f"from_torch cannot represent layer {i} ({kind}): {where}. An MLP is Linear layers, each followed "
-                f"by at most one of {', '.join(by_module)}"
+                f"from_torch cannot represent {where}: {problem}. An MLP is torch.nn.Linear layers, each "
+                f"followed by at most one of torch.nn's {names}"
             )
     if not layers:
         raise ValueError("from_torch got a Sequential with no Linear layer")
@@ -93,3 +116,40 @@ def from_torch(sequential) -> MLP:
                 w.data = value
             neuron.b.data = b
     return model
+
+
+def _refuse_changed_forward(module, base: type, where: str, torch) -> None:
+    """A module computes what `base` computes only if it runs base's forward, with no hook around it."""
+    kind = type(module)
+    if kind.forward is not base.forward or kind.__call__ is not base.__call__:
+        raise ValueError(
+            f"from_torch cannot represent {where}: {kind.__name__} is a subclass of torch.nn.{base.__name__} with "
+            "its own forward, which an MLP would not run"
+        )
+    hooks = {
+        "forward hook": module._forward_hooks,
+        "forward pre-hook": module._forward_pre_hooks,
+        "global forward hook": getattr(torch.nn.modules.module, "_global_forward_hooks", {}),
+        "global forward pre-hook": getattr(torch.nn.modules.module, "_global_forward_pre_hooks", {}),
+    }
+    for what, registered in hooks.items():
+        if registered:
+            raise ValueError(f"from_torch cannot represent {where}: it has a {what}, which an MLP would not run")
+
+
+def _check_weights(linear, where: str, torch) -> None:
+    """Real, finite weights of the shapes Linear's sizes say."""
+    shapes = {"weight": (linear.out_features, linear.in_features), "bias": (linear.out_features,)}
+    for name, shape in shapes.items():
+        tensor = getattr(linear, name)
+        if tensor is None:
+            continue
+        if tensor.is_complex():
+            raise ValueError(f"from_torch cannot represent {where}: its {name} is complex ({tensor.dtype})")
+        if tuple(tensor.shape) != shape:
+            raise ValueError(
+                f"from_torch cannot represent {where}: its {name} has shape {tuple(tensor.shape)}, "
+                f"not {shape} (in_features={linear.in_features}, out_features={linear.out_features})"
+            )
+        if not torch.isfinite(tensor.detach()).all():
+            raise ValueError(f"from_torch cannot represent {where}: its {name} has values that are not finite")

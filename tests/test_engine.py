@@ -5,7 +5,7 @@ import math
 
 import pytest
 
-from autograd import Value, no_grad, topological_order
+from autograd import Value, linear, no_grad, topological_order
 from autograd.engine import LEAF
 from tests.graphs import classic_neuron
 
@@ -548,3 +548,32 @@ def test_import_nn_says_when_autograd_is_another_package(tmp_path):
     (tmp_path / "autograd" / "__init__.py").write_text("# HIPS autograd: grad, elementwise_grad, ...\n")
     result = _python_in(tmp_path, "import nn")
     assert result.returncode != 0 and "`import autograd` found another package" in result.stderr
+
+
+def test_linear_refuses_an_overflow_as_the_chain_of_ops_does():
+    """inf - inf inside the sum would be nan; micrograd's chain of * and + raises at the first inf."""
+    weights, inputs, bias = [Value(1e308), Value(1e308)], [10.0, -10.0], Value(0.0)
+    with pytest.raises(OverflowError, match=r"linear overflows a float: .* is nan .*a partial sum having overflowed"):
+        linear(weights, inputs, bias)
+    with pytest.raises(OverflowError, match=r"\* overflows a float"):
+        sum((w * x for w, x in zip(weights, inputs)), bias)
+    assert math.isnan(linear([Value(math.nan)], [1.0], bias).data)  # nan in, nan out: no error
+
+
+def test_relu_keeps_negative_zero_as_pytorch_so_a_sqrt_after_it_has_pytorchs_derivative():
+    torch = pytest.importorskip("torch")
+    r = Value(-0.0).relu()
+    assert r.data == 0.0 and math.copysign(1.0, r.data) == -1.0  # PyTorch's relu(-0.0) is -0.0
+    t = torch.relu(torch.tensor(-0.0, dtype=torch.float64)).requires_grad_()
+    torch.sqrt(t).backward()
+    assert r.sqrt().da == t.grad.item() == -math.inf
+    assert math.copysign(1.0, Value(-0.0).leaky_relu().data) == -1.0  # as F.leaky_relu
+
+
+def test_a_label_must_be_a_str_when_it_is_set():
+    v = Value(1.0)
+    with pytest.raises(TypeError, match="a Value's label must be a str, got int 123"):
+        v.label = 123
+    assert v.label == ""
+    v.label = "w"
+    assert v.label == "w" and repr(v) == "Value(data=1.0, grad=0.0, label='w')"

@@ -131,3 +131,75 @@ def test_a_badly_written_function_gets_a_clear_error(define, message):
 def test_the_math_helpers_take_numbers_and_values():
     assert tanh(0.5) == math.tanh(0.5) and tanh(Value(0.5)).data == math.tanh(0.5)
     assert isinstance(sigmoid(Value(0.0)), Value) and sigmoid(0.0) == 0.5
+
+
+class MathCos(Function):
+    """sin, its derivative written with math.cos: right on numbers, but it cuts a derivative's graph."""
+
+    def forward(x):
+        return math.sin(x)
+
+    def derivative(out, x):
+        return (math.cos(x),)
+
+
+def test_a_derivative_written_with_math_functions_is_refused_where_it_would_cut_the_graph():
+    assert gradcheck(lambda v: MathCos.apply(v[0]), [0.7])  # first derivatives are right
+    with pytest.raises(TypeError, match=r"float\(\) of a Value .* cut the graph .*autograd\.cos"):
+        hessian(lambda v: MathCos.apply(v[0]), [0.7])  # instead of [[0.0]] (the true one is -sin(0.7))
+
+
+def test_numpy_scalars_in_a_function_become_floats_so_grads_and_steps_stay_floats(tmp_path):
+    np = pytest.importorskip("numpy")
+    import nn
+
+    class Scale(Function):
+        def forward(x):
+            return np.float32(0.3) * x
+
+        def derivative(out, x):
+            return (np.float32(0.3),)
+
+    class Model(nn.Module):
+        def __init__(self):
+            self.w = Value(1.0)
+
+        def forward(self, x):
+            return Scale.apply(self.w * x)
+
+    model = Model()
+    optimizer = nn.optim.SGD(model.parameters(), lr=0.1)
+    model(2.0).backward()
+    assert type(model.w.grad) is float and model.w.grad == 2 * float(np.float32(0.3))
+    optimizer.step()
+    assert type(model.w.data) is float
+    model.save(tmp_path / "model.json")  # a float32 parameter could not be saved
+    assert type(Scale.apply(Value(1.0)).data) is float
+
+
+def on_numbers(x) -> bool:
+    """Whether a derivative is called on numbers (a node being made) or on Values (a second derivative)."""
+    return isinstance(x, float)
+
+
+@pytest.mark.parametrize(
+    "define, make, message",
+    [
+        (lambda: {"forward": lambda x: math.nan, "derivative": lambda o, x: (1.0,)},
+         lambda F: F.apply(1.0), r"nanforward is undefined for 1.0 \(unlabelled node\), its value being nan"),
+        (lambda: {"forward": lambda x: 10**400, "derivative": lambda o, x: (1.0,)},
+         lambda F: F.apply(1.0), "NanForward.forward gave a number too large for a float"),
+        (lambda: {"forward": lambda a, b: a * b, "derivative": lambda o, a, b: (b, a) if on_numbers(a) else (b,)},
+         lambda F: hessian(lambda v: F.apply(*v), [1.0, 2.0]), r"derivative must return a tuple of 2 number\(s\)"),
+        (lambda: {"forward": lambda x: x * x, "derivative": lambda o, x: (2 * x,) if on_numbers(x) else ("2x",)},
+         lambda F: hessian(lambda v: F.apply(v[0]), [1.0]), "derivative must return Values or numbers .* str"),
+        (lambda: {"forward": lambda x: x, "derivative": lambda o, x: (1.0,), "rules": ("{zz}",)},
+         lambda F: F.apply(1.0), r"rules\[0\] '\{zz\}' cannot be filled in .* \{a\} and the result as \{out\}"),
+        (lambda: {"forward": lambda x: x, "derivative": lambda o, x: (1.0,), "rules": ("{",)},
+         lambda F: F.apply(1.0), r"rules\[0\] '\{' cannot be filled in"),
+    ],
+)  # fmt: skip
+def test_a_function_is_checked_on_values_as_on_numbers_and_its_rules_when_it_is_made(define, make, message):
+    F = type("NanForward", (Function,), define())
+    with pytest.raises((TypeError, ValueError, OverflowError), match=message):
+        make(F)

@@ -58,13 +58,77 @@ def test_from_torch_reads_the_weights_back_exactly():
             "different activations",
         ),  # fmt: skip
         (lambda: torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.Linear(4, 1)), "do not chain: 3 outputs into 4"),
-        (lambda: torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.LeakyReLU(0.2)), "slope 0.2"),
+        (lambda: torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.LeakyReLU(0.2)), "negative_slope=0.2"),
         (lambda: torch.nn.Linear(2, 3), "takes a torch.nn.Sequential, got Linear"),
     ],
 )
 def test_from_torch_refuses_what_an_mlp_cannot_be(make, message):
     with pytest.raises((ValueError, TypeError), match=message):
         nn.MLP.from_torch(make())
+
+
+class ReLU(torch.nn.Module):
+    """A user's class named ReLU that computes something else."""
+
+    def forward(self, x):
+        return 3 * x
+
+
+class Scaled(torch.nn.Linear):
+    def forward(self, x):
+        return 2 * super().forward(x)
+
+
+class Reversed(torch.nn.Sequential):
+    def forward(self, x):
+        for module in reversed(self):
+            x = module(x)
+        return x
+
+
+def with_weight(value, shape=(3, 2)):
+    layer = torch.nn.Linear(2, 3)
+    layer.weight = torch.nn.Parameter(torch.full(shape, value))
+    return torch.nn.Sequential(layer)
+
+
+def hooked():
+    layer = torch.nn.Linear(2, 3)
+    layer.register_forward_hook(lambda module, inputs, output: output * 0)
+    return torch.nn.Sequential(layer)
+
+
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (
+            lambda: torch.nn.Sequential(torch.nn.Linear(2, 1), torch.nn.Softplus(beta=2.0)),
+            r"layer 1 \(Softplus\) with beta=2",
+        ),
+        (lambda: torch.nn.Sequential(torch.nn.Linear(2, 1), torch.nn.Softplus(threshold=5.0)), "threshold=5"),
+        (lambda: torch.nn.Sequential(torch.nn.Linear(2, 1), torch.nn.GELU(approximate="tanh")), "approximate='tanh'"),
+        (lambda: torch.nn.Sequential(torch.nn.Linear(2, 1), ReLU()), "a class named ReLU that is not torch.nn's"),
+        (lambda: torch.nn.Sequential(Scaled(2, 1)), r"layer 0 \(Scaled\): Scaled is a subclass of torch.nn.Linear"),
+        (lambda: Reversed(torch.nn.Linear(2, 3), torch.nn.Linear(3, 1)), "the Sequential: Reversed is a subclass"),
+        (hooked, r"layer 0 \(Linear\): it has a forward hook"),
+        (lambda: with_weight(math.nan), "its weight has values that are not finite"),
+        (lambda: torch.nn.Sequential(torch.nn.Linear(2, 3, dtype=torch.complex128)), "its weight is complex"),
+        (lambda: with_weight(0.5, shape=(3, 5)), r"its weight has shape \(3, 5\), not \(3, 2\)"),
+    ],
+)
+def test_from_torch_refuses_what_computes_something_else(make, message):
+    """Each of these would otherwise give an MLP that computes something else than the network."""
+    with pytest.raises(ValueError, match=message):
+        nn.MLP.from_torch(make())
+
+
+def test_from_torch_takes_softplus_and_gelu_with_the_defaults_and_computes_the_same():
+    torch.manual_seed(0)
+    for activation in (torch.nn.Softplus(), torch.nn.GELU(), torch.nn.LeakyReLU(0.01)):
+        net = torch.nn.Sequential(torch.nn.Linear(2, 3), activation, torch.nn.Linear(3, 1)).to(torch.float64)
+        model = nn.MLP.from_torch(net)
+        x = [0.3, -1.7]
+        assert model(x).data == pytest.approx(net(torch.tensor(x, dtype=torch.float64)).item(), rel=1e-12)
 
 
 def test_to_torch_refuses_an_activation_torch_has_no_module_for():

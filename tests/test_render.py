@@ -358,3 +358,31 @@ def test_focus_draws_one_examples_part_of_a_batch_graph(tmp_path):
     assert [v["name"] for v in views] == ["example 1", "example 2", "example 3", "example 4"]
     assert all(len(v["steps"]) < len(page_steps(page)) for v in views) and 'id="example"' in page
     assert all(n.grad == 0.0 for n in topological_order(loss))  # every view leaves the grads alone
+
+
+def test_a_label_with_a_lone_surrogate_or_of_16_kb_is_drawn_and_exported(tmp_path):
+    """Shown with a visible mark (� for half a surrogate pair, … where a long label is cut):
+    no UnicodeEncodeError writing the page, no 'dot failed' at Graphviz's 16 KB label limit."""
+    x, w = Value(2.0, label="x\ud800"), Value(-3.0, label="w" * 20_000)
+    out = (x * w).tanh()
+    page = export_html(out, tmp_path / "steps.html").read_text()
+    assert "x\ufffd" in page and "w" * 20_000 not in page and "w" * 199 + "…" in page
+    for backend in backends():
+        picture = render(out, tmp_path / f"{backend}.svg", backend=backend).read_text()
+        assert "x\ufffd" in picture and "w" * 199 + "…" in picture
+
+
+def test_a_dot_that_is_there_but_fails_gives_way_to_graphviz_pure(tmp_path, monkeypatch):
+    if "graphviz-pure" not in backends():
+        pytest.skip("graphviz-pure is not installed here")
+    broken = tmp_path / "bin" / "dot"
+    broken.parent.mkdir()
+    broken.write_text("#!/bin/sh\necho 'Format: \"svg\" not recognized. Use one of:' >&2\nexit 1\n")
+    broken.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{broken.parent}{os.pathsep}{os.environ['PATH']}")
+    assert shutil.which("dot") == str(broken)
+    path = render(classic_neuron(), tmp_path / "graph.svg")
+    assert path.read_text().lstrip().startswith(("<?xml", "<svg")) and ">o<" in path.read_text()
+    assert "<svg" in draw_graph(classic_neuron())._repr_mimebundle_()["image/svg+xml"]
+    with pytest.raises(RuntimeError, match=r'dot failed \(1\): Format: "svg" not recognized'):
+        render(classic_neuron(), tmp_path / "only-dot.svg", backend="dot")

@@ -19,6 +19,7 @@ the same place, so a node has one id in every view of its graph, focused or not.
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -26,9 +27,17 @@ from functools import cached_property
 from autograd.engine import Value, short_number, topological_order
 
 NAME_LIMIT = 24  # an expression longer than this is no name: the node is v<i> instead
+LABEL_LIMIT = 200  # a label longer than this is shown cut, ending in "…" (Graphviz refuses labels over 16 KB)
+_SURROGATE = re.compile("[\ud800-\udfff]")  # half of a UTF-16 pair: no file or page can hold one alone
 
 Group = Callable[[Value], Sequence[str] | None]  # a node -> the boxes it is drawn in, outermost first
 Collapse = Callable[[Value], str | None]  # a node -> the name of the one box that stands for it
+
+
+def shown_text(text: str) -> str:
+    """A label as every view can show it: a lone surrogate as �, and cut to LABEL_LIMIT characters."""
+    text = _SURROGATE.sub("\ufffd", text)
+    return text if len(text) <= LABEL_LIMIT else text[: LABEL_LIMIT - 1] + "…"
 
 
 def node_names(order: list[Value]) -> dict[Value, str]:
@@ -36,7 +45,7 @@ def node_names(order: list[Value]) -> dict[Value, str]:
     names: dict[Value, str] = {}
     for i, node in enumerate(order):  # parents come first, so their names are known
         if node.label:
-            names[node] = node.label
+            names[node] = shown_text(node.label)
         elif not node.parents:
             names[node] = short_number(node.data)
         else:

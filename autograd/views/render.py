@@ -21,7 +21,7 @@ from pathlib import Path
 
 from autograd.engine import Value, backward_over, grads_set_aside
 from autograd.files import write_atomically
-from autograd.views.drawing import Collapse, Drawing, Group, drawing_of
+from autograd.views.drawing import Collapse, Drawing, Group, drawing_of, shown_text
 from autograd.views.explain import Step
 
 FILLS = {  # by Drawing.kind; a constant looks like an input ("input or constant" in the page's legend)
@@ -46,7 +46,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 def _record_text(text: str) -> str:
     """Text that shows as itself inside a record label: \\ { } | < > " and newlines escaped."""
-    text = _CONTROL.sub("", text).replace("\\", "\\\\")
+    text = _CONTROL.sub("", shown_text(text)).replace("\\", "\\\\")
     for special in '{}|<>"':
         text = text.replace(special, "\\" + special)
     return text.replace("\n", "\\\\n")  # a field: the whole record label is made graphviz_text
@@ -54,7 +54,7 @@ def _record_text(text: str) -> str:
 
 def _plain_text(text: str) -> str:
     """Text for an ordinary (non-record) label: backslash and quote escaped."""
-    text = _CONTROL.sub("", text).replace("\\", "\\\\").replace('"', '\\"')
+    text = _CONTROL.sub("", shown_text(text)).replace("\\", "\\\\").replace('"', '\\"')
     return graphviz_text(text.replace("\n", "\\\\n"))
 
 
@@ -250,9 +250,9 @@ def _graph_class() -> type:
                 return f"<graph {self.name!r}: {len(self.body)} DOT statements; Jupyter shows the picture>"
 
             def pipe(self, format: str | None = None, *args, **kwargs):
-                if shutil.which("dot"):
+                if args or set(kwargs) - {"encoding"}:  # another engine, renderer or formatter: Graphviz's own
                     return super().pipe(format, *args, **kwargs)
-                picture = render_source(self.source, format or self.format)
+                picture = render_source(self.source, format or self.format)  # dot, else graphviz-pure
                 encoding = kwargs.get("encoding")
                 return picture.decode(encoding) if encoding else picture
 
@@ -263,8 +263,9 @@ def _graph_class() -> type:
 # --- rendering to files ----------------------------------------------------------------------------
 
 
-def renderer(backend: str = "auto") -> list[str]:
-    """The command that turns DOT into pictures: 'dot' if on PATH, else 'graphviz-pure'."""
+def renderers(backend: str = "auto") -> list[list[str]]:
+    """The commands that turn DOT into pictures, in the order they are tried: 'dot' if on PATH,
+    then 'graphviz-pure' (backend='auto'), or only the one named."""
     if backend not in ("auto", "dot", "graphviz-pure"):
         raise ValueError(f"backend must be 'auto', 'dot' or 'graphviz-pure', got {backend!r}")
     candidates = []
@@ -272,34 +273,48 @@ def renderer(backend: str = "auto") -> list[str]:
         candidates.append(shutil.which("dot"))
     if backend in ("auto", "graphviz-pure"):
         beside_python = Path(sys.executable).parent / "graphviz-pure"
-        candidates += [shutil.which("graphviz-pure"), str(beside_python) if beside_python.exists() else None]
-    for command in candidates:
-        if command:
-            return [command]
-    raise FileNotFoundError(
-        "no Graphviz renderer found: install the graphviz-pure package (pip install graphviz-pure, no root needed) "
-        "or Graphviz itself (apt-get install graphviz, brew install graphviz, or graphviz.org)"
-    )
+        pure = shutil.which("graphviz-pure") or (str(beside_python) if beside_python.exists() else None)
+        candidates.append(pure)
+    found = [[command] for command in candidates if command]
+    if not found:
+        raise FileNotFoundError(
+            "no Graphviz renderer found: install the graphviz-pure package (pip install graphviz-pure, no root "
+            "needed) or Graphviz itself (apt-get install graphviz, brew install graphviz, or graphviz.org)"
+        )
+    return found
 
 
-def renderer_for(format: str, backend: str = "auto") -> list[str]:
-    """The command that draws `format`; a ValueError for pdf with graphviz-pure, which cannot."""
-    command = renderer(backend)
-    if format == "pdf" and Path(command[0]).name.startswith("graphviz-pure"):
+def renderer(backend: str = "auto") -> list[str]:
+    """The command tried first: 'dot' if on PATH, else 'graphviz-pure'."""
+    return renderers(backend)[0]
+
+
+def _is_pure(command: list[str]) -> bool:
+    return Path(command[0]).name.startswith("graphviz-pure")
+
+
+def renderer_for(format: str, backend: str = "auto") -> list[list[str]]:
+    """The commands that can draw `format`; a ValueError for pdf with only graphviz-pure, which cannot."""
+    commands = [c for c in renderers(backend) if format != "pdf" or not _is_pure(c)]
+    if not commands:
         raise ValueError(
             "graphviz-pure draws svg and png, not pdf: render to .svg or .png, or install Graphviz "
             "(apt-get install graphviz, brew install graphviz) for pdf"
         )
-    return command
+    return commands
 
 
 def render_source(source: str, format: str = "svg", backend: str = "auto") -> bytes:
-    """Run the renderer on DOT source; the picture's bytes."""
-    command = renderer_for(format, backend) + [f"-T{format}"]
-    result = subprocess.run(command, input=source.encode(), capture_output=True, timeout=120)
-    if result.returncode != 0:
-        raise RuntimeError(f"{Path(command[0]).name} failed ({result.returncode}): {result.stderr.decode()[:500]}")
-    return result.stdout
+    """Run the renderer on DOT source; the picture's bytes. With backend='auto', a `dot` that is
+    there but fails (a half-installed Graphviz: `Format: "svg" not recognized`) gives way to
+    graphviz-pure; the error names every renderer that failed."""
+    failures = []
+    for command in renderer_for(format, backend):
+        result = subprocess.run(command + [f"-T{format}"], input=source.encode(), capture_output=True, timeout=120)
+        if result.returncode == 0:
+            return result.stdout
+        failures.append(f"{Path(command[0]).name} failed ({result.returncode}): {result.stderr.decode()[:500]}")
+    raise RuntimeError("; then ".join(failures))
 
 
 def render(root: Value, path: str | os.PathLike, format: str | None = None, backend: str = "auto", **draw) -> Path:
