@@ -63,6 +63,22 @@ L2_RATES = (0.0, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
 MAX_LAYERS = 6
 MAX_NEURONS = 32  # the page's +/- buttons stop at 8; configure and the URL take micrograd's 16
 IN_PLACE = ("learningRate", "l2")  # changed without starting the run over
+# A frame computes every neuron over the plane: resolution^2 points times the weights. Past this
+# many multiply-adds (about a second in the browser) the heatmaps are drawn coarser instead.
+FRAME_BUDGET = 1_000_000
+
+
+def weight_count(config: dict) -> int:
+    """The weights of the configuration's network (inputs, hidden layers, one output)."""
+    sizes = [1 if config["dataset"] == "function" else 2, *config["hidden"], 1]
+    return sum(a * b for a, b in zip(sizes, sizes[1:]))
+
+
+def heatmap_resolution(config: dict, asked: int) -> int:
+    """The heatmaps' cells per side: the resolution asked for, or fewer for a network so large that a
+    frame would take seconds (at least 8)."""
+    affordable = int(math.sqrt(FRAME_BUDGET / max(1, weight_count(config))))
+    return max(8, min(asked, affordable))
 
 
 def check_config(config: object, base: dict | None = None) -> tuple[dict, list[str]]:
@@ -92,6 +108,12 @@ def check_config(config: object, base: dict | None = None) -> tuple[dict, list[s
             raise ValueError(f"the function dataset is regression: its loss is mse, not {new['loss']}")
         notices.append(f"the function dataset is regression: the loss is mse (was {new['loss']})")
         new["loss"] = "mse"
+    if "hidden" in config and heatmap_resolution(new, 40) < 40:
+        count = weight_count(new)
+        notices.append(
+            f"a network of {count} weights: the heatmaps are drawn at {heatmap_resolution(new, 40)} cells a side "
+            "(not 40) and each step takes longer; fewer neurons make it quick again"
+        )
     return new, notices
 
 
@@ -148,6 +170,8 @@ def from_query(query: str) -> tuple[dict, list[str]]:
     """
     from urllib.parse import parse_qsl
 
+    if not isinstance(query, str):
+        raise TypeError(f"from_query takes the URL's query string, got {type(query).__name__} {query!r}")
     config, notices = dict(DEFAULTS), []
     for key, text in parse_qsl(query.lstrip("?"), keep_blank_values=True):
         if key not in DEFAULTS:
@@ -157,7 +181,7 @@ def from_query(query: str) -> tuple[dict, list[str]]:
             value = _parse(key, text)
             config, more = check_config({key: value}, config)
         except ValueError as error:
-            notices.append(f"the link's {key}={text!r} cannot be used ({error}): using {DEFAULTS[key]!r}")
+            notices.append(f"the link's {key}={text!r} cannot be used ({error}): using {config[key]!r}")
             continue
         notices += more
     return config, notices

@@ -39,6 +39,14 @@ class Console(code.InteractiveConsole):
         """The console's first line, shown when it opens."""
         return BANNER.format(version=sys.version.split()[0])
 
+    def runcode(self, code) -> None:
+        """Run one statement. Every exception is shown as its last line, exit(), quit() and
+        sys.exit() too: the console is not a program to end, and the next line runs."""
+        try:
+            exec(code, self.locals)
+        except BaseException:
+            self.showtraceback()
+
     def showtraceback(self) -> None:  # only the last line: what went wrong, not where in the console
         kind, error, _ = sys.exc_info()
         self.write("".join(traceback.format_exception_only(kind, error)))

@@ -1,6 +1,8 @@
 """The Lab's data: the datasets, the train/test split, the drawn square of the plane, CSV.
 
 Rows are [x1, x2, label] (label 0 or 1), or [x, target] for the "function" dataset.
+A CSV or added points may hold up to MAX_ROWS rows, each coordinate within ±MAX_COORDINATE
+(the drawn square, and the JSON the page gets, stay finite).
 """
 
 from __future__ import annotations
@@ -10,11 +12,15 @@ import io
 import math
 
 import nn
+import nn.portable_math
+
+MAX_ROWS = 2000  # twice the generated datasets' largest; every row is a forward pass in each frame
+MAX_COORDINATE = 1e6
 
 
 def _function(x: float) -> float:
-    """The "function" dataset's target: one period of a sine over [-1, 1]."""
-    return math.sin(math.pi * x)
+    """The "function" dataset's target: one period of a sine over [-1, 1] (the same bits everywhere)."""
+    return nn.portable_math.sin(math.pi * x)
 
 
 def make_dataset(config: dict) -> tuple[list[list[float]], list[float]]:
@@ -87,6 +93,10 @@ def read_csv(text: str, regression: bool) -> tuple[list[list[float]], list[float
             raise ValueError(f"CSV line {number}: {len(values)} values, expected {width} ({expected})")
         if not all(math.isfinite(v) for v in values):
             raise ValueError(f"CSV line {number}: {','.join(fields)!r} has a value that is not finite")
+        if any(abs(v) > MAX_COORDINATE for v in values):
+            raise ValueError(
+                f"CSV line {number}: {','.join(fields)!r} has a value beyond ±{MAX_COORDINATE:g}, the plane's limit"
+            )
         if not regression:
             if values[2] not in (0.0, 1.0, -1.0):
                 raise ValueError(f"CSV line {number}: the label {fields[2].strip()!r} is not 0, 1 or -1")
@@ -94,6 +104,11 @@ def read_csv(text: str, regression: bool) -> tuple[list[list[float]], list[float
         rows.append(values)
     if len(rows) < 2:
         raise ValueError(f"the CSV has {len(rows)} rows of {expected}; at least 2 are needed")
+    if len(rows) > MAX_ROWS:
+        raise ValueError(
+            f"the CSV has {len(rows)} rows; the Lab takes at most {MAX_ROWS} (its datasets have up to 1000): "
+            "take a sample of them"
+        )
     return [r[:-1] for r in rows], [r[-1] for r in rows]
 
 

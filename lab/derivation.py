@@ -28,8 +28,7 @@ from autograd.engine import grads_set_aside
 from autograd.views.page import backward_records
 
 VIEWS = ("neuron", "expanded")
-MAX_PATHS_SHOWN = 64  # the sum is over all of them; this many are listed
-MAX_PATHS = 100_000
+MAX_PATHS_SHOWN = 64  # the sum is over all of them; this many are listed (the largest, when there are more)
 MAX_NODES = 800  # Graphviz in the browser lays this out in about a second; the neuron view stays below
 
 
@@ -71,10 +70,22 @@ def example_loss(lab, index: int) -> Value:
 def derive(lab, parameter: str, example: int = 0, view: str = "neuron", paths_only: bool = False) -> dict:
     """Everything the derivation panel and the step mode show; see the module's docstring.
     paths_only draws only the nodes on the paths from the loss to the parameter (draw_graph's
-    focus), and backward's records only for the edges between them."""
-    p = check_request(lab, parameter, example, view)
+    focus), and backward's records only for the edges between them. A run whose weights overflow
+    (training diverged) gets the message a step would give, not a traceback."""
+    check_request(lab, parameter, example, view)
     if not isinstance(paths_only, bool):
         raise ValueError(f"paths_only must be true or false; got {paths_only!r}")
+    try:
+        return _derive(lab, parameter, example, view, paths_only)
+    except OverflowError as error:
+        raise ValueError(
+            f"The chain rule of {parameter} cannot be shown: {error}. Training diverged? Lower the learning rate "
+            f"({lab.config['learningRate']:g}) and press Reset"
+        ) from None
+
+
+def _derive(lab, parameter: str, example: int, view: str, paths_only: bool) -> dict:
+    p = check_request(lab, parameter, example, view)
     parameters = lab.parameters
     index = next(i for i, q in enumerate(parameters) if q is p)
     with grads_set_aside(parameters, keep=False):  # the parameters' grads start at 0 and are put back
@@ -98,10 +109,10 @@ def derive(lab, parameter: str, example: int = 0, view: str = "neuron", paths_on
         path_edges = [edge for parent, node, _, edge in drawing.edges() if parent in leads_to and node in leads_to]
         on = [r for r in records if r["onPath"]]  # backward's steps that reach p, in backward's order
         gradient = next((r["value"] for r in reversed(on) if r["parent"] == ids[p]), 0.0)  # p's grad at the end
-        explanation = explain(drawing, p, max_paths=MAX_PATHS)
+        explanation = explain(drawing, p, max_paths=MAX_PATHS_SHOWN, largest=MAX_PATHS_SHOWN)
         paths = [
             {"nodes": [names[n] for n in path.nodes], "locals": list(path.locals), "product": path.product}
-            for path in explanation.paths[:MAX_PATHS_SHOWN]
+            for path in explanation.paths
         ]  # fmt: skip
         forward = [_forward_record(drawing, n, p) for n in drawing.nodes]
         batch = _batch(lab, p, index)
@@ -116,7 +127,8 @@ def derive(lab, parameter: str, example: int = 0, view: str = "neuron", paths_on
         "steps": [r["sentence"] for r in on],
         "rules": [r["rule"] for r in on],
         "paths": paths,
-        "pathCount": len(explanation.paths),
+        "pathCount": explanation.count,
+        "pathsAreLargest": not explanation.complete,
         "pathSum": explanation.total,
         **batch,
         "view": view,

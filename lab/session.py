@@ -51,6 +51,7 @@ from lab.config import (
     SIGNED_LOSSES,
     check_config,
     from_query,
+    heatmap_resolution,
     make_optimizer,
     to_query,
 )
@@ -191,7 +192,7 @@ class Lab:
                        self.loss_fn, self.optimizer)  # fmt: skip
         except FloatingPointError as error:
             self.stopped = (
-                f"Training stopped at step {self.steps + 1} (epoch {self.epoch + 1}): {error}. The learning rate "
+                f"Training stopped at step {self.steps + 1} (epoch {epoch_before + 1}): {error}. The learning rate "
                 f"{self.config['learningRate']:g} is too large? Lower it and press Reset"
             )
             self.epoch, self._epoch_batches = epoch_before, batches_before  # the batch was not used
@@ -298,10 +299,12 @@ class Lab:
         neuron's output over the plane (classification) or along x (regression).
 
         Grids are row-major, row 0 at the top of the plane (largest x2); values are the
-        outputs rounded to 4 decimals (nan where not finite: null on the page).
+        outputs rounded to 4 decimals (nan where not finite: null on the page). A network too
+        large to compute over the whole grid quickly gets a coarser one ("resolution" says).
         """
         if isinstance(resolution, bool) or not isinstance(resolution, Integral) or not 4 <= resolution <= 200:
             raise ValueError(f"frame resolution must be a whole number from 4 to 200; got {resolution!r}")
+        resolution = min(resolution, heatmap_resolution(self.config, resolution))  # a large network: coarser
         summary = self._record()
         x_low, x_high, y_low, y_high = self.domain
         if self.regression:
@@ -342,6 +345,10 @@ class Lab:
         for name, v in (("x1", x1), ("x2", x2), ("label", label)):
             if isinstance(v, bool) or not isinstance(v, Real) or not math.isfinite(v):
                 raise ValueError(f"add_point {name} must be a finite number; got {v!r}")
+            if abs(v) > data.MAX_COORDINATE:
+                raise ValueError(f"add_point {name} is {v:g}, beyond ±{data.MAX_COORDINATE:g}, the plane's limit")
+        if len(self.train_set) + len(self.test_set) >= data.MAX_ROWS:
+            raise ValueError(f"the Lab holds at most {data.MAX_ROWS} points; remove some first")
         if self.regression:
             row = [float(x1), float(x2)]
         else:
@@ -356,6 +363,9 @@ class Lab:
     def remove_point(self, x1: float, x2: float, within: float = 0.03) -> dict:
         """Remove the point (train or test) nearest to (x1, x2), if it is within `within`
         times the drawn width and height. Returns whether one was removed."""
+        for name, v in (("x1", x1), ("x2", x2), ("within", within)):
+            if isinstance(v, bool) or not isinstance(v, Real) or not math.isfinite(v):
+                raise ValueError(f"remove_point {name} must be a finite number; got {v!r}")
         where = data.nearest([self.train_set, self.test_set], x1, x2, self.domain, within)
         if where is not None:
             rows, i = where
@@ -484,12 +494,31 @@ class Lab:
         try:
             if method not in METHODS:
                 raise ValueError(f"unknown method {method!r}; expected one of {', '.join(METHODS)}")
-            return replies.result(getattr(self, method)(**json.loads(arguments)))
+            return replies.result(getattr(self, method)(**_arguments(method, arguments)))
         except (ValueError, TypeError) as error:
             return replies.error(str(error))
+        except KeyboardInterrupt:
+            return replies.error(f"{method} was interrupted")
         except Exception as error:  # a bug: say what and where, and keep the worker alive
             lines = traceback.format_exception(error)
             return replies.error(f"Python error: {type(error).__name__}: {error}", lines[-3:])
+        except BaseException as error:  # SystemExit, GeneratorExit: the worker answers all the same
+            return replies.error(f"{method} stopped: {type(error).__name__}: {error}")
+
+
+def _arguments(method: str, text: object) -> dict:
+    """A call's arguments: JSON text of an object, {"n": 3}."""
+    if not isinstance(text, str):
+        raise TypeError(f"the arguments of {method} must be JSON text, got {type(text).__name__}")
+    try:
+        arguments = json.loads(text)
+    except RecursionError:
+        raise ValueError(f"the arguments of {method} are nested too deeply") from None
+    except ValueError as error:
+        raise ValueError(f"the arguments of {method} are not JSON: {error}") from None
+    if not isinstance(arguments, dict):
+        raise TypeError(f"the arguments of {method} must be a JSON object such as {{}}, got {type(arguments).__name__}")
+    return arguments
 
 
 # The methods the page may call: those marked @page_call.

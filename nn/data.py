@@ -3,6 +3,8 @@
 Every function takes `seed=` and uses its own random generator, so a dataset
 never depends on what else was drawn before. Classification labels are 0..k-1
 (or -1/+1 with `signed=True`, for the perceptron, hinge and logistic losses).
+Their sines, cosines and Gaussian noise are nn.portable_math's, so a seed gives the
+same data to the bit on every machine (the Lab in the browser as on the desktop).
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Callable, Iterator, Sequence
+
+from nn.portable_math import cos, gauss, sin
 
 Dataset = tuple[list[list[float]], list[int]]
 
@@ -51,13 +55,13 @@ def make_moons(n_samples: int = 100, noise: float = 0.1, seed: int = 0, signed: 
     X, y = [], []
     for i in range(n_upper):
         t = math.pi * i / max(n_upper - 1, 1)
-        X.append([math.cos(t), math.sin(t)])
+        X.append([cos(t), sin(t)])
         y.append(0)
     for i in range(n_lower):
         t = math.pi * i / max(n_lower - 1, 1)
-        X.append([1 - math.cos(t), 0.5 - math.sin(t)])
+        X.append([1 - cos(t), 0.5 - sin(t)])
         y.append(1)
-    X = [[a + rng.gauss(0, noise), b + rng.gauss(0, noise)] for a, b in X]
+    X = [[a + gauss(rng, 0, noise), b + gauss(rng, 0, noise)] for a, b in X]
     return _shuffled(X, _labels(y, signed), rng)
 
 
@@ -70,7 +74,7 @@ def make_xor(n_samples: int = 200, noise: float = 0.0, seed: int = 0, signed: bo
     X, y = [], []
     for _ in range(n_samples):
         a, b = (rng.uniform(0.05, 1.0) * rng.choice((-1, 1)) for _ in range(2))
-        X.append([a + rng.gauss(0, noise), b + rng.gauss(0, noise)])
+        X.append([a + gauss(rng, 0, noise), b + gauss(rng, 0, noise)])
         y.append(1 if a * b > 0 else 0)
     return X, _labels(y, signed)
 
@@ -90,7 +94,7 @@ def make_circles(
         count = n_outer if outer else n_samples - n_outer
         t = 2 * math.pi * (i if outer else i - n_outer) / count
         r = 1.0 if outer else factor
-        X.append([r * math.cos(t) + rng.gauss(0, noise), r * math.sin(t) + rng.gauss(0, noise)])
+        X.append([r * cos(t) + gauss(rng, 0, noise), r * sin(t) + gauss(rng, 0, noise)])
         y.append(0 if outer else 1)
     return _shuffled(X, _labels(y, signed), rng)
 
@@ -105,7 +109,7 @@ def make_blobs(n_samples: int = 150, centers: int = 3, std: float = 0.6, seed: i
     for i in range(n_samples):
         k = i % centers
         angle = 2 * math.pi * k / centers
-        X.append([3 * math.cos(angle) + rng.gauss(0, std), 3 * math.sin(angle) + rng.gauss(0, std)])
+        X.append([3 * cos(angle) + gauss(rng, 0, std), 3 * sin(angle) + gauss(rng, 0, std)])
         y.append(k)
     return _shuffled(X, y, rng)
 
@@ -119,8 +123,8 @@ def make_spirals(n_samples: int = 150, classes: int = 3, noise: float = 0.1, see
     for k in range(classes):
         for i in range(per_class):
             r = i / max(per_class - 1, 1)
-            t = k * 2 * math.pi / classes + 4 * r + rng.gauss(0, noise)
-            X.append([r * math.sin(t), r * math.cos(t)])
+            t = k * 2 * math.pi / classes + 4 * r + gauss(rng, 0, noise)
+            X.append([r * sin(t), r * cos(t)])
             y.append(k)
     return _shuffled(X, y, rng)
 
@@ -137,7 +141,7 @@ def sample_function(
     _check_count(n_samples, "sample_function", 2)
     rng = random.Random(seed)
     xs = [low + (high - low) * i / (n_samples - 1) for i in range(n_samples)]
-    return [[x] for x in xs], [f(x) + (rng.gauss(0, noise) if noise else 0.0) for x in xs]
+    return [[x] for x in xs], [f(x) + (gauss(rng, 0, noise) if noise else 0.0) for x in xs]
 
 
 def _shuffled(X: list, y: list, rng: random.Random) -> Dataset:

@@ -26,6 +26,7 @@ import math
 import random
 
 from autograd.ops import LEAKY_RELU_SLOPE
+from nn.portable_math import gauss
 
 generator = random.Random(0)
 
@@ -61,7 +62,7 @@ def initial_weights(init: str, fan_in: int, fan_out: int, activation: str) -> li
     if init.endswith("_uniform"):
         bound = math.sqrt(3.0) * spread  # U(-a, a) has standard deviation a / sqrt(3)
         return [draw.uniform(-bound, bound) for _ in range(fan_in)]
-    return [draw.gauss(0.0, spread) for _ in range(fan_in)]
+    return [gauss(draw, 0.0, spread) for _ in range(fan_in)]  # the same bits on every machine
 
 
 INITS = ("uniform", "xavier_uniform", "xavier_normal", "he_uniform", "he_normal")

@@ -219,3 +219,22 @@ def test_the_notebook_quiz_marks_answers_with_check(capsys):
     )
     text = E.quiz(level=1, seed=2, widget=False)
     assert isinstance(text, E.Exercise) and "Exercise (level 1, seed 2)" in capsys.readouterr().out
+
+
+def test_the_cli_says_in_one_line_when_it_cannot_write_the_worksheets(tmp_path):
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("not a folder")
+    # /sys refuses a new folder even to root (a folder without write permission would not)
+    for out, reason in [
+        (a_file, "it is a file"),
+        (a_file / "sheets", "Not a directory"),
+        ("/sys/sheets", ""),
+    ]:
+        result = run_cli("--worksheet", "1", "--out", str(out))
+        assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+        assert (
+            result.stderr.startswith(f"error: cannot write the worksheets into the folder {out}")
+            and reason in result.stderr
+        )
+        assert result.stderr.count("\n") == 1
+    assert a_file.read_text() == "not a folder"

@@ -222,3 +222,38 @@ def test_constants_show_as_their_number_and_long_expressions_as_v_i():
         long = long.tanh()
     # tanh(tanh(tanh(tanh(a)))) is 24 characters; one more and the node is v4, and names build on that
     assert str(list(long.backward_steps())[0]).startswith("(tanh(tanh(v4))).grad = dL/dL")
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_too_many_paths_are_counted_summed_as_backprop_does_and_the_largest_listed(seed):
+    root = random_graph(random.Random(seed))
+    root.backward()
+    for node in topological_order(root)[:-1]:
+        every = explain(root, node)  # all of them, listed
+        few = explain(root, node, max_paths=2, largest=3)
+        assert few.count == every.count == len(every.paths)
+        assert few.total == pytest.approx(node.grad, rel=1e-12, abs=1e-12)
+        if every.count <= 2:
+            assert few.complete and [p.product for p in few.paths] == [p.product for p in every.paths]
+            continue
+        expected = sorted((abs(p.product) for p in every.paths), reverse=True)[:3]
+        assert few.complete == (every.count <= 3)
+        assert [abs(p.product) for p in few.paths] == pytest.approx(expected, rel=1e-12)
+        for path in few.paths:  # each a real path, root to node, its locals the edges' own
+            assert path.nodes[0] is root and path.nodes[-1] is node
+            for above, below, local in zip(path.nodes, path.nodes[1:], path.locals):
+                assert any(p is below and loc == local for p, loc in zip(above.parents, above.locals))
+
+
+def test_a_million_paths_are_not_listed_but_counted_and_summed():
+    x = Value(0.5, label="x")
+    y = x
+    for _ in range(20):  # each layer doubles the paths: 2**20 of them
+        y = y.tanh() + y.sigmoid()
+    y.backward()
+    explanation = explain(y, x, largest=5)
+    assert explanation.count == 2**20 and len(explanation.paths) == 5 and not explanation.complete
+    assert explanation.total == pytest.approx(x.grad, rel=1e-12)
+    text = str(explanation)
+    assert "the sum over 1,048,576 paths" in text and "(too many to list: the 5 largest)" in text
+    assert "computed as backprop does" in text

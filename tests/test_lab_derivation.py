@@ -160,3 +160,23 @@ def test_only_the_paths_ids_are_those_of_the_graph_drawn():
     assert all(r["onPath"] for r in d["backward"]) and {f["node"] for f in d["forward"]} == drawn
     assert all(edge in d["dot"] for edge in d["pathEdges"])
     assert d["gradient"] == lab.explain("layers.0.neurons.1.w.0", 2)["gradient"]
+
+
+def test_the_derivation_after_a_divergence_says_what_a_step_says():
+    lab = Lab({"samples": 20})
+    lab.model.layers[0].neurons[0].w[0].data = 1e308  # as if training had diverged
+    lab.train_set[0][:2] = [3.0, 0.0]
+    reply = json.loads(lab.call("explain", json.dumps({"parameter": "layers.0.neurons.0.w.0", "example": 0})))
+    assert list(reply) == ["error"] and "traceback" not in reply
+    assert reply["error"].startswith("The chain rule of layers.0.neurons.0.w.0 cannot be shown: linear overflows")
+    assert "Lower the learning rate (0.1) and press Reset" in reply["error"]
+
+
+def test_a_first_layer_weight_of_a_deep_network_shows_its_count_sum_and_largest_paths():
+    lab = Lab({"hidden": [11] * 6, "samples": 20})
+    d = lab.explain("layers.0.neurons.0.w.0")
+    assert d["pathCount"] == 11**5 and d["pathsAreLargest"] and len(d["paths"]) == 64
+    own = own_gradient(lab.model, lab.train_set[0], nn.logistic_loss, 2 * lab.train_set[0][2] - 1)
+    assert d["pathSum"] == pytest.approx(own["layers.0.neurons.0.w.0"], rel=1e-9, abs=1e-15)
+    products = [abs(p["product"]) for p in d["paths"]]
+    assert products == sorted(products, reverse=True)

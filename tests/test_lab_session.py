@@ -4,6 +4,7 @@ used directly, by an independent loop written from lab.session's docstring."""
 
 import json
 import math
+import re
 
 import pytest
 
@@ -276,3 +277,71 @@ def test_a_bug_in_a_call_reports_its_type_and_keeps_the_session(monkeypatch):
     assert "ZeroDivisionError" in reply["traceback"][-1]
     monkeypatch.undo()
     assert json.loads(lab.call("step", '{"n": 1}'))["result"]["steps"] == 1
+
+
+def test_a_csv_of_huge_or_too_many_rows_is_refused_naming_why_and_the_run_keeps_answering():
+    lab = Lab({"samples": 20})
+    before = lab.to_csv()
+    with pytest.raises(ValueError, match=r"CSV line 3: '1e308,0.5,1' has a value beyond ±1e\+06, the plane's limit"):
+        lab.load_csv("x1,x2,label\n0.1,0.2,0\n1e308,0.5,1\n")
+    rows = "\n".join(f"{i / 5000},{-i / 5000},{i % 2}" for i in range(2001))
+    with pytest.raises(ValueError, match="the CSV has 2001 rows; the Lab takes at most 2000"):
+        lab.load_csv(rows)
+    assert lab.to_csv() == before and "result" in json.loads(lab.call("frame", '{"resolution": 8}'))
+    with pytest.raises(ValueError, match=r"add_point x1 is 1e\+300, beyond"):
+        lab.add_point(1e300, 0.0, 1)
+    lab.load_csv("\n".join(f"{i / 2000},{-i / 2000},{i % 2}" for i in range(2000)))
+    with pytest.raises(ValueError, match="the Lab holds at most 2000 points"):
+        lab.add_point(0.1, 0.1, 1)
+    assert all(math.isfinite(v) for v in lab.domain)
+
+
+def test_bad_arguments_of_a_call_name_what_was_expected():
+    lab = Lab({"samples": 20})
+    for method, arguments, message in [
+        ("from_query", '{"query": null}', "from_query takes the URL's query string, got NoneType None"),
+        ("remove_point", '{"x1": "a", "x2": 0}', "remove_point x1 must be a finite number; got 'a'"),
+        ("step", "[" * 100_000 + "]" * 100_000, "the arguments of step are nested too deeply"),
+        ("step", "{oops", "the arguments of step are not JSON"),
+        ("step", "[1]", r"the arguments of step must be a JSON object such as \{\}, got list"),
+    ]:
+        reply = json.loads(lab.call(method, arguments))
+        assert list(reply) == ["error"] and re.search(message, reply["error"]), (method, reply)
+    lab.exercise(level=1, seed=0)
+    reply = json.loads(lab.call("check_exercise", json.dumps({"answers": {"L": 10**400}})))
+    assert reply == {"error": "the answer for L must be a finite number, got an int of 401 digits"}
+
+
+def test_the_console_reports_exit_and_quit_and_runs_the_next_line():
+    lab = Lab({"samples": 20})
+    for line in ("exit()", "quit()", "import sys; sys.exit(3)", "raise SystemExit('bye')"):
+        reply = json.loads(lab.call("python", json.dumps({"code": line})))["result"]
+        assert reply["output"].startswith("SystemExit") and not reply["more"], (line, reply)
+        assert json.loads(lab.call("python", '{"code": "1 + 1"}'))["result"]["output"] == "2\n"
+
+
+def test_a_divergence_message_names_the_epoch_of_the_batch_that_diverged():
+    lab = Lab({"activation": "identity", "loss": "mse", "learningRate": 10.0, "samples": 40, "batchSize": 20})
+    reply = lab.step(100)  # 20 training points in one batch: every batch is the last of its epoch
+    assert f"at step {reply['steps'] + 1} (epoch {reply['steps'] + 1})" in reply["stopped"]
+
+
+def test_a_link_notice_says_which_value_is_kept():
+    config, notices = from_query("seed=5&seed=abc")
+    assert config["seed"] == 5 and notices == ["the link's seed='abc' cannot be used (not a number): using 5"]
+
+
+def test_a_network_too_large_for_quick_heatmaps_draws_them_coarser_and_says_so():
+    lab = Lab({"samples": 20})
+    reply = lab.configure({"hidden": [32] * 6})
+    assert any("heatmaps are drawn at 13 cells a side" in notice for notice in reply["notices"])
+    frame = lab.frame(40)
+    assert frame["resolution"] == 13 and len(frame["neurons"][0][0]) == 13 * 13
+    assert Lab({"samples": 20}).frame(40)["resolution"] == 40  # the default network: the full grid
+
+
+def test_the_labs_data_are_nn_datas_for_the_seed():
+    """nn.data draws with nn.portable_math: the same bits in the browser, as tests/test_lab_browser.py checks."""
+    lab = Lab({"dataset": "circles", "seed": 4, "samples": 40})
+    X, _ = nn.data.make_circles(40, 0.1, seed=4)
+    assert sorted(row[:2] for row in lab.train_set + lab.test_set) == sorted(X)

@@ -49,3 +49,28 @@ def test_sample_function_batches_and_split():
     assert len(X_test) == 3 and len(X_train) == 8 and sorted(X_train + X_test) == sorted(X)
     with pytest.raises(ValueError, match="batch_size must be a whole number >= 1, got 0"):
         list(nn.data.batches(X, y, 0))
+
+
+def test_the_portable_sin_cos_log_and_gauss_are_within_an_ulp_of_the_c_librarys():
+    """nn.portable_math computes with IEEE arithmetic alone (the same bits on every machine); the
+    machine's libm is the oracle for its accuracy: one ulp at most, and most often the same bits."""
+    import random
+
+    from nn import portable_math
+
+    rng = random.Random(0)
+    same = 0
+    for _ in range(20_000):
+        x, p = rng.uniform(-30.0, 30.0), rng.random() or 0.5
+        pairs = [(portable_math.sin(x), math.sin(x)), (portable_math.cos(x), math.cos(x))]
+        pairs += [(portable_math.log(p), math.log(p)), (portable_math.log(1e300 * p), math.log(1e300 * p))]
+        for ours, theirs in pairs:
+            assert abs(ours - theirs) <= math.ulp(theirs), (x, p, ours, theirs)
+            same += ours == theirs
+    assert same > 0.8 * 4 * 20_000
+    draws, theirs = random.Random(7), random.Random(7)  # the same uniform draws as random.gauss, pair by pair
+    for _ in range(1000):
+        a, b = portable_math.gauss(draws, 0.0, 0.5), theirs.gauss(0.0, 0.5)
+        assert abs(a - b) <= 8 * math.ulp(b)
+    with pytest.raises(ValueError, match="portable log takes a finite x > 0"):
+        portable_math.log(0.0)

@@ -55,19 +55,31 @@ def check(ex: Exercise, answers: dict[str, float]) -> Report:
     unknown = [name for name in answers if name not in ex.nodes]
     if unknown:
         raise ValueError(f"no node named {', '.join(map(repr, unknown))}; the nodes are {', '.join(ex.order())}")
-    for name, value in answers.items():
-        if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value):
-            raise ValueError(f"the answer for {name} must be a finite number, got {value!r}")
+    given = {name: _answer(name, value) for name, value in answers.items()}
     expected = ex.answers()
     results = {}
     for name in ex.order():
-        if name not in answers:
+        if name not in given:
             results[name] = "missing"
         else:
-            results[name] = "right" if close(float(answers[name]), expected[name]) else "wrong"
+            results[name] = "right" if close(given[name], expected[name]) else "wrong"
     wrong = next((name for name in ex.order() if results[name] == "wrong"), None)
-    diagnosis = None if wrong is None else diagnose(ex, wrong, float(answers[wrong]), expected)
+    diagnosis = None if wrong is None else diagnose(ex, wrong, given[wrong], expected)
     return Report(results, diagnosis, expected)
+
+
+def _answer(name: str, value: object) -> float:
+    """A student's answer as a float: a finite number (an int too large for a float is not one)."""
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise ValueError(f"the answer for {name} must be a finite number, got {value!r}")
+    try:
+        number = float(value)
+    except OverflowError:
+        number = math.inf
+    if not math.isfinite(number):
+        shown = f"an int of {len(str(abs(value)))} digits" if isinstance(value, int) else repr(value)
+        raise ValueError(f"the answer for {name} must be a finite number, got {shown}")
+    return number
 
 
 def diagnose(ex: Exercise, name: str, given: float, expected: dict[str, float] | None = None) -> str:

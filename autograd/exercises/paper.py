@@ -19,6 +19,8 @@ def worksheet(seeds: Sequence[int], level: int, path: str | Path, backend: str =
     if not seeds:
         raise ValueError("worksheet needs at least one seed")
     folder = Path(path)
+    if folder.exists() and not folder.is_dir():
+        raise NotADirectoryError(20, "it is a file, not a folder", str(folder))
     folder.mkdir(parents=True, exist_ok=True)
     sheets, keys = [], []
     for count, seed in enumerate(seeds, start=1):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import sys
 from collections.abc import Callable, Sequence
 
 from autograd.exercises.checking import Report, check, close, diagnose
@@ -61,7 +62,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.worksheet is not None:
         if not 1 <= args.worksheet <= 500:
             parser.error(f"--worksheet takes 1 to 500 exercises, got {args.worksheet}")
-        sheet, key = worksheet(range(args.seed, args.seed + args.worksheet), args.level, args.out)
+        try:
+            sheet, key = worksheet(range(args.seed, args.seed + args.worksheet), args.level, args.out)
+        except OSError as error:  # --out is a file, lies under one, or cannot be written
+            reason = error.strerror or str(error)
+            print(f"error: cannot write the worksheets into the folder {args.out}: {reason}", file=sys.stderr)
+            return 2
         print(f"wrote {sheet} and {key}")
         return 0
     practise(exercise(args.seed, args.level))

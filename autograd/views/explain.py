@@ -15,6 +15,7 @@ sorted again).
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -125,35 +126,61 @@ class Path:
 
 @dataclass
 class Explanation:
-    """dL/d node as the multivariate chain rule: the sum over paths of products of local derivatives."""
+    """dL/d node as the multivariate chain rule: the sum over paths of products of local derivatives.
+
+    `count` is how many paths there are and `total` their sum. When there are too many to list
+    (more than explain's max_paths), `paths` holds the largest few and `total` is the sum
+    computed as backprop computes it, in one pass over the graph without listing any path.
+    """
 
     root: Value
     node: Value
     paths: list[Path]
     names: dict[Value, str] = field(repr=False)
+    count: int = -1  # -1: len(paths), every path listed
+    sum_without_paths: float | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.count < 0:
+            self.count = len(self.paths)
+
+    @property
+    def complete(self) -> bool:
+        """Whether every path is listed."""
+        return len(self.paths) == self.count
 
     @property
     def total(self) -> float:
-        return sum(path.product for path in self.paths)
+        if self.complete:
+            return sum(path.product for path in self.paths)
+        return self.sum_without_paths
 
     def __str__(self) -> str:
         root, node = self.names[self.root], self.names[self.node]
-        count = f"{len(self.paths)} path" + ("" if len(self.paths) == 1 else "s")
+        count = f"{self.count:,} path" + ("" if self.count == 1 else "s")
         lines = [f"dL/{_d(node)} with L = {root}: the sum over {count} from {root} down to {node}"]
         lines.append("of the product of the local derivatives along each path")
+        if not self.complete:
+            lines.append(f"(too many to list: the {len(self.paths)} largest)")
         for path in self.paths:
             lines.append("  " + " -> ".join(self.names[n] for n in path.nodes))
             factors = " * ".join(number_in_formula(local) for local in path.locals)
             lines.append(f"      = {factors or '1'} = {path.product:.4f}")
-        lines.append(f"  sum = {self.total:.4f}")
+        if self.complete:
+            lines.append(f"  sum = {self.total:.4f}")
+        else:
+            lines.append(f"  sum over all {count} = {self.total:.4f}, computed as backprop does: one pass over the")
+            lines.append("  graph, each node's gradient once, no path listed")
         return "\n".join(lines)
 
 
-def explain(root: Value | Drawing, node: Value, max_paths: int = 10_000) -> Explanation:
+def explain(root: Value | Drawing, node: Value, max_paths: int = 10_000, largest: int = 10) -> Explanation:
     """Every path from `root` down to `node`, with its product of local derivatives.
 
     Their sum is d root / d node, the number backward() puts in node.grad (after one
-    backward from a zero start). A node reached two ways shows two paths.
+    backward from a zero start). A node reached two ways shows two paths. When more than
+    `max_paths` paths lead there, the `largest` of them (by size of their product) are
+    listed, with their count and their sum, which backprop computes without listing them.
     """
     drawing = drawing_of(root)
     root, names = drawing.root, drawing.names
@@ -162,6 +189,10 @@ def explain(root: Value | Drawing, node: Value, max_paths: int = 10_000) -> Expl
     if root is node:
         return Explanation(root, node, [Path([root], [])], names)
     leads_to = drawing.made_from(node)  # walk down from the root only through nodes that lead to `node`
+    count = _path_count(drawing.order, leads_to, node)
+    if count > max_paths:
+        total = adjoints(drawing.order).get(node, 0.0)  # backprop: the sum over every path, none listed
+        return Explanation(root, node, _largest_paths(drawing.order, leads_to, node, largest), names, count, total)
     # Depth-first, with one path under construction (`nodes`, `locals_`) and, for each node on
     # it, the chain rule at that node with the path's product so far as the upstream gradient:
     # each edge's contribution is then the product of the locals from the root down to it.
@@ -180,13 +211,51 @@ def explain(root: Value | Drawing, node: Value, max_paths: int = 10_000) -> Expl
         _, parent, local, product = step
         if parent is node:
             paths.append(Path([*nodes, parent], [*locals_, local]))
-            if len(paths) > max_paths:
-                raise ValueError(f"more than {max_paths} paths lead from the root to this node; pass larger max_paths")
         else:
             nodes.append(parent)
             locals_.append(local)
             pending.append(chain_rule(parent, product))
     return Explanation(root, node, paths, names)
+
+
+def _path_count(order: list[Value], leads_to: set[Value], node: Value) -> int:
+    """How many paths lead from the root (order's last) down to `node`, counted node by node from the
+    root (an edge used twice, as in a*a, is two paths): exact, however many."""
+    count = {order[-1]: 1}
+    for n in reversed(order):  # children first: a node's count is complete when it is reached
+        if n in count and n is not node:
+            for parent in n.parents:
+                if parent in leads_to:
+                    count[parent] = count.get(parent, 0) + count[n]
+    return count.get(node, 0)
+
+
+def _largest_paths(order: list[Value], leads_to: set[Value], node: Value, k: int) -> list[Path]:
+    """The k paths from the root down to `node` whose products are largest in size: each node keeps
+    the k best ways down to it (a product and a pointer to the way above), children first."""
+    best: dict[Value, list[tuple[float, float, Value | None, int, float]]] = {order[-1]: [(1.0, 1.0, None, 0, 1.0)]}
+    for n in reversed(order):
+        ways = best.get(n)
+        if ways is None or n is node:
+            continue
+        for parent, local in zip(n.parents, n.locals):
+            if parent not in leads_to:
+                continue
+            extended = [(abs(product * local), product * local, n, rank, local)
+                        for rank, (_, product, _, _, _) in enumerate(ways)]  # fmt: skip
+            merged = best.get(parent, []) + extended
+            best[parent] = heapq.nlargest(k, merged, key=lambda way: way[0])
+    paths = []
+    for way in best.get(node, []):
+        nodes, locals_ = [node], []
+        at, (_, _, above, rank, local) = node, way
+        while above is not None:
+            nodes.append(above)
+            locals_.append(local)
+            at = above
+            _, _, above, rank, local = best[at][rank]
+        paths.append(Path(nodes[::-1], locals_[::-1]))
+    return paths
 
 
 # --- the trace table ---------------------------------------------------------------------------

@@ -207,9 +207,12 @@ export function createDerivation({ py, say, frame, onOpen }) {
       list.append(li);
     }
     paths.append(list);
-    if (d.pathCount > d.paths.length) paths.append(element("p", `… and ${d.pathCount - d.paths.length} more paths`, "hint"));
+    if (d.pathsAreLargest) {
+      const many = d.pathCount.toLocaleString("en");
+      paths.append(element("p", `The ${d.paths.length} largest of ${many} paths. Their sum, below, is computed as backprop does: one pass over the graph, no path listed.`, "hint"));
+    }
     const sum = element("p", undefined, "path-sum");
-    sum.append(mathSum(d), " the sum over ", `${d.pathCount} path${d.pathCount === 1 ? "" : "s"}`, " = ", num(d.pathSum),
+    sum.append(mathSum(d), " the sum over ", `${d.pathCount.toLocaleString("en")} path${d.pathCount === 1 ? "" : "s"}`, " = ", num(d.pathSum),
       ", the gradient backward() leaves in ", element("code", `${d.parameter}.grad`), " = ", num(d.gradient));
     paths.append(sum);
     drawBatch(d);

@@ -316,9 +316,11 @@ function showNode(node) {
   if (frame) drawPlane(frame);
 }
 
+// + stops at 8 neurons, as Playground's; − takes one away from any layer (a link may ask for 32).
 function resizeLayer(layer, delta) {
   const hidden = [...config.hidden];
-  hidden[layer] = Math.max(1, Math.min(8, hidden[layer] + delta));
+  const size = hidden[layer] + delta;
+  hidden[layer] = delta > 0 ? Math.min(8, size) : Math.max(1, size);
   change({ hidden });
 }
 
