@@ -30,6 +30,8 @@ LAB = Path(__file__).resolve().parent
 ROOT = LAB.parent
 WEB = LAB / "web"
 NODE_MODULES = LAB / "node_modules"
+if str(ROOT) not in sys.path:  # run as `python lab/build.py`: the project's packages, and lab's own
+    sys.path.insert(0, str(ROOT))
 
 # The runtime files the page loads (no others are copied: the npm packages hold more).
 RUNTIME = {
@@ -110,7 +112,6 @@ def web_files() -> list[tuple[Path, str]]:
 def shared_files() -> dict[str, str]:
     """What the Lab's step mode shares with autograd's step-through page (autograd/views/page.py): the
     script that shows a backward record on the graph and the highlight colours."""
-    sys.path.insert(0, str(ROOT))
     from autograd.views.page import HIGHLIGHT_CSS, STEP_JS
 
     origin = "Written by lab/build.py from autograd/views/page.py: do not edit."
@@ -118,6 +119,14 @@ def shared_files() -> dict[str, str]:
         "js/backprop-steps.js": f"// {origin}\n" + STEP_JS.strip() + "\nexport { backpropSteps };\n",
         "backprop-steps.css": f"/* {origin} */\n" + HIGHLIGHT_CSS.strip() + "\n",
     }
+
+
+def static_host_headers() -> str:
+    """dist/_headers: the cross-origin isolation headers that lab/serve.py sends, for static hosts that
+    read the file (Netlify, Cloudflare Pages), so that Stop can interrupt Python there too."""
+    from lab.serve import ISOLATION
+
+    return "/*\n" + "".join(f"  {name}: {value}\n" for name, value in ISOLATION.items())
 
 
 def inputs_hash(files: list[tuple[Path, str]]) -> str:
@@ -161,6 +170,7 @@ def build(out: Path, if_needed: bool = False) -> Path:
             shutil.copyfile(source, target)
         for name, text in shared_files().items():  # the step-through page's own highlighting
             (staging / name).write_text(text)
+        (staging / "_headers").write_text(static_host_headers())
         (staging / "py").mkdir()
         write_zip(staging / "py" / "lab-python.zip", python)
         versions = json.loads((LAB / "package.json").read_text())["dependencies"]

@@ -112,6 +112,25 @@ def read_csv(text: str, regression: bool) -> tuple[list[list[float]], list[float
     return [r[:-1] for r in rows], [r[-1] for r in rows]
 
 
+def checked_rows(rows: object, name: str, regression: bool) -> list[list[float]]:
+    """Rows the page sends back (restore): lists of finite numbers of the dataset's width, within
+    the plane's limits, at most MAX_ROWS of them; each row's label 0 or 1 for classes."""
+    width = 2 if regression else 3
+    if not isinstance(rows, list) or len(rows) > MAX_ROWS:
+        raise ValueError(f"{name} must be a list of at most {MAX_ROWS} rows, got {type(rows).__name__}")
+    checked = []
+    for i, row in enumerate(rows):
+        if not isinstance(row, list) or len(row) != width:
+            raise ValueError(f"{name} row {i} must be {width} numbers, got {row!r}")
+        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and abs(v) <= MAX_COORDINATE
+                   for v in row):  # fmt: skip
+            raise ValueError(f"{name} row {i} must hold finite numbers within ±{MAX_COORDINATE:g}, got {row!r}")
+        if not regression and row[2] not in (0, 1):
+            raise ValueError(f"{name} row {i}'s label must be 0 or 1, got {row[2]!r}")
+        checked.append([float(v) for v in row])
+    return checked
+
+
 def csv_text(rows: list[list[float]], regression: bool) -> str:
     """The rows as CSV with a header: what read_csv reads back, every float exactly."""
     header = "x,y" if regression else "x1,x2,label"

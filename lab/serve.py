@@ -26,11 +26,21 @@ TYPES = {
 }
 
 
+# Cross-origin isolation: with these two headers the page may share memory with its worker,
+# which is how Stop interrupts Python (lab/web/js/python.js). build.py writes them into
+# dist/_headers too, for static hosts that read that file (Netlify, Cloudflare Pages).
+ISOLATION = {"Cross-Origin-Opener-Policy": "same-origin", "Cross-Origin-Embedder-Policy": "require-corp"}
+
+
 class Handler(http.server.SimpleHTTPRequestHandler):
     extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, **TYPES}
+    isolated = True
 
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "no-cache")
+        if self.isolated:
+            for name, value in ISOLATION.items():
+                self.send_header(name, value)
         super().end_headers()
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:  # quiet but for errors
@@ -38,15 +48,18 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             super().log_request(code, size)
 
 
-def server(directory: Path, port: int = 0) -> http.server.ThreadingHTTPServer:
-    """A server for `directory` on 127.0.0.1 (port 0: any free port; see .server_address)."""
-    handler = functools.partial(Handler, directory=str(directory))
+def server(directory: Path, port: int = 0, isolated: bool = True) -> http.server.ThreadingHTTPServer:
+    """A server for `directory` on 127.0.0.1 (port 0: any free port; see .server_address); isolated=False
+    leaves out the cross-origin isolation headers, as a plain static host would."""
+    handler = functools.partial(type("Handler", (Handler,), {"isolated": isolated}), directory=str(directory))
     return http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
 
 
-def serve_in_thread(directory: Path, port: int = 0) -> tuple[http.server.ThreadingHTTPServer, str]:
+def serve_in_thread(
+    directory: Path, port: int = 0, isolated: bool = True
+) -> tuple[http.server.ThreadingHTTPServer, str]:
     """Start a server on a daemon thread; (server, its URL). Call server.shutdown() to stop it."""
-    httpd = server(directory, port)
+    httpd = server(directory, port, isolated)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     return httpd, f"http://127.0.0.1:{httpd.server_address[1]}/"
 

@@ -28,6 +28,7 @@ The page calls the methods marked @page_call through `Lab.call`, which answers J
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 import time
@@ -483,6 +484,48 @@ class Lab:
         """Every parameter: its dotted name and value (the derivation panel's list)."""
         return [{"name": name, "value": p.data} for name, p in self.model.named_parameters()]
 
+    @page_call
+    def restore(self, config: dict, steps: int, train: list | None = None, test: list | None = None) -> dict:
+        """The run rebuilt from its configuration (and its data, when it was not generated) and its
+        step count, the steps taken again: what the page does after it had to restart the worker.
+        Runs are deterministic, so the weights are those of the run it rebuilds, unless its data
+        changed while it trained."""
+        if isinstance(steps, bool) or not isinstance(steps, Integral) or not 0 <= steps <= 100_000:
+            raise ValueError(f"restore takes a whole number of steps from 0 to 100000; got {steps!r}")
+        new, notices = check_config(config)
+        rows = None
+        if train is not None or test is not None:
+            rows = [data.checked_rows(part, name, new["dataset"] == "function")
+                    for part, name in ((train or [], "train"), (test or [], "test"))]  # fmt: skip
+        self.config = new
+        self._new_data()
+        if rows is not None:
+            self.train_set, self.test_set = rows
+            self.domain = data.domain(self.train_set + self.test_set, self.regression)
+            self.custom_data = True
+        self.reset()
+        done = self.step(steps)["steps"] if steps else 0
+        return {"steps": done, "notices": notices, **self.summary()}
+
+    def _as_it_was(self) -> Callable[[], None]:
+        """A function that puts the run back as it is now (its settings, data, weights, grads, the
+        optimizer's state, progress): what a call interrupted half way must not leave half done."""
+        attributes = dict(vars(self))
+        rows = (list(self.train_set), list(self.test_set))
+        numbers = [(p.data, p.grad) for p in self.parameters]
+        optimizer = copy.deepcopy(self.optimizer, memo={id(p): p for p in self.parameters})  # the state, not the params
+        history, batches = list(self.history), list(self._epoch_batches or [])
+
+        def undo() -> None:
+            vars(self).clear()
+            vars(self).update(attributes)
+            self.train_set, self.test_set = rows
+            for p, (value, grad) in zip(self.parameters, numbers):
+                p.data, p.grad = value, grad
+            self.optimizer, self.history, self._epoch_batches = optimizer, history, batches or None
+
+        return undo
+
     # --- the page's one entry point -----------------------------------------------------------
 
     def call(self, method: str, arguments: str = "{}") -> str:
@@ -491,14 +534,19 @@ class Lab:
         Errors come back as their message (and, for a bug, the traceback's last lines), so
         that the page can show them: the worker never dies on a bad request.
         """
+        undo = None
         try:
             if method not in METHODS:
                 raise ValueError(f"unknown method {method!r}; expected one of {', '.join(METHODS)}")
-            return replies.result(getattr(self, method)(**_arguments(method, arguments)))
+            kwargs = _arguments(method, arguments)
+            undo = self._as_it_was() if method in CHANGING else None
+            return replies.result(getattr(self, method)(**kwargs))
         except (ValueError, TypeError) as error:
             return replies.error(str(error))
-        except KeyboardInterrupt:
-            return replies.error(f"{method} was interrupted")
+        except KeyboardInterrupt:  # the page's Stop: the run is put back as it was before the call
+            if undo is not None:
+                undo()
+            return replies.error(f"Stopped: {method} was interrupted, and the run is as it was before it")
         except Exception as error:  # a bug: say what and where, and keep the worker alive
             lines = traceback.format_exception(error)
             return replies.error(f"Python error: {type(error).__name__}: {error}", lines[-3:])
@@ -520,6 +568,9 @@ def _arguments(method: str, text: object) -> dict:
         raise TypeError(f"the arguments of {method} must be a JSON object such as {{}}, got {type(arguments).__name__}")
     return arguments
 
+
+# The calls that change the run: an interrupted one (the page's Stop) is undone whole.
+CHANGING = ("configure", "reset", "step", "train_for", "add_point", "remove_point", "load_csv", "restore")
 
 # The methods the page may call: those marked @page_call.
 METHODS = tuple(

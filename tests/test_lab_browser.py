@@ -444,3 +444,80 @@ def test_the_exercise_tab_marks_answers_with_the_engines_check(lab):
     lab.page.get_by_test_id(f"answer-{wrong}").fill(f"{answers[wrong]:.4g}")
     lab.page.get_by_test_id("exercise-check").click()
     lab.page.get_by_test_id("exercise-diagnosis").filter(has_text="all of them").wait_for()
+
+
+# --- Stop: a call that runs too long ------------------------------------------------------------
+
+
+def test_stop_interrupts_a_loop_in_the_console_and_a_long_step_and_undoes_the_step(fresh):
+    """Served with the isolation headers (lab/serve.py), the worker shares an interrupt buffer: Stop
+    raises KeyboardInterrupt in Python, the console goes on, and an interrupted step leaves the run
+    as it was before it."""
+    lab = fresh(f"?{to_query({**DEFAULTS, 'samples': 100, 'hidden': [8, 8]})}")
+    assert lab("crossOriginIsolated") and lab("window.lab.worker.interruptible")
+    lab.page.get_by_test_id("open-console").click()
+    lab("() => { window.__loop = window.lab.python('while True: pass\\n'); }")  # not awaited
+    lab.page.wait_for_timeout(300)
+    assert lab("window.lab.interrupt()") == "interrupted"
+    assert lab("window.__loop") == "KeyboardInterrupt\n"
+    assert lab("window.lab.python('1 + 1')") == "2\n"
+    before = lab.state()
+    lab("() => { window.__step = window.lab.step(100000).then(() => 'done', (error) => error.message); }")
+    lab.page.wait_for_timeout(500)
+    lab.page.get_by_test_id("stop").click()
+    assert lab("window.__step") == "Stopped: step was interrupted, and the run is as it was before it"
+    after = lab.state()
+    assert after["model"] == before["model"] and after["step"] == before["step"] == 0
+    assert lab("window.lab.step(3).then(() => window.lab.state())")["step"] == 3  # and it trains on
+
+
+@pytest.fixture
+def plain_site(site):
+    """The same site from a server without the cross-origin isolation headers, as a plain static host."""
+    from lab.serve import serve_in_thread
+
+    httpd, url = serve_in_thread(LAB / "dist", isolated=False)
+    yield url
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_without_isolation_stop_restarts_the_worker_and_rebuilds_the_run(chromium, plain_site):
+    lab = Opened(chromium, plain_site + f"?{to_query({**DEFAULTS, 'samples': 100, 'seed': 3})}")
+    try:
+        assert not lab("crossOriginIsolated") and not lab("window.lab.worker.interruptible")
+        lab("window.lab.step(30)")
+        before = lab.state()
+        lab.page.get_by_test_id("open-console").click()
+        lab("() => { window.__loop = window.lab.python('while True: pass\\n'); }")  # not awaited
+        lab.page.wait_for_timeout(300)
+        assert lab("window.lab.interrupt()") == "restarted"
+        message = lab.page.get_by_test_id("message").inner_text()
+        assert (
+            message.startswith("Stopped: the Python worker was restarted and the run rebuilt") and "30 steps" in message
+        )
+        after = lab.state()
+        assert after["config"] == before["config"] and after["step"] == 30
+        assert after["model"] == before["model"]  # the same steps on the same data: the same weights
+        assert lab("window.lab.python('1 + 1')") == "2\n"
+    finally:
+        lab.close()
+
+
+def test_a_link_gives_the_same_data_and_initial_weights_to_the_bit_as_cpython(lab):
+    """nn.data and nn.init draw with nn.portable_math, not the C library (Pyodide's and the desktop's
+    differ in the last bit now and then): every dataset, 30 seeds, every initializer. (Training then
+    runs math.tanh and the like, so the weights after thousands of steps agree to about 1e-14.)"""
+    configure_and_read = """async (c) => {
+        await window.lab.worker.call('configure', {config: c});
+        return window.lab.worker.call('state');
+    }"""
+    for dataset in ("xor", "circles", "moons", "spirals", "blobs", "function"):
+        for seed in range(30):
+            config = {**DEFAULTS, "dataset": dataset, "seed": seed, "noise": 0.2, "loss": "mse"}
+            there = lab(configure_and_read, config)
+            here = Lab(config)
+            assert there["data"] == {"train": here.train_set, "test": here.test_set}, (dataset, seed)
+    for init in ("uniform", "xavier_uniform", "xavier_normal", "he_uniform", "he_normal"):
+        config = {**DEFAULTS, "init": init, "seed": 11, "hidden": [8, 8]}
+        assert lab(configure_and_read, config)["model"] == Lab(config).model.state_dict(), init

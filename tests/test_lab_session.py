@@ -345,3 +345,45 @@ def test_the_labs_data_are_nn_datas_for_the_seed():
     lab = Lab({"dataset": "circles", "seed": 4, "samples": 40})
     X, _ = nn.data.make_circles(40, 0.1, seed=4)
     assert sorted(row[:2] for row in lab.train_set + lab.test_set) == sorted(X)
+
+
+def test_a_call_interrupted_half_way_leaves_the_run_as_it_was_before_it(monkeypatch):
+    """The page's Stop raises KeyboardInterrupt wherever Python is: here, in the middle of the
+    optimizer's step, after half the parameters have moved."""
+    lab = Lab({"optimizer": "adam", "samples": 40})
+    lab.step(7)
+    weights, state = lab.model.state_dict(), [list(lab.optimizer.m), list(lab.optimizer.v), lab.optimizer.t]
+    steps, epoch, history = lab.steps, lab.epoch, [list(point) for point in lab.history]
+    original = type(lab.optimizer).update
+
+    def half_way(self, i, p, g):
+        if i == len(self.params) // 2:
+            raise KeyboardInterrupt
+        return original(self, i, p, g)
+
+    monkeypatch.setattr(type(lab.optimizer), "update", half_way)
+    reply = json.loads(lab.call("step", '{"n": 3}'))
+    assert reply == {"error": "Stopped: step was interrupted, and the run is as it was before it"}
+    assert lab.model.state_dict() == weights and lab.steps == steps and lab.epoch == epoch
+    assert [list(lab.optimizer.m), list(lab.optimizer.v), lab.optimizer.t] == state
+    assert [list(point) for point in lab.history] == history
+    monkeypatch.undo()
+    assert lab.step(1)["steps"] == 1 and lab.steps == steps + 1  # and the run goes on from there
+
+
+def test_restore_rebuilds_a_run_from_its_settings_data_and_step_count():
+    """What the page does when it had to restart the worker: the same weights, as runs are deterministic."""
+    config = {**DEFAULTS, "samples": 60, "seed": 9, "optimizer": "momentum"}
+    lab = Lab(config)
+    lab.step(25)
+    rebuilt = Lab()
+    reply = rebuilt.restore(config=config, steps=25)
+    assert reply["steps"] == 25 and rebuilt.model.state_dict() == lab.model.state_dict()
+    custom = Lab({"samples": 20})
+    custom.load_csv("x1,x2,label\n" + "\n".join(f"{i / 7},{(-1) ** i / 3},{i % 2}" for i in range(30)))
+    custom.step(4)
+    again = Lab()
+    again.restore(config=custom.config, steps=4, train=custom.train_set, test=custom.test_set)
+    assert again.train_set == custom.train_set and again.model.state_dict() == custom.model.state_dict()
+    with pytest.raises(ValueError, match=r"train row 0's label must be 0 or 1, got 7"):
+        Lab().restore(config=DEFAULTS, steps=0, train=[[0.0, 0.0, 7]], test=[])

@@ -366,6 +366,31 @@ async function step(n = 1) {
   return reply;
 }
 
+// --- stopping a call that runs too long -------------------------------------------------------
+
+// Stop: end the Python call that is running (a long step, a loop in the console). Interrupted,
+// Python puts the run back as it was before the call and the call's own error says so. Where
+// the worker has to be restarted instead, the run is rebuilt from the last frame drawn: its
+// settings, its data (when it is not generated) and its step count.
+async function stop() {
+  setPlaying(false);
+  const shown = frame;
+  const how = py.stop();
+  if (how === "idle") say("Nothing is running: there is nothing to stop.");
+  if (how !== "restarted") return how;
+  say("Stopped: the Python worker is restarted (this page is not cross-origin isolated, so Python cannot be interrupted); rebuilding the run …", "stop");
+  await py.ready;
+  const args = { config: shown.config, steps: shown.step };
+  if (shown.customData) Object.assign(args, { train: shown.data.train, test: shown.data.test });
+  const rebuilt = await guarded(py.call("restore", args));
+  if (rebuilt === null) return how;
+  await guarded(redraw());
+  if (derivation.isOpen) derivation.refresh();
+  say(`Stopped: the Python worker was restarted and the run rebuilt from its settings${shown.customData ? " and data" : ""}, its ${rebuilt.steps} steps taken again. The console starts afresh.`, "stop");
+  return how;
+}
+
+$("stop").addEventListener("click", stop);
 $("play").addEventListener("click", () => setPlaying(!playing));
 $("step").addEventListener("click", () => {
   setPlaying(false);
@@ -513,6 +538,7 @@ window.lab = {
   loadCsv: (text) => loadCsv(text),
   explain: (parameter, example = 0, view = "neuron") => py.call("explain", { parameter, example, view }),
   python: (code) => derivation.run(code),
+  interrupt: () => stop(),
   derivation,
   get playing() {
     return playing;

@@ -1,10 +1,23 @@
 // The page's side of the worker: call(method, args) is a Promise of the result of
 // lab.session.Lab.<method>(**args), run in the worker, or rejects with its error.
+//
+// stop() ends the call that is running. When the page is cross-origin isolated (lab/serve.py
+// sends the headers), Python is interrupted through a shared buffer: it raises
+// KeyboardInterrupt, and Lab.call puts the run back as it was before the call. Elsewhere
+// nothing can reach into a busy worker, so stop() ends the worker and starts a new one,
+// whose run the page then rebuilds (see main.js).
 export class Python {
   constructor() {
-    this.worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
     this.pending = new Map();
     this.next = 1;
+    this.onfatal = null;
+    this.start();
+  }
+
+  start() {
+    this.worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+    this.interrupts = self.crossOriginIsolated ? new Int32Array(new SharedArrayBuffer(4)) : null;
+    if (this.interrupts) this.worker.postMessage({ interruptBuffer: this.interrupts });
     this.worker.onmessage = (event) => {
       const { id, reply } = event.data;
       const { resolve, reject } = this.pending.get(id);
@@ -20,11 +33,38 @@ export class Python {
     };
     this.worker.onerror = (event) => {
       const error = new Error(`the Python worker stopped: ${event.message || "it could not be loaded"}`);
-      for (const { reject } of this.pending.values()) reject(error);
-      this.pending.clear();
+      this.rejectAll(error);
       if (this.onfatal) this.onfatal(error);
     };
     this.ready = this.call("__ready__");
+  }
+
+  get busy() {
+    return this.pending.size > 0;
+  }
+
+  // True when a running call can be interrupted where it is (the page is cross-origin isolated).
+  get interruptible() {
+    return this.interrupts !== null;
+  }
+
+  // "interrupted": Python was asked to stop (the call's Promise rejects with its message);
+  // "restarted": the worker was ended and a new one started; "idle": nothing was running.
+  stop() {
+    if (!this.busy) return "idle";
+    if (this.interrupts) {
+      Atomics.store(this.interrupts, 0, 2);  // SIGINT: KeyboardInterrupt at Python's next check
+      return "interrupted";
+    }
+    this.worker.terminate();
+    this.rejectAll(new Error("Stopped: the Python worker was restarted"));
+    this.start();
+    return "restarted";
+  }
+
+  rejectAll(error) {
+    for (const { reject } of this.pending.values()) reject(error);
+    this.pending.clear();
   }
 
   call(method, args = {}) {

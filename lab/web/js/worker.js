@@ -1,10 +1,13 @@
 // The Lab's Web Worker: CPython (Pyodide) running this project's autograd and nn.
 // It loads lab.session and answers each message {id, method, args} with
 // {id, reply}, where reply is the JSON text of Lab.call(method, args):
-// {"result": ...} or {"error": "..."}. No number is computed here.
+// {"result": ...} or {"error": "..."}. No number is computed here. A message
+// {interruptBuffer} (a shared Int32Array) lets the page interrupt Python: a 2 written
+// into it raises KeyboardInterrupt in the call that is running.
 import { loadPyodide } from "../pyodide/pyodide.mjs";
 
 const here = (path) => new URL(path, import.meta.url).href;
+let interrupts = null;
 
 async function start() {
   const pyodide = await loadPyodide({ indexURL: here("../pyodide/") });
@@ -17,16 +20,21 @@ sys.path.insert(0, "/home/pyodide/lab-python")
 from lab.session import Lab
 lab = Lab()
 `);
-  return pyodide.globals.get("lab");
+  return { pyodide, lab: pyodide.globals.get("lab") };
 }
 
 const ready = start();
 
 self.onmessage = async (event) => {
-  const { id, method, args } = event.data;
+  const { id, method, args, interruptBuffer } = event.data;
+  if (interruptBuffer) {
+    interrupts = interruptBuffer;
+    (await ready).pyodide.setInterruptBuffer(interrupts);
+    return;
+  }
   let lab;
   try {
-    lab = await ready;
+    ({ lab } = await ready);
   } catch (error) {
     self.postMessage({ id, reply: JSON.stringify({ error: `Python did not start: ${error.message}` }) });
     return;
@@ -35,6 +43,7 @@ self.onmessage = async (event) => {
     self.postMessage({ id, reply: JSON.stringify({ result: true }) });
     return;
   }
+  if (interrupts) Atomics.store(interrupts, 0, 0);  // a Stop that came after its call had ended is not this one's
   let reply;
   try {
     reply = lab.call(method, JSON.stringify(args ?? {}));
