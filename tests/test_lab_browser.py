@@ -258,6 +258,9 @@ def test_the_controls_drive_the_run(lab):
     weight = lab.state()["model"][first]
     name, shown = edges.first.locator("title").text_content().split(" = ")
     assert name == first and float(shown) == pytest.approx(weight, rel=5e-4)  # 4 significant digits
+    lab("c => window.lab.configure(c)", {**DEFAULTS, "hidden": [12, 2]})  # more than + offers, as a link may
+    page.get_by_test_id("remove-neuron-0").click()
+    page.wait_for_function("window.lab.state().then(s => s.config.hidden[0] === 11)")
 
 
 def test_the_function_dataset_fits_a_curve(lab):
@@ -403,6 +406,8 @@ def test_the_console_runs_project_code(lab):
     assert w.startswith("Value(data=") and "label='layers.0.neurons.0.w.0'" in w
     error = lab("window.lab.python('print(no_such_thing)')")
     assert error == "NameError: name 'no_such_thing' is not defined\n"
+    assert lab("window.lab.python('exit()')").startswith("SystemExit")  # shown, and the console goes on
+    assert lab("window.lab.python('2 * 3')") == "6\n"
     box = lab.page.get_by_test_id("console-input")
     box.fill("o = model([0.5, -0.25]); o.backward(); round(w.grad, 12) == round(o.grad * 0 + w.grad, 12)")
     box.press("Enter")
