@@ -454,6 +454,11 @@ def test_the_exercise_tab_marks_answers_with_the_engines_check(lab):
 # --- Stop: a call that runs too long ------------------------------------------------------------
 
 
+def within(lab, promise: str, seconds: float = 30):
+    """The value of a Promise on the page, or "timed out": a Stop that fails must not hang the suite."""
+    return lab(f"Promise.race([{promise}, new Promise((r) => setTimeout(() => r('timed out'), {seconds * 1000}))])")
+
+
 def test_stop_interrupts_a_loop_in_the_console_and_a_long_step_and_undoes_the_step(fresh):
     """Served with the isolation headers (lab/serve.py), the worker shares an interrupt buffer: Stop
     raises KeyboardInterrupt in Python, the console goes on, and an interrupted step leaves the run
@@ -461,16 +466,19 @@ def test_stop_interrupts_a_loop_in_the_console_and_a_long_step_and_undoes_the_st
     lab = fresh(f"?{to_query({**DEFAULTS, 'samples': 100, 'hidden': [8, 8]})}")
     assert lab("crossOriginIsolated") and lab("window.lab.worker.interruptible")
     lab.page.get_by_test_id("open-console").click()
+    lab.page.wait_for_function("!window.lab.worker.busy")  # the panel's own calls are done
     lab("() => { window.__loop = window.lab.python('while True: pass\\n'); }")  # not awaited
     lab.page.wait_for_timeout(300)
+    lab("() => { window.__queued = window.lab.worker.call('step', {n: 1}).catch((error) => error.message); }")
     assert lab("window.lab.interrupt()") == "interrupted"
-    assert lab("window.__loop") == "KeyboardInterrupt\n"
+    assert within(lab, "window.__loop") == "KeyboardInterrupt\n"
+    assert within(lab, "window.__queued") == "Stopped: step was not run"  # it waited behind the loop: Stop ends it too
     assert lab("window.lab.python('1 + 1')") == "2\n"
     before = lab.state()
     lab("() => { window.__step = window.lab.step(100000).then(() => 'done', (error) => error.message); }")
     lab.page.wait_for_timeout(500)
     lab.page.get_by_test_id("stop").click()
-    assert lab("window.__step") == "Stopped: step was interrupted, and the run is as it was before it"
+    assert within(lab, "window.__step") == "Stopped: step was interrupted, and the run is as it was before it"
     after = lab.state()
     assert after["model"] == before["model"] and after["step"] == before["step"] == 0
     assert lab("window.lab.step(3).then(() => window.lab.state())")["step"] == 3  # and it trains on
@@ -494,6 +502,7 @@ def test_without_isolation_stop_restarts_the_worker_and_rebuilds_the_run(chromiu
         lab("window.lab.step(30)")
         before = lab.state()
         lab.page.get_by_test_id("open-console").click()
+        lab.page.wait_for_function("!window.lab.worker.busy")
         lab("() => { window.__loop = window.lab.python('while True: pass\\n'); }")  # not awaited
         lab.page.wait_for_timeout(300)
         assert lab("window.lab.interrupt()") == "restarted"

@@ -1,9 +1,11 @@
 // The page's side of the worker: call(method, args) is a Promise of the result of
 // lab.session.Lab.<method>(**args), run in the worker, or rejects with its error.
 //
-// stop() ends the call that is running. When the page is cross-origin isolated (lab/serve.py
-// sends the headers), Python is interrupted through a shared buffer: it raises
-// KeyboardInterrupt, and Lab.call puts the run back as it was before the call. Elsewhere
+// stop() ends the call that is running and the calls waiting behind it. When the page is
+// cross-origin isolated (lab/serve.py sends the headers), Python is interrupted through a
+// shared buffer: slot 0 is Pyodide's signal (2 raises KeyboardInterrupt) and Lab.call puts the
+// run back as it was before the call; slot 1 counts the Stops, and a call sent before the last
+// Stop is answered without being run. Elsewhere
 // nothing can reach into a busy worker, so stop() ends the worker and starts a new one,
 // whose run the page then rebuilds (see main.js).
 export class Python {
@@ -16,7 +18,7 @@ export class Python {
 
   start() {
     this.worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
-    this.interrupts = self.crossOriginIsolated ? new Int32Array(new SharedArrayBuffer(4)) : null;
+    this.interrupts = self.crossOriginIsolated ? new Int32Array(new SharedArrayBuffer(8)) : null;
     if (this.interrupts) this.worker.postMessage({ interruptBuffer: this.interrupts });
     this.worker.onmessage = (event) => {
       const { id, reply } = event.data;
@@ -53,6 +55,7 @@ export class Python {
   stop() {
     if (!this.busy) return "idle";
     if (this.interrupts) {
+      Atomics.add(this.interrupts, 1, 1);  // the calls waiting are not run
       Atomics.store(this.interrupts, 0, 2);  // SIGINT: KeyboardInterrupt at Python's next check
       return "interrupted";
     }
@@ -71,7 +74,8 @@ export class Python {
     const id = this.next++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, method, args });
+      const stops = this.interrupts ? Atomics.load(this.interrupts, 1) : 0;
+      this.worker.postMessage({ id, method, args, stops });
     });
   }
 }

@@ -2,8 +2,9 @@
 // It loads lab.session and answers each message {id, method, args} with
 // {id, reply}, where reply is the JSON text of Lab.call(method, args):
 // {"result": ...} or {"error": "..."}. No number is computed here. A message
-// {interruptBuffer} (a shared Int32Array) lets the page interrupt Python: a 2 written
-// into it raises KeyboardInterrupt in the call that is running.
+// {interruptBuffer} (a shared Int32Array) lets the page interrupt Python: a 2 written into
+// slot 0 raises KeyboardInterrupt in the call that is running; slot 1 counts the page's Stops,
+// and a call sent before the last one (`stops`, the count when it was sent) is not run.
 import { loadPyodide } from "../pyodide/pyodide.mjs";
 
 const here = (path) => new URL(path, import.meta.url).href;
@@ -26,7 +27,7 @@ lab = Lab()
 const ready = start();
 
 self.onmessage = async (event) => {
-  const { id, method, args, interruptBuffer } = event.data;
+  const { id, method, args, stops, interruptBuffer } = event.data;
   if (interruptBuffer) {
     interrupts = interruptBuffer;
     (await ready).pyodide.setInterruptBuffer(interrupts);
@@ -43,7 +44,11 @@ self.onmessage = async (event) => {
     self.postMessage({ id, reply: JSON.stringify({ result: true }) });
     return;
   }
-  if (interrupts) Atomics.store(interrupts, 0, 0);  // a Stop that came after its call had ended is not this one's
+  if (interrupts && stops < Atomics.load(interrupts, 1)) {  // stopped while it waited
+    self.postMessage({ id, reply: JSON.stringify({ error: `Stopped: ${method} was not run` }) });
+    return;
+  }
+  if (interrupts) Atomics.store(interrupts, 0, 0);  // a Stop meant for a call that has ended is not this one's
   let reply;
   try {
     reply = lab.call(method, JSON.stringify(args ?? {}));
