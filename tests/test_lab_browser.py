@@ -535,3 +535,250 @@ def test_a_link_gives_the_same_data_and_initial_weights_to_the_bit_as_cpython(la
     for init in ("uniform", "xavier_uniform", "xavier_normal", "he_uniform", "he_normal"):
         config = {**DEFAULTS, "init": init, "seed": 11, "hidden": [8, 8]}
         assert lab(configure_and_read, config)["model"] == Lab(config).model.state_dict(), init
+
+
+# --- in front of the class: the panel at 1280x720 and 1024x768 (issue 19) -----------------------
+
+PROJECTORS = [(1280, 720), (1024, 768)]
+
+
+@pytest.fixture(scope="module")
+def projector(chromium, site):
+    """projector((width, height)) -> a page of that size, opened once for the module."""
+    pages = {}
+
+    def at(viewport):
+        if viewport not in pages:
+            pages[viewport] = Opened(chromium, site, viewport)
+        return pages[viewport]
+
+    yield at
+    for opened in pages.values():
+        opened.close()
+
+
+def open_panel(lab, param="layers.0.neurons.0.w.0"):
+    """The chain rule panel of `param`, opened by clicking its edge in the diagram, and drawn."""
+    if lab("window.lab.derivation.isOpen"):
+        lab.page.get_by_test_id("derivation-close").click()
+    click_edge(lab, param)
+    lab.page.wait_for_function(f"window.lab.derivation.current?.parameter === '{param}'")
+    lab.page.get_by_test_id("derivation-graph").locator("svg").wait_for()
+    lab.page.wait_for_function("!window.lab.worker.busy")
+
+
+def inside(box, outer, slack=0.5):
+    return (box["x"] >= outer["x"] - slack and box["y"] >= outer["y"] - slack
+            and box["x"] + box["width"] <= outer["x"] + outer["width"] + slack
+            and box["y"] + box["height"] <= outer["y"] + outer["height"] + slack)  # fmt: skip
+
+
+def viewport_box(lab):
+    size = lab.page.viewport_size
+    return {"x": 0, "y": 0, "width": size["width"], "height": size["height"]}
+
+
+@pytest.mark.parametrize("viewport", PROJECTORS)
+def test_the_header_keeps_its_height_while_training(projector, viewport):
+    lab = projector(viewport)
+    lab("c => window.lab.configure(c)", DEFAULTS)
+    header = lab.page.locator("header.bar")
+    before = header.bounding_box()["height"]
+    lab("window.lab.step(2000)")
+    assert lab.page.get_by_test_id("step-count").inner_text() == "2000"
+    lab("window.lab.play()")  # the speed counter fills in too
+    lab.page.wait_for_function("/^\\d+$/.test(document.querySelector('#speed').textContent)")
+    lab("window.lab.pause()")
+    lab.page.wait_for_function("!window.lab.playing")
+    assert header.bounding_box()["height"] == before, f"the header grew from {before} px while training"
+
+
+def test_escape_closes_the_panel(lab):
+    lab("c => window.lab.configure(c)", DEFAULTS)
+    panel = lab.page.get_by_test_id("derivation")
+    open_panel(lab)
+    lab.page.locator("body").press("Escape")
+    assert panel.is_hidden()
+    open_panel(lab)
+    lab.page.get_by_test_id("example").focus()  # a number field does not use Escape
+    lab.page.keyboard.press("Escape")
+    assert panel.is_hidden()
+    lab.page.get_by_test_id("open-console").click()
+    lab.page.get_by_test_id("console-input").press("Escape")  # the console's line keeps Escape
+    assert panel.is_visible()
+    lab.page.get_by_test_id("derivation-close").click()
+
+
+def test_the_panel_highlights_the_weight_clicked_not_the_last_bias(lab):
+    lab("c => window.lab.configure(c)", {**DEFAULTS, "seed": 5})
+    lab("window.lab.step(10)")
+    open_panel(lab, "layers.0.neurons.0.w.0")  # w⁽¹⁾₁₁: layer 1, neuron 1, input 1
+    d = lab("window.lab.derivation.current")
+    highlighted = lab("""() => [...document.querySelectorAll(
+        '#derive-graph .hot-parent, #derive-graph .hot-node, #derive-graph .hot-update')].map(e => e.id)""")
+    assert lab("document.querySelector('#derive-graph .hot-parent')?.id") == d["parameterId"]
+    biases = [name for name in lab.state()["model"] if name.endswith(".b")]
+    bias_ids = {lab("([n]) => window.lab.explain(n, 0).then(e => e.parameterId)", [b]) for b in biases}
+    assert d["parameterId"] not in bias_ids and len(bias_ids) == len(biases)
+    assert not bias_ids & set(highlighted), f"a bias is highlighted: {bias_ids & set(highlighted)}"
+    assert "parameterStep" not in d or d["backward"][d["parameterStep"]]["parent"] == d["parameterId"]
+
+
+def median_text_height(lab):
+    return lab("""() => {
+        const heights = [...document.querySelectorAll('#derive-graph svg text')]
+            .map(t => t.getBoundingClientRect().height).sort((a, b) => a - b);
+        return heights[heights.length >> 1];
+    }""")
+
+
+@pytest.mark.parametrize("viewport", PROJECTORS)
+def test_fit_keeps_the_panels_graph_text_at_13_px_or_more(projector, viewport):
+    lab = projector(viewport)
+    lab("c => window.lab.configure(c)", DEFAULTS)
+    open_panel(lab)
+    for paths_only in (False, True):
+        lab.page.get_by_test_id("paths-only").set_checked(paths_only)
+        lab.page.wait_for_function(f"window.lab.derivation.current?.pathsOnly === {str(paths_only).lower()}")
+        lab.page.wait_for_function("!window.lab.worker.busy")
+        lab.page.get_by_test_id("zoom-out").click()
+        lab.page.get_by_test_id("zoom-fit").click()
+        height = median_text_height(lab)
+        assert height >= 13, f"median text {height:.1f} px after Fit (paths only: {paths_only})"
+        traced = lab.page.locator(f"#derive-graph [id='{lab('window.lab.derivation.current.parameterId')}']")
+        assert inside(traced.bounding_box(), lab.page.get_by_test_id("derivation-graph").bounding_box(), slack=2)
+    lab.page.get_by_test_id("paths-only").set_checked(False)
+
+
+@pytest.mark.parametrize("viewport", PROJECTORS)
+def test_every_label_of_the_panel_bar_is_inside_it(projector, viewport):
+    lab = projector(viewport)
+    open_panel(lab)
+    bar = lab.page.locator(".derive-bar")
+    panel = lab.page.get_by_test_id("derivation").bounding_box()
+    assert inside(bar.bounding_box(), panel)
+    boxes = lab("""() => [...document.querySelectorAll('.derive-bar label, .derive-bar button')]
+        .filter(e => e.getClientRects().length).map(e => {
+            const range = document.createRange();
+            range.selectNodeContents(e);
+            const r = range.getBoundingClientRect(), b = e.getBoundingClientRect();
+            return [e.textContent.trim().slice(0, 20), {x: b.x, y: b.y, width: b.width, height: b.height},
+                    {x: r.x, y: r.y, width: r.width, height: r.height}];
+        })""")  # fmt: skip
+    assert len(boxes) >= 8
+    for text, box, content in boxes:
+        assert inside(box, bar.bounding_box()), f"{text!r} sticks out of the panel's bar"
+        assert inside(content, box), f"{text!r}'s text is clipped by its own box"
+    assert lab("document.querySelector('.derive-bar').scrollWidth <= document.querySelector('.derive-bar').clientWidth")
+
+
+@pytest.mark.parametrize("viewport", PROJECTORS)
+def test_the_boundary_and_the_loss_curve_stay_visible_with_the_panel_open(projector, viewport):
+    lab = projector(viewport)
+    open_panel(lab)
+    wide = lab.page.get_by_test_id("derive-wide")
+    for mode in ("normal", "wide"):
+        if mode == "wide":
+            wide.click()
+            assert wide.get_attribute("aria-pressed") == "true"
+            lab.page.wait_for_timeout(100)
+            graph = lab.page.get_by_test_id("derivation-graph").bounding_box()
+            assert graph["width"] >= 0.9 * viewport[0] - 40  # the panel across the page
+        for testid in ("boundary", "loss-chart", "network"):
+            box = lab.page.get_by_test_id(testid).bounding_box()
+            assert box and box["width"] > 40 and box["height"] > 40, (mode, testid, box)
+            assert inside(box, viewport_box(lab)), (mode, testid, box)
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        lab.page.screenshot(path=SHOTS / f"lab-panel-{mode}-{viewport[0]}.png")
+    wide.click()
+    assert wide.get_attribute("aria-pressed") == "false"
+
+
+def test_the_console_and_exercise_tabs_show_only_their_own_controls(lab):
+    open_panel(lab)
+    controls = lab.page.locator(".derive .for-derivation")
+    assert controls.count() >= 6
+    assert all(controls.nth(i).is_visible() for i in range(controls.count()))  # the chain rule's
+    for tab in ("console-tab", "exercise-tab"):
+        lab.page.get_by_test_id(tab).click()
+        visible = [controls.nth(i).inner_text()[:20] for i in range(controls.count()) if controls.nth(i).is_visible()]
+        assert visible == [], f"{tab} shows {visible}"
+    lab.page.get_by_test_id("step-mode-tab").click()
+    assert lab.page.get_by_test_id("parameter").is_visible() and lab.page.get_by_test_id("paths-only").is_visible()
+    lab.page.get_by_test_id("derivation-close").click()
+
+
+def test_after_check_the_first_wrong_answer_is_in_view(lab):
+    from autograd import exercises
+
+    lab("c => window.lab.configure(c)", DEFAULTS)
+    lab.page.get_by_test_id("open-exercise").click()
+    lab.page.get_by_test_id("exercise-level").select_option("3")
+    lab.page.get_by_test_id("exercise-seed").fill("0")
+    lab.page.get_by_test_id("exercise-new").click()
+    ex = exercises.exercise(0, 3)
+    order, answers = ex.order(), ex.answers()
+    lab.page.get_by_test_id(f"answer-{order[-1]}").wait_for()
+    first = lab.page.get_by_test_id(f"answer-{order[0]}").bounding_box()
+    assert inside(first, viewport_box(lab)), "the answers are below the fold"
+    graph = lab.page.get_by_test_id("derivation-graph")
+    svg_width = graph.locator("svg").bounding_box()["width"]
+    assert svg_width <= lab("document.getElementById('derive-graph').clientWidth") + 1  # not cut on the right
+    wrong = next(n for n in reversed(order) if abs(answers[n]) > 0.01)  # a late row: below the first screenful
+    for name in order:
+        value = -answers[name] if name == wrong else answers[name]
+        lab.page.get_by_test_id(f"answer-{name}").fill(f"{value:.4g}")
+    lab.page.get_by_test_id("exercise-check").click()
+    lab.page.locator("#exercise-answers .mark.wrong").wait_for()
+    row = lab.page.get_by_test_id(f"answer-{wrong}").locator("xpath=ancestor::tr")
+    box = row.bounding_box()
+    assert inside(box, viewport_box(lab)), f"the wrong answer's row is out of view: {box}"
+    hit = lab(
+        "([x, y]) => document.elementFromPoint(x, y)?.closest('tr')?.querySelector('input')?.dataset.node",
+        [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2],
+    )
+    assert hit == wrong  # in view, not under another element or scrolled away inside the tab
+    assert lab.page.get_by_test_id(f"answer-{wrong}").locator("xpath=../..").inner_text().endswith("✗ wrong")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    lab.page.screenshot(path=SHOTS / "lab-exercise-checked.png")
+    lab.page.get_by_test_id("derivation-close").click()
+
+
+@pytest.mark.parametrize("viewport", PROJECTORS)
+def test_the_presenter_view_shows_the_graph_the_sentence_large_and_training(projector, viewport):
+    lab = projector(viewport)
+    lab("c => window.lab.configure(c)", DEFAULTS)
+    open_panel(lab)
+    panel = lab.page.get_by_test_id("derivation")
+    lab.page.locator("body").press("f")
+    lab.page.wait_for_function("document.getElementById('derive').classList.contains('presenting')")
+    lab.page.wait_for_timeout(300)
+    sentence = lab.page.get_by_test_id("presenter-sentence")
+    assert sentence.is_visible() and sentence.inner_text().strip()
+    assert float(sentence.evaluate("e => getComputedStyle(e).fontSize").removesuffix("px")) >= 28
+    graph = lab.page.get_by_test_id("derivation-graph").bounding_box()
+    assert graph["width"] >= 0.7 * viewport[0] and graph["height"] >= 0.4 * viewport[1]
+    assert median_text_height(lab) >= 16
+    painted = lab("""() => ['presenter-boundary', 'presenter-loss'].map(id => {
+        const c = document.getElementById(id), data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let n = 0;
+        for (let i = 3; i < data.length; i += 4) n += data[i] > 0;
+        return n / (c.width * c.height);
+    })""")  # fmt: skip
+    assert painted[0] > 0.5 and painted[1] > 0.3, f"the corner's copies are blank: {painted}"
+    for testid in ("presenter-boundary", "presenter-loss"):
+        assert inside(lab.page.get_by_test_id(testid).bounding_box(), viewport_box(lab))
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    lab.page.screenshot(path=SHOTS / f"lab-presenter-{viewport[0]}.png")
+    lab.page.keyboard.press("Escape")  # leaves the presenter view, the panel stays
+    lab.page.wait_for_function("!document.getElementById('derive').classList.contains('presenting')")
+    assert panel.is_visible()
+    lab.page.get_by_test_id("step-mode-tab").click()
+    lab.page.get_by_test_id("present").click()  # the button, on the step-through tab
+    lab.page.wait_for_function("document.getElementById('derive').classList.contains('presenting')")
+    lab.page.locator("body").press("ArrowRight")
+    assert sentence.inner_text().startswith("forward: ")
+    assert lab.page.get_by_test_id("step-sentence").inner_text() == sentence.inner_text()
+    lab.page.get_by_test_id("present").click()
+    lab.page.wait_for_function("!document.getElementById('derive').classList.contains('presenting')")
+    lab.page.get_by_test_id("derivation-close").click()

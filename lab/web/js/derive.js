@@ -1,12 +1,23 @@
-// The chain rule panel of one parameter: opening it, its tabs, the graph and its zoom, and the
-// Chain rule tab (every path's product, their sum, the batch and the update). The Step mode,
-// Exercise and Console tabs are stepmode.js, exercise.js and console.js. Python
-// (lab/derivation.py) computes everything; this file renders the DOT and shows the numbers.
+// The chain rule panel of one parameter: opening it, its tabs, its keys, the wide mode, and the
+// Chain rule tab (every path's product, their sum, the batch and the update). The graph's
+// layout and zoom are graphview.js; the Step mode, Exercise and Console tabs are stepmode.js,
+// exercise.js and console.js; the presenter view is presenter.js. Python (lab/derivation.py)
+// computes everything; this file shows the numbers.
 import { createConsole } from "./console.js";
 import { BLUE, ORANGE, fitCanvas } from "./draw.js";
 import { createExercise } from "./exercise.js";
-import { element, num, renderDot } from "./show.js";
+import { createGraphView } from "./graphview.js";
+import { createPresenter } from "./presenter.js";
+import { element, num } from "./show.js";
 import { createStepMode } from "./stepmode.js";
+
+// The smallest node text Fit allows, in CSS pixels: the panel's, and the presenter view's.
+const TEXT_FLOOR_PX = 13;
+const PRESENTER_TEXT_FLOOR_PX = 16;
+
+// Focus in these keeps Escape for itself (the console's line, a text area); in TYPING, every key.
+const KEEPS_ESCAPE = "textarea, [contenteditable], input[type=search], #console-input";
+const TYPING = "input, textarea, select, [contenteditable]";
 
 const $ = (id) => document.getElementById(id);
 
@@ -14,13 +25,23 @@ export function createDerivation({ py, say, frame, onOpen }) {
   const panel = $("derive");
   const graph = $("derive-graph");
   let current = null;  // the last derivation from Python
-  let wanted = { parameter: null, example: 0, view: "neuron", paths_only: false };
-  let zoom = null;  // the graph's scale (1: Graphviz's points as pixels), null: chosen on drawing
+  let wanted = { parameter: null, example: 0, view: "neuron", paths_only: false, notation: "notes" };
   let busy = null;
   let again = false;
   let tab = "chain";
-  const steps = createStepMode({ graph, derivation: () => current, tab: () => tab });
-  const exercise = createExercise({ py, say, graph, fit: () => setZoom(null) });
+  const presenter = createPresenter({ panel, onChange: presented });
+  const view = createGraphView(graph, {
+    floorPx: () => (presenter.active ? PRESENTER_TEXT_FLOOR_PX : TEXT_FLOOR_PX),
+    onLayout: () => tab !== "exercise" && current && steps.redo(),
+  });
+  const steps = createStepMode({
+    graph,
+    derivation: () => current,
+    tab: () => tab,
+    keep: view.keep,
+    onMove: presenter.say,
+  });
+  const exercise = createExercise({ py, say, view });
   const console_ = createConsole({ py });
 
   // --- opening, closing, choosing -------------------------------------------------------------
@@ -37,9 +58,23 @@ export function createDerivation({ py, say, frame, onOpen }) {
 
   function close() {
     steps.stop();
+    presenter.exit();
     panel.hidden = true;
     document.querySelector(".lab").classList.remove("deriving");
     onOpen?.();
+  }
+
+  // The wide mode: the panel across the page, the network and the output in a strip above it.
+  function setWide(on) {
+    document.querySelector(".lab").classList.toggle("wide", on);
+    $("derive-wide").setAttribute("aria-pressed", String(on));
+    onOpen?.();
+  }
+  $("derive-wide").addEventListener("click", () => setWide($("derive-wide").getAttribute("aria-pressed") !== "true"));
+
+  // Entering or leaving the presenter view: the box changed, so Fit again for its floor.
+  function presented() {
+    requestAnimationFrame(() => view.fit());
   }
 
   // Ask Python again (after a step, a reset, another example); one request at a time.
@@ -56,8 +91,9 @@ export function createDerivation({ py, say, frame, onOpen }) {
         if (!names.includes(wanted.parameter)) wanted.parameter = names[0];
         const train = frame()?.data.train.length ?? 1;
         if (wanted.example >= train) wanted.example = 0;
-        fillParameters(names);
-        const d = await py.call("explain", { ...wanted });
+        fillParameters(list);
+        const { notation: _TEMP, ...request } = wanted;  // TEMP until explain takes notation
+        const d = await py.call("explain", request);
         await draw(d);
         return d;
       } catch (error) {
@@ -74,10 +110,19 @@ export function createDerivation({ py, say, frame, onOpen }) {
     return busy;
   }
 
-  function fillParameters(names) {
+  // The parameters by the names of the notation chosen; the values stay the dotted module paths.
+  let shownNames = null;
+  function fillParameters(list) {
     const select = $("parameter");
-    if (select.options.length !== names.length || [...select.options].some((o, i) => o.value !== names[i])) {
-      select.replaceChildren(...names.map((n) => new Option(n, n)));
+    const label = (p) => (wanted.notation === "notes" ? p.displayName ?? p.name : p.name);
+    const key = JSON.stringify(list.map((p) => [p.name, label(p)]));
+    if (key !== shownNames) {
+      shownNames = key;
+      select.replaceChildren(...list.map((p) => {
+        const option = new Option(label(p), p.name);
+        option.title = p.name;
+        return option;
+      }));
     }
     select.value = wanted.parameter;
     $("example").value = wanted.example;
@@ -91,6 +136,11 @@ export function createDerivation({ py, say, frame, onOpen }) {
   });
   $("graph-view").addEventListener("change", () => {
     wanted.view = $("graph-view").value;
+    view.fit();
+    refresh();
+  });
+  $("notation").addEventListener("change", () => {
+    wanted.notation = $("notation").value;
     refresh();
   });
   $("example").addEventListener("change", () => pickExample(Number($("example").value)));
@@ -99,7 +149,7 @@ export function createDerivation({ py, say, frame, onOpen }) {
   $("derive-close").addEventListener("click", close);
   $("paths-only").addEventListener("change", () => {
     wanted.paths_only = $("paths-only").checked;
-    zoom = null;
+    view.fit();  // another graph: Fit it, whatever the last one's zoom
     refresh();
   });
 
@@ -167,16 +217,16 @@ export function createDerivation({ py, say, frame, onOpen }) {
     $("paths-only").checked = d.pathsOnly;
     if (d.note) say(d.note);
     if (tab === "exercise") return;  // the graph area shows the exercise
-    const svg = await renderDot(d.dot);
-    svg.classList.add("derivation-svg");
     const onPath = new Set([...d.pathNodes, ...d.pathNodes.map((id) => `${id}-op`), ...d.pathEdges]);
-    svg.querySelectorAll("g.node, g.edge").forEach((g) => {
-      if (onPath.has(g.id)) g.classList.add("on-path");
+    await view.draw(d.dot, (svg) => {
+      svg.classList.add("derivation-svg");
+      svg.querySelectorAll("g.node, g.edge").forEach((g) => {
+        if (onPath.has(g.id)) g.classList.add("on-path");
+      });
+      svg.querySelector(`[id="${d.parameterId}"]`)?.classList.add("traced");
     });
-    svg.querySelector(`[id="${d.parameterId}"]`)?.classList.add("traced");
-    graph.replaceChildren(svg);
-    setZoom(zoom, true);
-    fillParameters([...$("parameter").options].map((o) => o.value));
+    $("parameter").value = wanted.parameter;
+    $("example").value = wanted.example;
     drawExamplePlane();
     drawChain(d);
     steps.setup(d);
@@ -277,48 +327,11 @@ export function createDerivation({ py, say, frame, onOpen }) {
     box.append(update);
   }
 
-  // --- zoom: Fit, -, +, Ctrl+wheel ----------------------------------------------------------
+  // --- zoom: Fit, -, + (Ctrl+wheel is the graph view's) ---------------------------------------
 
-  function naturalSize(svg) {
-    const box = svg.viewBox.baseVal;
-    return [box.width, box.height];
-  }
-
-  // Scale the graph; null picks one: the whole graph if its text stays readable, else
-  // readable size scrolled to the traced parameter.
-  function setZoom(scale, scroll = false) {
-    const svg = graph.querySelector("svg");
-    if (!svg) return;
-    const [w, h] = naturalSize(svg);
-    const fit = Math.min(graph.clientWidth / w, graph.clientHeight / h);
-    zoom = scale ?? (fit >= 0.7 ? fit : 1);
-    zoom = Math.max(0.1, Math.min(3, zoom));
-    svg.style.width = `${w * zoom}px`;
-    svg.style.height = `${h * zoom}px`;
-    if (scroll) {
-      const target = svg.querySelector(`[id="${current?.parameterId}"]`);
-      if (target) {
-        const t = target.getBoundingClientRect();
-        const g = graph.getBoundingClientRect();
-        graph.scrollLeft += t.left - g.left - graph.clientWidth / 2 + t.width / 2;
-        graph.scrollTop += t.top - g.top - graph.clientHeight / 2 + t.height / 2;
-      }
-    }
-  }
-
-  $("zoom-fit").addEventListener("click", () => {
-    const svg = graph.querySelector("svg");
-    if (!svg) return;
-    const [w, h] = naturalSize(svg);
-    setZoom(Math.min(graph.clientWidth / w, graph.clientHeight / h));
-  });
-  $("zoom-in").addEventListener("click", () => setZoom(zoom * 1.25));
-  $("zoom-out").addEventListener("click", () => setZoom(zoom / 1.25));
-  graph.addEventListener("wheel", (event) => {
-    if (!event.ctrlKey) return;
-    event.preventDefault();
-    setZoom(zoom * (event.deltaY < 0 ? 1.1 : 1 / 1.1));
-  }, { passive: false });
+  $("zoom-fit").addEventListener("click", () => view.fit());
+  $("zoom-in").addEventListener("click", () => view.zoomBy(1.25));
+  $("zoom-out").addEventListener("click", () => view.zoomBy(1 / 1.25));
 
   // --- tabs and keys --------------------------------------------------------------------------
 
@@ -327,22 +340,35 @@ export function createDerivation({ py, say, frame, onOpen }) {
     tab = which;
     panel.dataset.tab = which;
     if (which === "exercise") exercise.show();
-    else if (was === "exercise" && current) draw(current);
+    else if (was === "exercise" && current) draw(current);  // the derivation's graph again: setup shows the tab's
     for (const name of ["chain", "steps", "console", "exercise"]) {
       $(`tab-${name}`).hidden = name !== which;
       $(`tab-button-${name}`).setAttribute("aria-selected", String(name === which));
     }
     if (which !== "steps") steps.stop();
-    if (current && which === "steps") steps.first();
-    if (current && which === "chain") steps.end();
+    if (which === "console" || which === "exercise") presenter.exit();  // the presenter view is the graph's
+    if (current && was !== "exercise" && which === "steps") steps.first();
+    if (current && was !== "exercise" && which === "chain") steps.showChain();
     if (which === "console") console_.focus();
   }
 
   document.querySelectorAll("[role=tab]").forEach((b) => b.addEventListener("click", () => selectTab(b.dataset.tab)));
 
-  // Keys for the step mode; returns true when it took the key.
+  // The panel's keys; true when it took the key. Escape leaves the presenter view, then closes
+  // the panel; F toggles the presenter view; the step mode has its own. None while typing.
   function key(event) {
-    return !panel.hidden && tab === "steps" && steps.key(event);
+    if (panel.hidden) return false;
+    if (event.key === "Escape" && !event.target.closest?.(KEEPS_ESCAPE)) {
+      if (presenter.active) presenter.exit();
+      else close();
+      return true;
+    }
+    if (event.target.closest?.(TYPING)) return false;
+    if ((event.key === "f" || event.key === "F") && (tab === "chain" || tab === "steps")) {
+      presenter.toggle();
+      return true;
+    }
+    return tab === "steps" && steps.key(event);
   }
 
   return {
@@ -360,6 +386,11 @@ export function createDerivation({ py, say, frame, onOpen }) {
     get position() {
       return steps.position;
     },
+    get isWide() {
+      return !panel.hidden && document.querySelector(".lab").classList.contains("wide");
+    },
+    presenter,
+    fit: view.fit,
     goTo: steps.goTo,
     newExercise: exercise.create,
     checkExercise: exercise.check,

@@ -1,11 +1,11 @@
 // The Exercise tab: backprop by hand on a graph from autograd.exercises, marked in the worker
 // by autograd.exercises.check, whose message (the diagnosis, or how many are right) is shown.
-import { element, renderDot } from "./show.js";
+import { element, reveal } from "./show.js";
 
 const $ = (id) => document.getElementById(id);
 
-// graph: the element the exercise's graph is drawn in; fit(): zoom it to the panel.
-export function createExercise({ py, say, graph, fit }) {
+// view: the panel's graph view (graphview.js), which lays the exercise's graph out to fit the box.
+export function createExercise({ py, say, view }) {
   let exercise = null;
 
   async function create() {
@@ -43,8 +43,9 @@ export function createExercise({ py, say, graph, fit }) {
   // The exercise's graph in the panel (made first if there is none yet).
   async function show() {
     if (!exercise) return create();
-    graph.replaceChildren(await renderDot(exercise.dot));
-    fit();
+    view.fit();  // a graph of its own: Fit, whatever the derivation's zoom was
+    await view.draw(exercise.dot);
+    view.keep(() => null);
     return exercise;
   }
 
@@ -75,6 +76,9 @@ export function createExercise({ py, say, graph, fit }) {
       mark.className = `mark ${result}`;
     }
     $("exercise-diagnosis").textContent = report.message;
+    // The marks in view: the first wrong answer's row, else the diagnosis (scrolling the tab only).
+    const wrong = $("exercise-answers").querySelector(".mark.wrong")?.closest("tr");
+    reveal($("tab-exercise"), wrong ?? $("exercise-diagnosis"));
     return report;
   }
 

@@ -32,9 +32,14 @@ const derivation = createDerivation({
 
 // --- messages ---------------------------------------------------------------------------------
 
-function say(text, kind = "notice") {
+// A message for a student; `detail` (the engine's own words, when there are any) is behind a
+// disclosure beside it.
+function say(text, kind = "notice", detail = null) {
   const box = $("message");
   $("message-text").textContent = text;
+  $("message-detail-text").textContent = detail ?? "";
+  $("message-detail").hidden = !detail;
+  $("message-detail").open = false;
   box.dataset.kind = kind;
   box.hidden = false;
 }
@@ -134,7 +139,7 @@ function render(f, follow = true) {
   drawPlane(f);
   paintLossChart($("loss-chart"), f.history);
   if (f.stopped) {
-    say(f.stopped, "stop");
+    say(f.stopped, "stop", f.stoppedDetail);
     if (playing) setPlaying(false);
   }
   if (follow && derivation.isOpen && !playing) derivation.refresh();
@@ -188,7 +193,7 @@ function drawPlane(f) {
 
 function drawNetwork(f) {
   const sizes = [f.regression ? 1 : 2, ...f.neurons.map((layer) => layer.length)];
-  const key = JSON.stringify([sizes, f.regression, derivation.isOpen]);
+  const key = JSON.stringify([sizes, f.regression, derivation.isOpen, derivation.isWide]);
   if (!layout || layout.key !== key) layout = buildDiagram(f, sizes, key);
   for (const node of layout.nodes) paintNode(node.canvas, f, node);
   for (const edge of layout.edges) {
@@ -215,7 +220,7 @@ function buildDiagram(f, sizes, key) {
   const width = box.width;
   const height = box.height;
   const most = Math.max(...sizes);
-  const top = 40;  // room for the +/- buttons
+  const top = derivation.isWide ? 6 : 40;  // room for the +/- buttons (hidden in the wide mode's strip)
   const size = Math.max(14, Math.min(52, (height - top - 8) / most - 8));
   const gap = Math.min(size + 14, (height - top - 8) / most);
   const columns = sizes.length;
@@ -403,12 +408,12 @@ $("reset").addEventListener("click", async () => {
 });
 
 document.addEventListener("keydown", (event) => {
-  const typing = event.target.closest("input, textarea, select, [contenteditable]");
-  if (typing || event.ctrlKey || event.metaKey || event.altKey) return;
-  if (derivation.key(event)) {
+  if (event.ctrlKey || event.metaKey || event.altKey) return;
+  if (derivation.key(event)) {  // the panel's keys first: Escape closes it even from a control
     event.preventDefault();
     return;
   }
+  if (event.target.closest("input, textarea, select, [contenteditable]")) return;
   if (event.key === " ") {
     event.preventDefault();
     setPlaying(!playing);

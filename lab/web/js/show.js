@@ -29,3 +29,23 @@ export function element(tag, text, className) {
   if (className) e.className = className;
   return e;
 }
+
+// Scroll `box` (and only it: not the page, not the panel) so that `element` is in view;
+// `center` puts it in the middle when it is not already wholly inside.
+export function reveal(box, element, { center = false } = {}) {
+  if (!box || !element) return;
+  const b = box.getBoundingClientRect();
+  const e = element.getBoundingClientRect();
+  const [top, left] = [b.top + box.clientTop, b.left + box.clientLeft];
+  const inside = e.left >= left && e.right <= left + box.clientWidth && e.top >= top && e.bottom <= top + box.clientHeight;
+  if (inside) return;
+  if (center) {
+    box.scrollLeft += e.left - left - box.clientWidth / 2 + e.width / 2;
+    box.scrollTop += e.top - top - box.clientHeight / 2 + e.height / 2;
+  } else {
+    if (e.top < top) box.scrollTop += e.top - top;
+    else if (e.bottom > top + box.clientHeight) box.scrollTop += e.bottom - top - box.clientHeight;
+    if (e.left < left) box.scrollLeft += e.left - left;
+    else if (e.right > left + box.clientWidth) box.scrollLeft += e.right - left - box.clientWidth;
+  }
+}

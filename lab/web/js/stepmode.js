@@ -6,32 +6,51 @@ import { fmt } from "./show.js";
 
 const $ = (id) => document.getElementById(id);
 
-// graph: the element holding the derivation's SVG; derivation(): the one shown; tab(): the open tab.
-export function createStepMode({ graph, derivation, tab }) {
+// The record of the traced parameter's own last backward step (its grad's last +=): what the
+// chain rule tab highlights. Python names it (parameterStep); older replies are searched.
+export function parameterRecord(d) {
+  if (Number.isInteger(d.parameterStep)) return d.backward[d.parameterStep] ?? null;
+  return d.backward.findLast((r) => r.parent === d.parameterId) ?? null;
+}
+
+const HOT = ["hot-parent", "hot-node", "hot-edge", "hot-forward", "hot-update"];
+
+// graph: the element holding the derivation's SVG (the graph view may swap the SVG inside);
+// derivation(): the one shown; tab(): the open tab; keep(() => element): keep that node in
+// view; onMove(sentence): the sentence shown changed (the presenter view shows it too).
+export function createStepMode({ graph, derivation, tab, keep, onMove }) {
   let show = null;  // STEP_JS's show(k) for the current backward records
   let position = 0;
   let timer = null;
+  let chain = false;  // showing the chain rule tab's picture rather than a step
+  let stepsShown = false;  // the last setup was on the step-through tab (it keeps its place)
 
   // A new derivation drawn: the chain rule tab shows the graph after backward, the step mode where it was.
   function setup(d) {
-    show = backpropSteps(graph.querySelector("svg"), d.backward);
+    show = backpropSteps(graph, d.backward);
     const total = d.forward.length + d.backward.length + 1;
     $("sm-slider").max = total;
-    position = tab() === "steps" ? Math.min(position, total) : total;
-    goTo(position);
+    position = tab() !== "steps" ? total : stepsShown ? Math.min(position, total) : 0;
+    stepsShown = tab() === "steps";
+    if (tab() === "steps") goTo(position);
+    else showChain();
   }
+
+  // The derivation's SVG in the box, or null while the box shows the exercise's graph.
+  const drawing = () => graph.querySelector("svg.derivation-svg");
 
   function goTo(k) {
     const d = derivation();
-    if (!d) return;
+    if (!d || !drawing()) return;
     const list = d.backward;  // with "only the paths", Python sends only theirs
     const forward = d.forward.length;
     const total = forward + list.length + 1;
     position = Math.max(0, Math.min(total, k));
     $("sm-slider").value = position;
     $("sm-count").textContent = `${position} / ${total}`;
-    const svg = graph.querySelector("svg");
+    const svg = drawing();
     svg.querySelectorAll(".pending, .hot-forward, .hot-update").forEach((e) => e.classList.remove("pending", "hot-forward", "hot-update"));
+    chain = false;
     let sentence;
     let rule = "";
     if (position <= forward) {
@@ -53,15 +72,48 @@ export function createStepMode({ graph, derivation, tab }) {
       sentence = step.sentence;
       rule = step.math;
     } else {
-      show(list.length);
+      show(list.length);  // every grad filled in; the last step's highlight is not the update's
+      clearHighlights(svg);
       svg.querySelector(`[id="${d.parameterId}"]`)?.classList.add("hot-update");
       const u = d.update;
-      sentence = `update (${u.optimizer}, on the batch's mean gradient ${fmt(u.gradient)}): ${u.rule}  →  ${d.parameter}: ${fmt(u.before)} → ${fmt(u.after)}`;
+      sentence = `update (${u.optimizer}, on the batch's mean gradient ${fmt(u.gradient)}): ${u.rule}  →  ${d.parameterName ?? d.parameter}: ${fmt(u.before)} → ${fmt(u.after)}`;
     }
-    const hot = svg.querySelector(".hot-parent, .hot-forward, .hot-update");
-    if (hot && tab() === "steps") hot.scrollIntoView({ block: "nearest", inline: "nearest" });
+    keep(() => graph.querySelector(".hot-parent, .hot-forward, .hot-update"));
     $("sm-sentence").textContent = sentence;
     $("sm-rule").innerHTML = rule;  // MathML written by autograd.views.mathml
+    onMove?.(sentence);
+  }
+
+  function clearHighlights(svg) {
+    svg.querySelectorAll(HOT.map((c) => `.${c}`).join(", ")).forEach((e) => e.classList.remove(...HOT));
+  }
+
+  // The chain rule tab: the graph after backward, every grad filled in, and the traced
+  // parameter's own step highlighted (the step that receives its gradient), not the last one.
+  function showChain() {
+    const d = derivation();
+    const svg = drawing();
+    if (!d || !show || !svg) return;
+    svg.querySelectorAll(".pending").forEach((e) => e.classList.remove("pending"));
+    show(d.backward.length);
+    clearHighlights(svg);
+    const record = parameterRecord(d);
+    const find = (id) => (id ? svg.querySelector(`[id="${id}"]`) : null);
+    if (record) {
+      find(record.parent)?.classList.add("hot-parent");
+      if (record.node !== record.parent) find(record.node)?.classList.add("hot-node");  // a step inside one box: it receives
+      find(record.edge)?.classList.add("hot-edge");
+    }
+    position = Number($("sm-slider").max);
+    chain = true;
+    keep(() => find(d.parameterId));
+    onMove?.(record?.sentence ?? "");
+  }
+
+  // The graph view put the other layout's SVG in the box: highlight it as the last one was.
+  function redo() {
+    if (chain) showChain();
+    else goTo(position);
   }
 
   function stop() {
@@ -98,6 +150,8 @@ export function createStepMode({ graph, derivation, tab }) {
   return {
     setup,
     goTo,
+    showChain,
+    redo,
     stop,
     key,
     first: () => goTo(0),
