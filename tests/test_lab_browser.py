@@ -782,3 +782,42 @@ def test_the_presenter_view_shows_the_graph_the_sentence_large_and_training(proj
     lab.page.get_by_test_id("present").click()
     lab.page.wait_for_function("!document.getElementById('derive').classList.contains('presenting')")
     lab.page.get_by_test_id("derivation-close").click()
+
+
+def test_the_names_switch_shows_the_notes_notation_and_keeps_the_dotted_ids(lab):
+    lab("c => window.lab.configure(c)", DEFAULTS)
+    open_panel(lab)
+    if lab.page.get_by_test_id("notation").is_disabled():
+        lab.page.get_by_test_id("derivation-close").click()
+        pytest.skip("this lab/derivation.py's explain takes no notation yet")
+    select = lab.page.get_by_test_id("parameter")
+    graph_text = "() => document.getElementById('derive-graph').textContent"
+    assert lab.page.get_by_test_id("notation").input_value() == "notes"  # the default
+    assert "w⁽¹⁾₁₁" in lab(graph_text) and "layers.0.neurons.0.w.0" not in lab(graph_text)
+    assert select.input_value() == "layers.0.neurons.0.w.0"  # the value is the dotted name
+    assert select.locator("option:checked").inner_text() == lab("window.lab.derivation.current.parameterName")
+    lab.page.get_by_test_id("notation").select_option("paths")
+    lab.page.wait_for_function(f"({graph_text})().includes('layers.0.neurons.0.w.0')")
+    assert select.locator("option:checked").inner_text() == "layers.0.neurons.0.w.0"
+    assert lab("document.querySelector('[data-param]').dataset.param") == "layers.0.neurons.0.w.0"
+    lab.page.get_by_test_id("notation").select_option("notes")
+    lab.page.get_by_test_id("derivation-close").click()
+
+
+def test_a_divergence_says_it_for_a_student_with_the_engines_detail_on_demand(lab):
+    if lab("window.lab.derivation.isOpen"):
+        lab.page.get_by_test_id("derivation-close").click()
+    lab("c => window.lab.configure(c)", {**DEFAULTS, "activation": "identity", "loss": "mse", "learningRate": 10,
+                                    "batchSize": 50})  # fmt: skip
+    lab("window.lab.step(400)")
+    state = lab.state()
+    assert state["stopped"]
+    message(lab, "Training stopped at step")
+    detail = lab.page.get_by_test_id("message-detail")
+    if "stoppedDetail" not in state:
+        assert detail.is_hidden()
+        pytest.skip("this lab/session.py has no stoppedDetail yet")
+    assert detail.is_visible() and state["stoppedDetail"] not in lab.page.get_by_test_id("message").inner_text()
+    detail.locator("summary").click()
+    assert state["stoppedDetail"] in detail.inner_text()
+    lab.page.get_by_test_id("reset").click()

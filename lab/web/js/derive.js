@@ -92,8 +92,7 @@ export function createDerivation({ py, say, frame, onOpen }) {
         const train = frame()?.data.train.length ?? 1;
         if (wanted.example >= train) wanted.example = 0;
         fillParameters(list);
-        const { notation: _TEMP, ...request } = wanted;  // TEMP until explain takes notation
-        const d = await py.call("explain", request);
+        const d = await explain();
         await draw(d);
         return d;
       } catch (error) {
@@ -112,6 +111,23 @@ export function createDerivation({ py, say, frame, onOpen }) {
 
   // The parameters by the names of the notation chosen; the values stay the dotted module paths.
   let shownNames = null;
+  // Python's explain, with the notation chosen. A Python whose explain does not take one yet
+  // (lab/derivation.py before the notes' notation) is asked again without, and the switch is off.
+  let notationKnown = true;
+  async function explain() {
+    const { notation, ...request } = wanted;
+    if (!notationKnown) return py.call("explain", request);
+    try {
+      return await py.call("explain", { ...request, notation });
+    } catch (error) {
+      if (!/unexpected keyword argument 'notation'/.test(error.message)) throw error;
+      notationKnown = false;
+      $("notation").disabled = true;
+      $("notation").title = "This Python names the nodes by their module paths only";
+      return py.call("explain", request);
+    }
+  }
+
   function fillParameters(list) {
     const select = $("parameter");
     const label = (p) => (wanted.notation === "notes" ? p.displayName ?? p.name : p.name);
