@@ -435,16 +435,17 @@ class Value:
         seed = seed_of(gradient)
         backward_over(topological_order(self), seed)
 
-    def backward_steps(self, gradient: float = 1.0) -> Iterator:
+    def backward_steps(self, gradient: float = 1.0, notation: str | None = None) -> Iterator:
         """backward(), one chain-rule step at a time: an iterator of `autograd.views.explain.Step`.
 
         The first step seeds dL/dL = gradient (1 by default); each next one adds
         local * upstream to one parent's grad. Exhausting it leaves the grads that
-        backward() would; stopping early leaves them as they were before.
+        backward() would; stopping early leaves them as they were before. notation="notes"
+        names the nodes as the lecture notes do (w⁽¹⁾₁₁, ŷ, L).
         """
         from autograd.views.explain import backward_steps  # the views import the engine, not back
 
-        return backward_steps(self, gradient)
+        return backward_steps(self, gradient, notation)
 
     # --- the lecture's names ------------------------------------------------------------------
     # The "Zero to Hero" lecture and micrograd step backward by hand (`o.grad = 1.0;

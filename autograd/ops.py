@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import inspect
 import math
+import re
 from collections.abc import Callable
 from functools import lru_cache
 from numbers import Real
@@ -38,9 +39,22 @@ PARENT_NAMES = "abcdefghijklmnopqrstuvwxyz"  # how rules name an op's inputs, in
 LEAKY_RELU_SLOPE = 0.01  # leaky_relu's default slope for a < 0, as PyTorch's
 
 
-def number_in_formula(x: float) -> str:
-    """A number inside a formula: 4 decimals, negatives in parentheses: 0.5000, (-3.0000)."""
-    return f"{x:.4f}" if x >= 0 else f"({x:.4f})"
+def number_in_formula(x: float, exact: bool = False) -> str:
+    """A number inside a formula: 4 significant digits (every digit when `exact`), negatives in
+    parentheses, never -0: 0.5, 0.7071, (-3.5)."""
+    text = repr(float(x)) if exact else f"{x:.4g}"
+    if text in ("-0", "-0.0"):
+        text = text[1:]
+    return f"({text})" if text.startswith("-") else text
+
+
+# A negative number opening a function's argument or a parenthesis needs no parentheses of its
+# own: sigmoid(-4.563), not sigmoid((-4.563)); (-1 + 2) too, but not (-1)^2, which is not -1^2.
+_DOUBLED = re.compile(r"\(\((-[0-9.e+-]+|-inf|-nan)\)(?!\^|\*\*)")
+
+
+def without_doubled_parentheses(text: str) -> str:
+    return _DOUBLED.sub(r"(\1", text)
 
 
 class Op:
@@ -118,12 +132,14 @@ class Op:
         symbolic = self.formulas[index].format(out=expression, **{n: n for n in PARENT_NAMES[:arity]})
         return f"d{shown}/d{PARENT_NAMES[index]} = {symbolic}"
 
-    def formula(self, index: int, node) -> str:
-        """The local derivative for parent `index` of `node`, with the node's numbers in it."""
+    def formula(self, index: int, node, exact: bool = False) -> str:
+        """The local derivative for parent `index` of `node`, with the node's numbers in it (to 4
+        significant digits, or every digit when `exact`)."""
         if self.formulas is None:
-            return number_in_formula(node.locals[index])
-        numbers = {name: number_in_formula(parent.data) for name, parent in zip(PARENT_NAMES, node.parents)}
-        return self.formulas[index].format(out=number_in_formula(node.data), **numbers)
+            return number_in_formula(node.locals[index], exact)
+        numbers = {name: number_in_formula(parent.data, exact) for name, parent in zip(PARENT_NAMES, node.parents)}
+        text = self.formulas[index].format(out=number_in_formula(node.data, exact), **numbers)
+        return without_doubled_parentheses(text)
 
     def option_types(self) -> dict[str, type]:
         """The settings `options` takes, with their types: {'slope': float} for leaky_relu."""
@@ -146,8 +162,8 @@ class LinearOp(Op):
         kind = 0 if index < n else 1 if index < 2 * n else 2  # a weight, an input, or the bias
         return f"dz/d{('w_i', 'x_i', 'b')[kind]} = {self.formulas[kind]}"
 
-    def formula(self, index: int, node) -> str:
-        return number_in_formula(node.locals[index])  # the partner's value: x_i for w_i, w_i for x_i, 1 for b
+    def formula(self, index: int, node, exact: bool = False) -> str:
+        return number_in_formula(node.locals[index], exact)  # the partner's value: x_i for w_i, w_i for x_i, 1 for b
 
 
 # --- arithmetic on floats, with IEEE's answers where Python raises -----------------------------

@@ -25,6 +25,7 @@ from numbers import Integral
 
 from autograd import Drawing, Value, draw_graph, explain
 from autograd.engine import grads_set_aside
+from autograd.views.notation import number
 from autograd.views.page import backward_records
 
 VIEWS = ("neuron", "expanded")
@@ -67,16 +68,21 @@ def example_loss(lab, index: int) -> Value:
     return loss
 
 
-def derive(lab, parameter: str, example: int = 0, view: str = "neuron", paths_only: bool = False) -> dict:
+def derive(
+    lab, parameter: str, example: int = 0, view: str = "neuron", paths_only: bool = False, notation: str = "notes"
+) -> dict:
     """Everything the derivation panel and the step mode show; see the module's docstring.
     paths_only draws only the nodes on the paths from the loss to the parameter (draw_graph's
     focus), and backward's records only for the edges between them. A run whose weights overflow
-    (training diverged) gets the message a step would give, not a traceback."""
+    (training diverged) gets the message a step would give, not a traceback. notation names the
+    nodes on screen ("notes" or "paths"); the ids and `parameter` stay the dotted module paths."""
     check_request(lab, parameter, example, view)
     if not isinstance(paths_only, bool):
         raise ValueError(f"paths_only must be true or false; got {paths_only!r}")
+    if notation not in ("notes", "paths"):
+        raise ValueError(f"notation must be 'notes' or 'paths'; got {notation!r}")
     try:
-        return _derive(lab, parameter, example, view, paths_only)
+        return _derive(lab, parameter, example, view, paths_only, notation)
     except OverflowError as error:
         raise ValueError(
             f"The chain rule of {parameter} cannot be shown: {error}. Training diverged? Lower the learning rate "
@@ -84,14 +90,14 @@ def derive(lab, parameter: str, example: int = 0, view: str = "neuron", paths_on
         ) from None
 
 
-def _derive(lab, parameter: str, example: int, view: str, paths_only: bool) -> dict:
+def _derive(lab, parameter: str, example: int, view: str, paths_only: bool, notation: str) -> dict:
     p = check_request(lab, parameter, example, view)
     parameters = lab.parameters
     index = next(i for i, q in enumerate(parameters) if q is p)
     with grads_set_aside(parameters, keep=False):  # the parameters' grads start at 0 and are put back
         with _expanded(lab.model, view == "expanded"):
             loss = example_loss(lab, example)
-        drawing = Drawing(loss, **lab.model.graph_style())  # the example's graph, sorted once for all below
+        drawing = Drawing(loss, notation=notation, **lab.model.graph_style())  # sorted once for all below
         names, ids = drawing.names, drawing.ids
         note = None
         if not paths_only and len(drawing.order) > MAX_NODES:  # too big to read whole: draw the paths
@@ -101,14 +107,15 @@ def _derive(lab, parameter: str, example: int, view: str, paths_only: bool) -> d
         if paths_only:
             drawing = drawing.around(p)
         leads_to = drawing.made_from(p)  # the nodes on a path from the loss down to p
-        dot = draw_graph(drawing, max_nodes=MAX_NODES).source  # every grad 0: the step mode fills them in
+        dot = draw_graph(drawing, max_nodes=MAX_NODES, stacked=True).source  # every grad 0: the step mode fills them
         records = backward_records(drawing)
         on_path = {ids[n] for n in leads_to}
         for record in records:
             record["onPath"] = record["parent"] in on_path and (record["node"] in on_path or record["node"] == "")
         path_edges = [edge for parent, node, _, edge in drawing.edges() if parent in leads_to and node in leads_to]
         on = [r for r in records if r["onPath"]]  # backward's steps that reach p, in backward's order
-        gradient = next((r["value"] for r in reversed(on) if r["parent"] == ids[p]), 0.0)  # p's grad at the end
+        own = max((k for k, r in enumerate(records) if r["parent"] == ids[p]), default=None)  # p's last step
+        gradient = records[own]["value"] if own is not None else 0.0  # p's grad at the end
         explanation = explain(drawing, p, max_paths=MAX_PATHS_SHOWN, largest=MAX_PATHS_SHOWN)
         paths = [
             {"nodes": [names[n] for n in path.nodes], "locals": list(path.locals), "product": path.product}
@@ -118,6 +125,9 @@ def _derive(lab, parameter: str, example: int, view: str, paths_only: bool) -> d
         batch = _batch(lab, p, index)
     return {
         "parameter": parameter,
+        "parameterName": names[p],
+        "parameterStep": own,
+        "notation": notation,
         "example": example,
         "exampleRow": lab.train_set[example],
         "target": lab.target(lab.train_set[example][-1]),
@@ -152,10 +162,10 @@ def _forward_record(drawing: Drawing, node: Value, p: Value) -> dict:
     name = drawing.names[node]
     if not node.parents:
         kind = "the parameter traced" if node is p else LEAF_KINDS[drawing.kind(node)]
-        text = f"{name} = {node.data:.4f}  ({kind})"
+        text = f"{name} = {number(node.data)}  ({kind})"
     else:
         inputs = ", ".join(drawing.names[q] for q in node.parents)
-        text = f"{name} = {node.op.name}({inputs}) = {node.data:.4f}"
+        text = f"{name} = {node.op.name}({inputs}) = {number(node.data)}"
     return {"node": drawing.ids[node], "sentence": text, "value": node.data}
 
 

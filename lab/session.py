@@ -38,6 +38,7 @@ from numbers import Integral, Real
 
 import nn
 from autograd import Value, no_grad
+from autograd.views.notation import notes_label
 from lab import data, replies
 from lab.config import (
     CHOICES,
@@ -57,6 +58,21 @@ from lab.config import (
     to_query,
 )
 from nn.train import CORRECT_FOR_LOSS, train_step
+
+
+def divergence_sentence(steps: int, error: str, learning_rate: float) -> str:
+    """Why training stopped, for a student: what became of the loss, and a learning rate to try
+    (about a thirtieth: three notches down the page's menu)."""
+    if error.startswith("after the step"):  # nn.train.train_step's words for a step that broke a weight
+        became = "step made a weight " + ("nan (not a number)" if " is nan " in error else "infinite")
+    elif "nan" in error.split("(")[0]:
+        became = "loss became nan (not a number)"
+    else:
+        became = "loss became infinite"
+    smaller = [lr for lr in LEARNING_RATES if lr <= learning_rate / 30]
+    suggestion = f"{smaller[-1]:g}" if smaller else f"{learning_rate / 30:.2g}"
+    return (f"Training stopped at step {steps}: the {became}. The learning rate {learning_rate:g} is too large; "
+            f"try {suggestion}, then press Reset.")  # fmt: skip
 
 
 def page_call(method: Callable) -> Callable:
@@ -117,7 +133,8 @@ class Lab:
         self.loss_fn = LOSSES[config["loss"]]
         self.epoch = 0
         self.steps = 0
-        self.stopped = None  # why training stopped (a diverging step), or None
+        self.stopped = None  # why training stopped (a diverging step), or None: a sentence for a student
+        self.stopped_detail = None  # and what the engine said
         self._epoch_batches = None
         self.history = []  # [step, train loss, test loss], recorded by frame() and step()
         return self.summary()
@@ -192,10 +209,8 @@ class Lab:
             train_step(self.model, [row[:-1] for row in batch], [self.target(row[-1]) for row in batch],
                        self.loss_fn, self.optimizer)  # fmt: skip
         except FloatingPointError as error:
-            self.stopped = (
-                f"Training stopped at step {self.steps + 1} (epoch {epoch_before + 1}): {error}. The learning rate "
-                f"{self.config['learningRate']:g} is too large? Lower it and press Reset"
-            )
+            self.stopped = divergence_sentence(self.steps, str(error), self.config["learningRate"])
+            self.stopped_detail = f"Step {self.steps + 1} (epoch {epoch_before + 1}) was not taken: {error}"
             self.epoch, self._epoch_batches = epoch_before, batches_before  # the batch was not used
             return False
         self.steps += 1
@@ -268,6 +283,7 @@ class Lab:
             "trainAccuracy": train_accuracy,
             "testAccuracy": test_accuracy,
             "stopped": self.stopped,
+            "stoppedDetail": self.stopped_detail,
         }
 
     def _record(self) -> dict:
@@ -427,12 +443,15 @@ class Lab:
     # --- the chain rule of one parameter, the console, the exercises --------------------------
 
     @page_call
-    def explain(self, parameter: str, example: int = 0, view: str = "neuron", paths_only: bool = False) -> dict:
+    def explain(
+        self, parameter: str, example: int = 0, view: str = "neuron", paths_only: bool = False, notation: str = "notes"
+    ) -> dict:
         """The derivation of d loss / d parameter on one training example, and the next step's
-        batch and update: see lab.derivation.derive."""
+        batch and update: see lab.derivation.derive. notation: how nodes are named on screen
+        ("notes": w⁽¹⁾₁₁, ŷ, L; "paths": layers.0.neurons.0.w.0); `parameter` is always the dotted name."""
         from lab.derivation import derive
 
-        return derive(self, parameter, example, view, paths_only)
+        return derive(self, parameter, example, view, paths_only, notation)
 
     @page_call
     def python(self, code: str) -> dict:
@@ -481,8 +500,10 @@ class Lab:
 
     @page_call
     def parameter_list(self) -> list[dict]:
-        """Every parameter: its dotted name and value (the derivation panel's list)."""
-        return [{"name": name, "value": p.data} for name, p in self.model.named_parameters()]
+        """Every parameter: its dotted name, its name in the notes (w⁽¹⁾₁₁) and its value (the
+        derivation panel's list)."""
+        return [{"name": name, "displayName": notes_label(name), "value": p.data}
+                for name, p in self.model.named_parameters()]  # fmt: skip
 
     @page_call
     def restore(self, config: dict, steps: int, train: list | None = None, test: list | None = None) -> dict:

@@ -75,7 +75,7 @@ def _activation_name(activation: str | Activation) -> str:
 
 
 def as_inputs(x: Sequence[Value | float], nin: int, who: str) -> list[Value]:
-    """Check that x holds nin numbers or Values (a list, a tuple, a numpy row); numbers become leaves x0, x1, ..."""
+    """Check that x holds nin numbers or Values (a list, a tuple, a numpy row); numbers become leaves x1, x2, ..."""
     if isinstance(x, (Value, Real, str)) or not hasattr(x, "__len__") or not hasattr(x, "__iter__"):
         raise TypeError(f"{who} takes a list of {nin} numbers or Values, got {type(x).__name__} {x!r}")
     x = list(x)
@@ -86,7 +86,7 @@ def as_inputs(x: Sequence[Value | float], nin: int, who: str) -> list[Value]:
         if isinstance(xi, Value):
             inputs.append(xi)
         elif isinstance(xi, Real):
-            inputs.append(Value(xi, label=f"x{i}"))
+            inputs.append(Value(xi, label=f"x{i + 1}"))  # x1, x2, ...: the notes count from 1
         else:
             raise TypeError(f"{who} input {i} must be a number or a Value, got {type(xi).__name__} {xi!r}")
     return inputs

@@ -58,8 +58,12 @@ def total(values: Sequence[Value]) -> Value:
 
 
 def mean(values: Sequence[Value]) -> Value:
-    """(v1 + ... + vn) * (1/n) as a graph; one value is returned as it is."""
-    return values[0] if len(values) == 1 else total(values) * (1.0 / len(values))
+    """(v1 + ... + vn) * (1/n) as a graph, labelled "mean of n losses"; one value is returned as it is."""
+    if len(values) == 1:
+        return values[0]
+    result = total(values) * (1.0 / len(values))
+    result._label = f"mean of {len(values)} losses"  # what a page's title says it is (the slot: a str)
+    return result
 
 
 def _elementwise(loss: Callable[[Value, float], Value], who: str, check: Callable | None = None):
@@ -166,10 +170,15 @@ bce_with_logits_loss.__doc__ = (
     "PyTorch's form, so x = +-inf gives what PyTorch gives."
 )
 
-hinge_loss = _elementwise(lambda s, y: (1.0 - y * s).relu(), "hinge_loss", _signed_target("hinge_loss"))
+# The label y (a leaf of the graph, as the target is in the notes) shows y·ŷ, not ŷ*1.0.
+hinge_loss = _elementwise(
+    lambda s, y: (1.0 - Value(y, label="y") * s).relu(), "hinge_loss", _signed_target("hinge_loss")
+)
 hinge_loss.__doc__ = "SVM max-margin loss relu(1 - y s) for labels y in {-1, +1} (micrograd's moons demo)."
 
-logistic_loss = _elementwise(lambda f, y: (-y * f).softplus(), "logistic_loss", _signed_target("logistic_loss"))
+logistic_loss = _elementwise(
+    lambda f, y: (-(Value(y, label="y") * f)).softplus(), "logistic_loss", _signed_target("logistic_loss")
+)
 logistic_loss.__doc__ = "log(1 + exp(-y f)) for labels y in {-1, +1}, computed as softplus(-y f): stable."
 
 

@@ -15,8 +15,8 @@ def test_prints_forward_table_steps_and_gradients(capsys):
     assert main(NEURON) == 0
     out = capsys.readouterr().out
     assert "forward pass" in out and "backward, one step at a time" in out
-    assert "(x * w1 + y * w2 + b).grad += d(tanh(x * w1 + y * w2 + b))/d(x * w1 + y * w2 + b)" in out
-    assert "= (1 - 0.7071^2) * 1.0000 = 0.5000" in out
+    assert "(x * w1 + y * w2 + b).grad += dL/d(x * w1 + y * w2 + b) * dL/dL" in out
+    assert "= (1 - 0.7071^2) * 1 = 0.5" in out
     gradients = out.split("gradients\n")[1].split()
     assert gradients == ["dL/dx", "=", "-1.5000", "dL/dy", "=", "0.5000", "dL/dw1", "=", "1.0000",
                          "dL/dw2", "=", "0.0000", "dL/db", "=", "0.5000"]  # fmt: skip

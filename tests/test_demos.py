@@ -67,7 +67,7 @@ def test_demo_writes_valid_figures_in_the_requested_format_and_dpi(name, outdir)
 
 def test_neuron_prints_the_worked_example(outdir):
     steps = result("neuron", outdir)["steps"]
-    assert "n.grad += do/dn * dL/do = (1 - 0.7071^2) * 1.0000 = 0.5000" in steps
+    assert "n.grad += dL/dn * dL/dL = (1 - 0.7071^2) * 1 = 0.5" in steps
 
 
 def test_perceptron_converges_on_and_or_and_never_on_xor(outdir):
@@ -150,7 +150,7 @@ def test_custom_op_first_try_is_caught_and_the_fix_passes(outdir):
     claims = result("custom_op", outdir)
     assert "gradcheck failed for 4 of 4 inputs" in claims["first_try"] and "<-- mismatch" in claims["first_try"]
     assert claims["fixed"] is None
-    assert "sigmoid(0.5000) + 0.5000*sigmoid(0.5000)" in claims["steps"][1]
+    assert "sigmoid(0.5) + 0.5*sigmoid(0.5)" in claims["steps"][1]
     s = 1 / (1 + math.exp(-0.5))  # swish'' = s(1 - s)(2 + x(1 - 2s)), by hand
     assert math.isclose(claims["second_derivative"], s * (1 - s) * (2 + 0.5 * (1 - 2 * s)), rel_tol=1e-12)
 

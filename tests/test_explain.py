@@ -13,17 +13,17 @@ from tests.graphs import classic_neuron
 
 # The classic neuron worked by hand: do/dn = 1 - tanh(n)^2 = 1 - 0.7071^2 = 0.5; a + passes its
 # upstream on (local 1); a * sends the upstream times the other factor.
-NEURON_STEPS = [
-    "o.grad = dL/dL = 1.0000  (the seed: L is o)",
-    "n.grad += do/dn * dL/do = (1 - 0.7071^2) * 1.0000 = 0.5000",
-    "(x1*w1 + x2*w2).grad += dn/d(x1*w1 + x2*w2) * dL/dn = 1 * 0.5000 = 0.5000",
-    "b.grad += dn/db * dL/dn = 1 * 0.5000 = 0.5000",
-    "(x1*w1).grad += d(x1*w1 + x2*w2)/d(x1*w1) * dL/d(x1*w1 + x2*w2) = 1 * 0.5000 = 0.5000",
-    "(x2*w2).grad += d(x1*w1 + x2*w2)/d(x2*w2) * dL/d(x1*w1 + x2*w2) = 1 * 0.5000 = 0.5000",
-    "x2.grad += d(x2*w2)/dx2 * dL/d(x2*w2) = 1.0000 * 0.5000 = 0.5000",
-    "w2.grad += d(x2*w2)/dw2 * dL/d(x2*w2) = 0.0000 * 0.5000 = 0.0000",
-    "x1.grad += d(x1*w1)/dx1 * dL/d(x1*w1) = (-3.0000) * 0.5000 = -1.5000",
-    "w1.grad += d(x1*w1)/dw1 * dL/d(x1*w1) = 2.0000 * 0.5000 = 1.0000",
+NEURON_STEPS = [  # numbers to 4 significant digits; the root is L in every sentence
+    "o.grad = dL/dL = 1, the seed (L is o)",
+    "n.grad += dL/dn * dL/dL = (1 - 0.7071^2) * 1 = 0.5",
+    "(x1*w1 + x2*w2).grad += dn/d(x1*w1 + x2*w2) * dL/dn = 1 * 0.5 = 0.5",
+    "b.grad += dn/db * dL/dn = 1 * 0.5 = 0.5",
+    "(x1*w1).grad += d(x1*w1 + x2*w2)/d(x1*w1) * dL/d(x1*w1 + x2*w2) = 1 * 0.5 = 0.5",
+    "(x2*w2).grad += d(x1*w1 + x2*w2)/d(x2*w2) * dL/d(x1*w1 + x2*w2) = 1 * 0.5 = 0.5",
+    "x2.grad += d(x2*w2)/dx2 * dL/d(x2*w2) = 1 * 0.5 = 0.5",
+    "w2.grad += d(x2*w2)/dw2 * dL/d(x2*w2) = 0 * 0.5 = 0",
+    "x1.grad += d(x1*w1)/dx1 * dL/d(x1*w1) = (-3) * 0.5 = -1.5",
+    "w1.grad += d(x1*w1)/dw1 * dL/d(x1*w1) = 2 * 0.5 = 1",
 ]
 
 
@@ -128,7 +128,7 @@ def test_a_reused_node_shows_two_paths():
     assert sorted(p.product for p in explanation.paths) == [1.0, 3.0, 3.0]  # via b twice (b = a*a), and directly
     assert explanation.total == a.grad == 7.0
     text = str(explanation)
-    assert "sum over 3 paths from c down to a" in text and "c -> b -> a" in text and "sum = 7.0000" in text
+    assert "sum over 3 paths from c down to a" in text and "c -> b -> a" in text and "sum = 7" in text
 
 
 def test_explain_rejects_a_node_outside_the_graph():
@@ -206,9 +206,9 @@ def test_unlabelled_nodes_are_named_by_the_expression_that_made_them():
     n.label = "n"
     o = n.tanh()
     steps = [str(step) for step in o.backward_steps()]
-    assert steps[0] == "(tanh(n)).grad = dL/dL = 1.0000  (the seed: L is tanh(n))"
-    assert steps[2] == "(x1*w1 + x2*w2).grad += dn/d(x1*w1 + x2*w2) * dL/dn = 1 * 0.5000 = 0.5000"
-    assert steps[-1] == "w1.grad += d(x1*w1)/dw1 * dL/d(x1*w1) = 2.0000 * 0.5000 = 1.0000"
+    assert steps[0] == "(tanh(n)).grad = dL/dL = 1, the seed (L is tanh(n))"
+    assert steps[2] == "(x1*w1 + x2*w2).grad += dn/d(x1*w1 + x2*w2) * dL/dn = 1 * 0.5 = 0.5"
+    assert steps[-1] == "w1.grad += d(x1*w1)/dw1 * dL/d(x1*w1) = 2 * 0.5 = 1"
     assert "tanh(n) -> n -> x1*w1 + x2*w2 -> x1*w1 -> x1" in str(explain(o, x1))
     assert "x1*w1 + x2*w2" in trace_table(o) and ">x1*w1 + x2*w2<" in draw_graph(o).pipe("svg", encoding="utf-8")
 

@@ -73,7 +73,7 @@ def test_next_prev_keys_and_a_clickers_keys_step_through_backprop(browser, serve
     page = open_page(browser, serve(page_file), elsewhere)
     assert page.inner_text("#counter") == "step 0 of 10"
     assert "every grad is 0" in page.inner_text("#sentence")
-    assert page.locator("svg").count() == 1
+    assert page.locator("#view svg").count() == 1
 
     for _ in range(3):
         page.click("#next")
@@ -108,7 +108,9 @@ def test_the_page_reads_from_the_back_of_a_lecture_hall(browser, serve, tmp_path
     page_file = export_html(classic_neuron(), tmp_path / "steps.html")
     elsewhere = []
     page = open_page(browser, serve(page_file), elsewhere, viewport=(1280, 720))
-    heights = page.evaluate("[...document.querySelectorAll('svg text')].map(t => t.getBoundingClientRect().height)")
+    heights = page.evaluate(
+        "[...document.querySelectorAll('#view svg text')].map(t => t.getBoundingClientRect().height)"
+    )
     assert min(heights) >= 16, min(heights)
     legend = page.inner_text(".legend")
     assert "receives gradient in this step" in legend and "passes it back" in legend and "parameter" in legend
@@ -119,12 +121,13 @@ def test_the_page_reads_from_the_back_of_a_lecture_hall(browser, serve, tmp_path
     assert 0 <= box["x"] and box["x"] + box["width"] <= 1280 and 0 <= box["y"] and box["y"] + box["height"] <= 720
     sentence = page.locator("#sentence").bounding_box()  # and the sentence stays on screen
     assert sentence["y"] + sentence["height"] <= 720
-    before = page.evaluate("document.querySelector('svg').getBoundingClientRect().width")
+    page.click("#zoom-in")
+    before = page.evaluate("document.querySelector('#view svg').getBoundingClientRect().width")
     page.click("#fit")
-    fitted = page.evaluate("document.querySelector('svg').getBoundingClientRect().width")
+    fitted = page.evaluate("document.querySelector('#view svg').getBoundingClientRect().width")
     assert fitted < before and fitted <= 1280
     page.click("#zoom-in")
-    assert page.evaluate("document.querySelector('svg').getBoundingClientRect().width") > fitted
+    assert page.evaluate("document.querySelector('#view svg').getBoundingClientRect().width") > fitted
     page.screenshot(path=str(tmp_path / "projector.png"))
     assert elsewhere == []
 
@@ -240,3 +243,178 @@ def test_choosing_an_example_steps_through_its_part_of_the_batch_graph(browser, 
     page.select_option("#example", "0")
     assert page.inner_text("#counter") == whole
     assert elsewhere == []
+
+
+PROJECTORS = [(1024, 768), (1280, 720)]
+TEXT_HEIGHTS = """[...document.querySelectorAll('#view svg text')].map(t => t.getBoundingClientRect().height)
+  .sort((a, b) => a - b)"""
+
+
+def node_boxes(page) -> list[dict]:
+    return page.evaluate(
+        "[...document.querySelectorAll('#view svg g.node')].map(g => g.getBoundingClientRect())"
+        ".map(r => ({x: r.x, y: r.y, right: r.right, bottom: r.bottom}))"
+    )
+
+
+@pytest.mark.parametrize("viewport", PROJECTORS)
+def test_on_a_projector_the_whole_neuron_fits_at_step_0_with_text_for_the_back_row(browser, serve, tmp_path, viewport):
+    """Every node inside the viewport after Fit, the median text at least 16 px: the page picks the
+    layout that gives the larger text, and reports which it drew."""
+    page_file = export_html(classic_neuron(), tmp_path / "steps.html")
+    elsewhere = []
+    page = open_page(browser, serve(page_file), elsewhere, viewport=viewport)
+    for fitted in (False, True):
+        if fitted:
+            page.click("#fit")
+        width, height = viewport
+        for box in node_boxes(page):
+            assert box["x"] >= 0 and box["y"] >= 0 and box["right"] <= width and box["bottom"] <= height, box
+        view = page.locator("#view").bounding_box()
+        footer = page.locator("footer").bounding_box()
+        assert max(b["bottom"] for b in node_boxes(page)) <= footer["y"] and view["y"] + view["height"] <= height
+        heights = page.evaluate(TEXT_HEIGHTS)
+        assert heights[len(heights) // 2] >= 16, heights
+    assert page.evaluate("document.getElementById('view').dataset.layout") in ("LR", "TB")
+    output = page.evaluate("document.body.dataset.parent")  # step 0: nothing highlighted, the output in view
+    assert output == "" and page.locator("#view svg g.node", has_text="o").count() >= 1
+    page.screenshot(path=str(tmp_path / f"projector-{viewport[0]}.png"))
+    assert elsewhere == []
+
+
+def test_a_tall_graph_is_drawn_top_to_bottom_and_text_never_shrinks_below_the_floor(browser, serve, tmp_path):
+    """A chain of 14 tanh nodes is much longer than wide: on a landscape screen left to right
+    fits it best, on a portrait one top to bottom; either way Fit keeps the text at 16 px and scrolls."""
+    from autograd import Value
+
+    x = Value(0.3, label="x")
+    for _ in range(14):
+        x = x.tanh()
+    page_file = export_html(x, tmp_path / "chain.html")
+    for viewport, layout in (((1280, 720), "LR"), ((600, 1000), "TB")):
+        page = open_page(browser, serve(page_file), [], viewport=viewport)
+        page.click("#fit")
+        assert page.evaluate("document.getElementById('view').dataset.layout") == layout
+        heights = page.evaluate(TEXT_HEIGHTS)
+        assert heights[0] >= 16 - 0.5, heights  # no text below the floor, however long the graph
+        page.select_option("#layout", "TB" if layout == "LR" else "LR")  # the user's choice wins, and is kept
+        assert page.evaluate("document.getElementById('view').dataset.layout") != layout
+        assert "layout=" in page.url
+        page.close()
+
+
+@pytest.mark.parametrize("viewport", PROJECTORS)
+def test_home_after_ten_steps_looks_exactly_like_the_first_load(browser, serve, tmp_path, viewport):
+    import nn
+
+    nn.manual_seed(0)
+    model = nn.MLP(2, [3, 1])
+    loss = nn.mse_loss(model([0.5, -1.0]), 1.0)
+    page_file = export_html(loss, tmp_path / "mlp.html", notation="notes", **model.graph_style())
+    page = open_page(browser, serve(page_file), [], viewport=viewport)
+    page.evaluate("document.fonts.ready.then(() => true)")
+    page.wait_for_timeout(200)  # the first paint settled
+    first = page.screenshot()
+    for _ in range(10):
+        page.keyboard.press("PageDown")
+    assert not same_picture(page.screenshot(), first)
+    scrolled = "[document.getElementById('view').scrollLeft, document.getElementById('view').scrollTop]"
+    page.keyboard.press("Home")
+    assert same_picture(page.screenshot(), first)
+    page.reload()
+    page.wait_for_timeout(200)
+    at_load = page.evaluate(scrolled)
+    page.keyboard.press("End")
+    page.keyboard.press("Home")
+    assert page.evaluate(scrolled) == at_load
+
+
+def same_picture(a: bytes, b: bytes) -> bool:
+    """Two screenshots alike to the eye: at most 0.05% of the pixels differ by more than a faint
+    shade (the rasterizer may antialias one glyph differently from one paint to the next)."""
+    import io
+
+    from PIL import Image, ImageChops
+
+    first, second = (Image.open(io.BytesIO(x)).convert("L") for x in (a, b))
+    if first.size != second.size:
+        return False
+    differing = sum(ImageChops.difference(first, second).point(lambda v: 255 if v > 48 else 0).histogram()[255:])
+    return differing <= 0.0005 * first.size[0] * first.size[1]
+
+
+def contrast_ratio(a: str, b: str) -> float:
+    """WCAG 2.1's contrast ratio of two CSS rgb() colours."""
+
+    def luminance(colour: str) -> float:
+        channels = [int(c) / 255 for c in colour[colour.index("(") + 1 : colour.index(")")].split(",")[:3]]
+        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+PAIRS = """[...document.querySelectorAll('#view svg g.node')].flatMap(g => {
+  const shape = g.querySelector('polygon, ellipse, path');
+  return [...g.querySelectorAll('text')].map(t => [getComputedStyle(t).fill, getComputedStyle(shape).fill,
+                                                  g.id + ' ' + t.textContent]);
+})"""
+
+
+def test_themes_colour_the_graph_and_every_text_reads_on_its_fill(browser, serve, tmp_path):
+    """Light, dark and high contrast: the graph's fills and strokes change with the theme (pixels),
+    high contrast is black, white and yellow with thick strokes, and every node's text against its
+    fill, highlighted ones included, is at least WCAG's 4.5:1."""
+    page_file = export_html(classic_neuron(), tmp_path / "steps.html")
+    page = open_page(browser, serve(page_file), [], viewport=(1280, 720))
+    page.keyboard.press("PageDown")
+    page.keyboard.press("PageDown")  # a node receiving, one passing: both highlighted
+    shots, strokes = {}, {}
+    for theme in ("light", "dark", "contrast"):
+        page.select_option("#theme", theme)
+        for text, fill, where in page.evaluate(PAIRS):
+            assert contrast_ratio(text, fill) >= 4.5, (theme, where, text, fill)
+        shots[theme] = page.locator("#view").screenshot()
+        strokes[theme] = page.evaluate(
+            "parseFloat(getComputedStyle(document.querySelector('#view svg g.edge path')).strokeWidth)"
+        )
+    assert len(set(shots.values())) == 3
+    assert strokes["contrast"] >= 2 * strokes["light"]
+    fills = {fill for _, fill, _ in page.evaluate(PAIRS)}
+    assert fills <= {"rgb(0, 0, 0)", "rgb(255, 255, 255)", "rgb(255, 255, 0)"}, fills
+    assert "theme=contrast" in page.url
+
+
+def test_present_fills_the_screen_with_the_graph_and_a_large_sentence(browser, serve, tmp_path):
+    page_file = export_html(classic_neuron(), tmp_path / "steps.html")
+    page = open_page(browser, serve(page_file), [], viewport=(1024, 768))
+    graph_before = page.locator("#view").bounding_box()
+    page.keyboard.press("PageDown")
+    page.keyboard.press("f")
+    assert page.evaluate("document.body.classList.contains('presenting')")
+    graph = page.locator("#view").bounding_box()
+    assert graph["height"] > graph_before["height"] and not page.locator("#next").is_visible()
+    size = page.evaluate("parseFloat(getComputedStyle(document.getElementById('sentence')).fontSize)")
+    assert size >= 28 and page.inner_text("#sentence") == NEURON_STEPS[0]
+    page.keyboard.press("PageDown")
+    assert page.inner_text("#sentence") == NEURON_STEPS[1]  # the clicker's keys still step
+    page.keyboard.press("Escape")
+    assert not page.evaluate("document.body.classList.contains('presenting')") and page.locator("#next").is_visible()
+
+
+def test_the_printed_page_is_a_handout_the_graph_then_every_step(browser, serve, tmp_path):
+    import io
+
+    pypdf = pytest.importorskip("pypdf")
+    page_file = export_html(classic_neuron(), tmp_path / "steps.html")
+    page = open_page(browser, serve(page_file), [], viewport=(1280, 720))
+    page.keyboard.press("PageDown")
+    pdf = pypdf.PdfReader(io.BytesIO(page.pdf(format="Letter")))
+    text = " ".join(" ".join(page_.extract_text().split()) for page_ in pdf.pages)
+    for button in ("Prev", "Next", "Play", "Fit", "Present", "theme"):
+        assert button not in text, button
+    for sentence in NEURON_STEPS:
+        assert " ".join(sentence.split()) in text, sentence
+    first = " ".join(pdf.pages[0].extract_text().split())
+    assert "x1*w1 + x2*w2" in first and "grad -1.5000" in first  # the graph, with its final grads

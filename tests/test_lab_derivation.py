@@ -10,6 +10,7 @@ import pytest
 import nn
 from autograd.engine import topological_order
 from autograd.views.drawing import node_names
+from autograd.views.notation import notes_label
 from lab.console import Console
 from lab.session import Lab
 
@@ -39,7 +40,7 @@ def test_gradients_paths_and_the_batch_agree_with_the_engine():
     lab.step(15)
     for name in ["layers.0.neurons.0.w.1", "layers.0.neurons.2.b", "layers.1.neurons.1.w.2", "layers.2.neurons.0.b"]:
         for example in (0, 7):
-            d = lab.explain(name, example)
+            d = lab.explain(name, example, notation="paths")
             row = lab.train_set[example]
             expected = own_gradient(lab.model, row, nn.logistic_loss, 2 * row[2] - 1)[name]
             assert d["gradient"] == pytest.approx(expected, rel=1e-12, abs=1e-15)
@@ -50,8 +51,14 @@ def test_gradients_paths_and_the_batch_agree_with_the_engine():
             batch = [e["gradient"] for e in d["batch"]]
             assert [e["example"] for e in d["batch"]] == lab.upcoming_batch()
             assert d["batchGradient"] == pytest.approx(math.fsum(batch) / len(batch), rel=1e-12, abs=1e-15)
-            assert d["steps"][0].startswith("loss.grad = dL/dL = 1.0000")
+            assert d["steps"][0].startswith("loss.grad = dL/dL = 1, the seed")
             assert d["steps"][-1].startswith(f"{name}.grad += ")
+            notes = lab.explain(name, example)  # the Lab's default: the lecture notes' names, the same numbers
+            shown = notes_label(name)
+            assert notes["parameterName"] == shown and notes["parameter"] == name and notes["gradient"] == d["gradient"]
+            assert all(p["nodes"][0] == "L" and p["nodes"][-1] == shown for p in notes["paths"])
+            assert notes["steps"][0] == "L.grad = dL/dL = 1, the seed" and notes["steps"][-1].startswith(shown)
+            assert notes["backward"][notes["parameterStep"]]["parent"] == notes["parameterId"] == d["parameterId"]
 
 
 def test_explaining_changes_nothing():
@@ -72,7 +79,7 @@ def test_the_records_end_with_backwards_grads_and_mark_the_paths():
     lab = Lab({"samples": 40})
     lab.step(3)
     name = "layers.0.neurons.2.w.1"
-    d = lab.explain(name, 5)
+    d = lab.explain(name, 5, notation="paths")
     row = lab.train_set[5]
     loss = lab.loss_fn([lab.model(row[:-1])], [2 * row[2] - 1])
     lab.model.zero_grad()
@@ -87,10 +94,10 @@ def test_the_records_end_with_backwards_grads_and_mark_the_paths():
     on_path = [r for r in d["backward"] if r["onPath"]]
     assert len(on_path) == len(d["steps"]) < len(d["backward"])
     assert d["parameterId"] in d["pathNodes"] and len(d["pathEdges"]) == len(d["steps"]) - 1
-    focused = lab.explain(name, 5, paths_only=True)
+    focused = lab.explain(name, 5, paths_only=True, notation="paths")
     assert [r["sentence"] for r in focused["backward"]] == d["steps"]
     assert focused["gradient"] == d["gradient"] and len(focused["dot"]) < len(d["dot"])
-    expanded = lab.explain(name, 5, view="expanded")
+    expanded = lab.explain(name, 5, view="expanded", notation="paths")
     assert expanded["gradient"] == pytest.approx(d["gradient"], rel=1e-12) and len(expanded["backward"]) > len(
         d["backward"]
     )

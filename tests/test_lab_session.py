@@ -323,7 +323,30 @@ def test_the_console_reports_exit_and_quit_and_runs_the_next_line():
 def test_a_divergence_message_names_the_epoch_of_the_batch_that_diverged():
     lab = Lab({"activation": "identity", "loss": "mse", "learningRate": 10.0, "samples": 40, "batchSize": 20})
     reply = lab.step(100)  # 20 training points in one batch: every batch is the last of its epoch
-    assert f"at step {reply['steps'] + 1} (epoch {reply['steps'] + 1})" in reply["stopped"]
+    done = reply["steps"]
+    assert reply["step"] == done and reply["stopped"].startswith(f"Training stopped at step {done}: the ")
+    assert "The learning rate 10 is too large; try 0.3, then press Reset." in reply["stopped"]
+    assert reply["stoppedDetail"].startswith(f"Step {done + 1} (epoch {done + 1}) was not taken: ")
+    assert "inf" in reply["stoppedDetail"] or "nan" in reply["stoppedDetail"]  # what the engine said, on demand
+
+
+@pytest.mark.parametrize(
+    "error, became",
+    [
+        ("after the step, parameter layers.0.neurons.0.b is nan (the loss was 3); ...", "the step made a weight nan"),
+        ("after the step, parameter layers.0.neurons.0.b is inf (the loss was 3); ...", "the step made a weight infi"),
+        ("the loss is inf, before this step was taken", "the loss became infinite"),
+        ("the loss is nan, before this step was taken", "the loss became nan"),
+        ("1.69e+308 + 2.8e+307 is inf (node 'z')", "the loss became infinite"),
+    ],
+)
+def test_a_divergence_is_told_in_a_students_words(error, became):
+    from lab.session import divergence_sentence
+
+    sentence = divergence_sentence(118, error, 10.0)
+    assert sentence.startswith(f"Training stopped at step 118: {became}") and "try 0.3" in sentence
+    assert "e+30" not in sentence and "node" not in sentence  # no engine text
+    assert "try 1e-05" in divergence_sentence(3, error, 0.0003) and "try 3.3e-06" in divergence_sentence(3, error, 1e-4)
 
 
 def test_a_link_notice_says_which_value_is_kept():

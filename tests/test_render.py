@@ -162,19 +162,34 @@ def test_render_rejects_an_unknown_format(tmp_path):
         render(classic_neuron(), tmp_path / "graph.jpg")
 
 
+def page_views(page: str) -> list[dict]:
+    """The views a page carries (the whole graph, then each example's), as Python wrote them."""
+    return json.loads(re.search(r'<script type="application/json" id="views">(.*?)</script>', page, re.S)[1])
+
+
+def svg_ids(page: str) -> set[str]:
+    """The ids in the pictures of a page's whole graph, every layout (dot writes - as &#45;)."""
+    pictures = "".join(layout["svg"] for layout in page_views(page)[0]["layouts"].values())
+    return set(re.findall(r'id="([^"]*)"', html.unescape(pictures)))
+
+
 def page_steps(page: str) -> list[dict]:
-    """The steps a page carries, as Python wrote them."""
-    return json.loads(re.search(r'<script type="application/json" id="steps">(.*?)</script>', page, re.S)[1])
+    """The steps of the whole graph a page carries."""
+    return page_views(page)[0]["steps"]
 
 
 def test_export_html_is_one_self_contained_page_and_leaves_grads_alone(tmp_path):
     o = classic_neuron()
     o.label = "<b>o</b>"
     page = export_html(o, tmp_path / "steps.html").read_text()
-    assert page.count("<svg") == 1 and "<?xml" not in page  # the graph once; steps only switch highlights
+    layouts = page_views(page)[0]["layouts"]  # the graph drawn once each way; steps only switch highlights
+    assert sorted(layouts) == ["LR", "TB"] and page.count("\\u003csvg") == 2 and "<?xml" not in page
+    assert all(
+        layout["svg"].startswith("<svg") and layout["width"] > 0 < layout["height"] for layout in layouts.values()
+    )
     steps = page_steps(page)
     assert len(steps) == 10  # the seed, 9 edges
-    assert steps[1]["sentence"] == "n.grad += d(<b>o</b>)/dn * dL/d(<b>o</b>) = (1 - 0.7071^2) * 1.0000 = 0.5000"
+    assert steps[1]["sentence"] == "n.grad += dL/dn * dL/dL = (1 - 0.7071^2) * 1 = 0.5"
     assert steps[1] == {**steps[1], "parent": "value-8", "node": "value-9", "edge": "value-8-to-value-9-op-0",
                         "grad": "grad 0.5000", "rule": "d tanh(a)/da = 1 - tanh(a)^2"}  # fmt: skip
     assert not re.search(r"<(script|link|img)[^>]+(src|href)=", page)  # nothing loaded from elsewhere
@@ -187,7 +202,7 @@ def test_every_edge_id_the_page_highlights_is_in_its_graph(tmp_path):
     model = nn.MLP(2, [3, 1], activation="tanh")
     out = model([0.5, -1.0])
     page = export_html(out, tmp_path / "mlp.html", **model.graph_style()).read_text()
-    ids = set(re.findall(r'id="([^"]*)"', html.unescape(page)))  # dot writes - as &#45;
+    ids = svg_ids(page)
     for step in page_steps(page)[1:]:
         assert {step["node"], step["parent"], step["edge"]} <= ids, step
 
@@ -334,7 +349,7 @@ def test_the_layer_view_draws_each_layer_as_one_box_of_vectors(tmp_path):
     h = [n.fire([Value(0.5), Value(-1.0)], [0.5, -1.0]).data for n in model.layers[0].neurons]
     assert "out [" + ", ".join(f"{v:.3f}" for v in h) + "]" in source
     page = export_html(out, tmp_path / "layers.html", **model.graph_style("layer")).read_text()
-    ids = set(re.findall(r'id="([^"]*)"', html.unescape(page)))
+    ids = svg_ids(page)
     steps = page_steps(page)
     assert len(steps) == 1 + sum(len(n.parents) for n in topological_order(out))  # every step, shown on boxes
     assert all({s["node"], s["parent"]} - {""} <= ids and (not s["edge"] or s["edge"] in ids) for s in steps)
@@ -350,11 +365,11 @@ def test_focus_draws_one_examples_part_of_a_batch_graph(tmp_path):
     loss = nn.hinge_loss(predictions, y)
     whole = draw_graph(loss).source
     one = draw_graph(loss, focus=predictions[1]).source
-    assert whole.count(">x0<") == 0 and whole.count("{ x0 |") == 4 and one.count("{ x0 |") == 1
+    assert whole.count(">x1<") == 0 and whole.count("{ x1 |") == 4 and one.count("{ x1 |") == 1
     with pytest.raises(ValueError, match="not a node of this graph"):
         draw_graph(loss, focus=Value(1.0))
     page = export_html(loss, tmp_path / "batch.html", examples=predictions, **model.graph_style()).read_text()
-    views = json.loads(re.search(r'<script type="application/json" id="views">(.*?)</script>', page, re.S)[1])
+    views = page_views(page)[1:]
     assert [v["name"] for v in views] == ["example 1", "example 2", "example 3", "example 4"]
     assert all(len(v["steps"]) < len(page_steps(page)) for v in views) and 'id="example"' in page
     assert all(n.grad == 0.0 for n in topological_order(loss))  # every view leaves the grads alone

@@ -25,6 +25,7 @@ from pathlib import Path
 from autograd.engine import UNARY_FUNCTIONS, Value
 from autograd.ops import UNARY_OPS, unary_name
 from autograd.views.drawing import Drawing
+from autograd.views.notation import fixed
 
 FUNCTIONS = UNARY_FUNCTIONS  # the engine's ops of one input, by name
 # The arguments after the first that a function takes (positionally or by name), and their type:
@@ -354,7 +355,7 @@ def _run(args: argparse.Namespace) -> int:
                  backward_table=not args.steps)  # fmt: skip
     print("\ngradients")
     for name, leaf in leaves.items():
-        print(f"  dL/d{name} = {leaf.grad:.4f}")
+        print(f"  dL/d{name} = {fixed(leaf.grad)}")
     if args.render:
         from autograd.views.render import render
 

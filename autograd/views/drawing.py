@@ -9,11 +9,14 @@ the graph again.
 
     >>> drawing = Drawing(loss, **model.graph_style())
     >>> drawing.names[node], drawing.ids[node]      # 'layers.0.neurons.1.z', 'value-12'
+    >>> Drawing(loss, notation="notes").names[node]  # 'z⁽¹⁾₂', as the lecture notes write it
 
 Names: a node's label; else, for an unlabelled leaf (a constant), its number; else
 the expression that made it from its parents' names (`x1*w1`, `tanh(n)`) while that
-is at most NAME_LIMIT characters; else v<i>, its place in the order. Ids: value-<i>,
-the same place, so a node has one id in every view of its graph, focused or not.
+is at most NAME_LIMIT characters; else what it is (`sum of 10 terms`), or v<i>, its place
+in the order. In the notes' notation (autograd.views.notation) the labels are the notes'
+symbols, the network's output is ŷ and the root L. Ids: value-<i>, the same place, so a
+node has one id in every view of its graph, focused or not.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from autograd.engine import Value, short_number, topological_order
+from autograd.views.notation import check_notation, fixed, module_path, notes_label, output_name, power
 
 NAME_LIMIT = 24  # an expression longer than this is no name: the node is v<i> instead
 LABEL_LIMIT = 200  # a label longer than this is shown cut, ending in "…" (Graphviz refuses labels over 16 KB)
@@ -40,23 +44,69 @@ def shown_text(text: str) -> str:
     return text if len(text) <= LABEL_LIMIT else text[: LABEL_LIMIT - 1] + "…"
 
 
-def node_names(order: list[Value]) -> dict[Value, str]:
-    """What each node of `order` (a topological order) is called: see the module's docstring."""
+def node_names(order: list[Value], notation: str = "paths", root_is_L: bool = True) -> dict[Value, str]:
+    """What each node of `order` (a topological order, the root last) is called, in the notation
+    given (see autograd.views.notation): see the module's docstring. The notes call the root L
+    (unless it is the network's output ŷ); root_is_L=False names it as any other node."""
+    notes, plain = notation != "paths", notation == "notes-plain"
+    outputs = _outputs(order, plain) if notes else {}
+    terms: dict[Value, int] = {}  # how many terms an unlabelled sum adds up
     names: dict[Value, str] = {}
     for i, node in enumerate(order):  # parents come first, so their names are known
-        if node.label:
-            names[node] = shown_text(node.label)
+        if node in outputs:
+            names[node] = outputs[node]
+        elif notes and root_is_L and i == len(order) - 1:
+            names[node] = "L"
+        elif node.label:
+            names[node] = shown_text(notes_label(node.label, plain) if notes else node.label)
         elif not node.parents:
             names[node] = short_number(node.data)
         else:
-            text = expression(str(node.op), [names[p] for p in node.parents])
-            names[node] = text if len(text) <= NAME_LIMIT else f"v{i}"
+            text = expression(str(node.op), [names[p] for p in node.parents], notes=notes and not plain)
+            if str(node.op) == "+" and len(node.parents) == 2:
+                terms[node] = sum(terms.get(p, 1) for p in node.parents)
+            if len(text) > NAME_LIMIT:  # what it is, or its place; the root is L, as the sentences call it
+                text = _summary(node, terms, 2) or ("L" if root_is_L and i == len(order) - 1 else f"v{i}")
+            names[node] = _summary(node, terms, 3) or text
     return names
 
 
-def expression(op: str, parents: list[str], spaced: bool = False) -> str:
+def _summary(node: Value, terms: dict[Value, int], least: int) -> str | None:
+    """A sum's name by what it is: 'sum of 12 terms', and 'mean of 12 terms' for it times 1/12,
+    for sums of at least `least` terms."""
+    if terms.get(node, 0) >= least:
+        return f"sum of {terms[node]} terms"
+    if str(node.op) == "*" and len(node.parents) == 2:
+        total, factor = node.parents
+        if terms.get(total, 0) >= least and not factor.parents and abs(factor.data * terms[total] - 1) < 1e-12:
+            return f"mean of {terms[total]} terms"
+    return None
+
+
+def _outputs(order: list[Value], plain: bool) -> dict[Value, str]:
+    """The network's outputs ŷ (ŷ₁, ŷ₂, ... for several): the h of each neuron of nn's last layer,
+    or its z where the layer has no activation."""
+    found = [(node, parsed) for node in order if node.label and (parsed := module_path(node.label))]
+    found = [(node, parsed) for node, parsed in found if parsed[2] in "zh"]
+    if not found:
+        return {}
+    depth = lambda layer: -1 if layer is None else layer  # noqa: E731  (a Layer or Neuron alone: one layer)
+    last = max(depth(layer) for _, (layer, _, _, _) in found)
+    in_last = [(node, neuron, kind) for node, (layer, neuron, kind, _) in found if depth(layer) == last]
+    activated = {neuron for _, neuron, kind in in_last if kind == "h"}
+    neurons = sorted({-1 if neuron is None else neuron for _, neuron, _ in in_last})
+    several = len(neurons) > 1
+    return {
+        node: output_name(neuron if several else None, plain)
+        for node, neuron, kind in in_last
+        if kind == "h" or neuron not in activated
+    }
+
+
+def expression(op: str, parents: list[str], spaced: bool = False, notes: bool = False) -> str:
     """How an op's node reads in its parents' names: x1*w1, a + b, a - b, -a, a/b, a**2, tanh(a);
-    `spaced` puts spaces around every operator (a * b, a ** 2), as a worksheet writes them."""
+    `spaced` puts spaces around every operator (a * b, a ** 2), as a worksheet writes them; `notes`
+    writes products and powers as the notes do (x₁·w₁, a²)."""
 
     def tight(name: str) -> str:  # an operand of * / **: parenthesized if it is a sum
         return f"({name})" if " + " in name or " - " in name else name
@@ -67,9 +117,16 @@ def expression(op: str, parents: list[str], spaced: bool = False) -> str:
         return f"{a} - {b[1:]}" if b.startswith("-") and len(b) > 1 and not spaced else f"{a} + {b}"
     if op == "*" and len(parents) == 2 and parents[1] in ("-1.0", "-1"):
         return f"-{tight(parents[0])}"
+    if op == "*" and len(parents) == 2 and parents[0] in ("-1.0", "-1"):
+        return f"-{tight(parents[1])}"
+    if notes and op == "*" and len(parents) == 2:
+        return f"{tight(parents[0])}·{tight(parents[1])}"
     if op in ("*", "/", "**") and len(parents) == 2:
         return f"{tight(parents[0])}{gap}{op}{gap}{tight(parents[1])}"
     if op.startswith("**") and len(parents) == 1:
+        if notes:  # (ŷ - y)², (-a)²
+            base = parents[0]
+            return (f"({base})" if base.startswith("-") else tight(base)) + power(op[2:], plain=False)
         return f"{tight(parents[0])}{gap}**{gap}{op[2:]}"
     return f"{op}({', '.join(parents)})"
 
@@ -105,7 +162,7 @@ class Boxes:
 
     def text(self, name: str, attribute: str) -> str:
         """The box's outputs' values or grads, as a vector: [0.123, -0.456]."""
-        return "[" + ", ".join(f"{getattr(n, attribute):.3f}" for n in self.outputs[name]) + "]"
+        return "[" + ", ".join(fixed(getattr(n, attribute), 3) for n in self.outputs[name]) + "]"
 
 
 def _boxes(nodes: list[Value], root: Value, collapse: Collapse | None) -> Boxes:
@@ -139,6 +196,7 @@ class Drawing:
         group: Group | None = None,
         collapse: Collapse | None = None,
         focus: Value | None = None,
+        notation: str = "paths",
     ) -> None:
         for name, function in (("group", group), ("collapse", collapse)):
             if function is not None and not callable(function):
@@ -149,12 +207,24 @@ class Drawing:
         self.parameters = set() if params is None else set(params)
         self.group = group
         self.collapse = collapse
+        self.notation = check_notation("paths" if notation is None else notation)
         self._focus(focus)
 
     @cached_property
     def names(self) -> dict[Value, str]:
-        """What each node is called (see the module's docstring), from the labels as they are on first use."""
-        return node_names(self.order)
+        """What each node is called, in the drawing's notation (see the module's docstring), from the
+        labels as they are on first use."""
+        return node_names(self.order, self.notation)
+
+    @cached_property
+    def paths(self) -> dict[Value, str]:
+        """What each node is called in the "paths" notation: the labels (shown on hover in the others)."""
+        return self.names if self.notation == "paths" else node_names(self.order)
+
+    def title(self) -> str:
+        """What the root is, for a page's title: `L = mean of 10 losses`, `L = o`, `L = tanh(n)`."""
+        shown = node_names(self.order, self.notation, root_is_L=False)[self.root]
+        return "L" if shown == "L" else f"L = {shown}"
 
     def _focus(self, focus: Value | None) -> None:
         """Set the nodes drawn (all, or those around `focus`) and the boxes they are drawn in."""
@@ -176,6 +246,7 @@ class Drawing:
         """The same graph drawn around another node (None: all of it), without sorting or naming it again."""
         other = copy.copy(self)
         other.names = self.names  # one naming of the graph, shared
+        other.paths = self.paths
         other._focus(focus)
         return other
 
@@ -223,4 +294,4 @@ def drawing_of(root: Value | Drawing, **structure) -> Drawing:
         if given:
             raise ValueError(f"{', '.join(given)} belong to the Drawing: pass them to Drawing(root, ...) instead")
         return root
-    return Drawing(root, **structure)
+    return Drawing(root, **{key: value for key, value in structure.items() if value is not None})

@@ -23,25 +23,45 @@ from autograd.engine import Value, chain_rule, grads_set_aside, seed_of
 from autograd.functional import adjoints
 from autograd.ops import number_in_formula
 from autograd.views.drawing import Drawing, drawing_of
+from autograd.views.notation import exact, fixed, number
+
+_OPERATORS = set(" +-*/·()^,=<>|")  # a name with one of these is an expression: d(x1*w1), (x1*w1).grad
+
+
+def _atomic(name: str) -> bool:
+    """A name that needs no parentheses: no operator in it, and not a number (3.0 would read 3.0.grad)."""
+    return not _OPERATORS.intersection(name) and not name[:1].isdigit()
 
 
 def _d(name: str) -> str:
-    """'d' + name, with parentheses around a name that is not a plain identifier: dn, d(x1*w1)."""
-    return f"d{name}" if name.isidentifier() else f"d({name})"
+    """'d' + name, with parentheses around an expression or a dotted path: dn, dw⁽¹⁾₁₁, d(x1*w1),
+    d(layers.0.neurons.0.z)."""
+    return f"d{name}" if _atomic(name) and "." not in name else f"d({name})"
 
 
 def _grad_of(name: str) -> str:
-    """name.grad, with parentheses around a name that is more than a dotted path: (x1*w1 + x2*w2).grad."""
-    return f"{name}.grad" if name.replace(".", "_").isidentifier() else f"({name}).grad"
+    """name.grad, with parentheses around an expression: layers.0.neurons.0.b.grad, (x1*w1 + x2*w2).grad."""
+    return f"{name}.grad" if _atomic(name) else f"({name}).grad"
 
 
 def _wrapped(formula: str) -> str:
-    """A formula inside a product, in parentheses unless it is a single number."""
+    """A formula inside a product, in parentheses unless it is one number, one call such as
+    sigmoid(-4.563), or already in parentheses."""
     try:
         float(formula)
         return formula
     except ValueError:
-        return formula if formula.startswith("(") and formula.endswith(")") else f"({formula})"
+        pass
+    opening = formula.find("(")
+    if opening >= 0 and formula.endswith(")") and formula[:opening].isidentifier() or opening == 0:
+        depth = 0
+        for k, c in enumerate(formula[opening:], opening):
+            depth += {"(": 1, ")": -1}.get(c, 0)
+            if depth == 0:
+                if k == len(formula) - 1:
+                    return formula  # the first parenthesis closes at the end: one call, or one group
+                break
+    return f"({formula})"
 
 
 @dataclass
@@ -64,6 +84,7 @@ class Step:
     parent_grad: float
     rule: str
     text: str = field(repr=False)
+    exact: str = field(default="", repr=False)  # the sentence with every number in full (shown on hover)
 
     @property
     def is_seed(self) -> bool:
@@ -73,36 +94,40 @@ class Step:
         return self.text
 
 
-def backward_steps(root: Value | Drawing, gradient: float = 1.0) -> Iterator[Step]:
+def backward_steps(root: Value | Drawing, gradient: float = 1.0, notation: str | None = None) -> Iterator[Step]:
     """Run backward on `root` one edge at a time, yielding a Step after each one.
 
     Exhausting it leaves the grads that `root.backward(gradient)` would; closing it
-    early (a `break`, an error) leaves them as they were before it started."""
+    early (a `break`, an error) leaves them as they were before it started. notation:
+    how nodes are named ("paths", the labels; "notes", as the lecture notes write them)."""
     seed = seed_of(gradient)
-    drawing = drawing_of(root)
+    drawing = drawing_of(root, notation=notation)
     return _steps(drawing, seed)
 
 
 def _steps(drawing: Drawing, seed: float) -> Iterator[Step]:
     root, names = drawing.root, drawing.names
+    # The sentences call the root L, whatever the graph calls it: dL/dn, never dloss beside dL.
+    said = {**names, root: "L"}.get
     with grads_set_aside(drawing.order):
         root.grad = seed
-        root_name = names[root]
+        where = "" if names[root] == "L" else f" (L is {names[root]})"
+        head = f"{_grad_of(names[root])} = dL/dL = "
         yield Step(0, root, root, -1, 1.0, seed, seed, seed, "dL/dL = 1",
-                   f"{_grad_of(root_name)} = dL/dL = {seed:.4f}  (the seed: L is {root_name})")  # fmt: skip
+                   f"{head}{number(seed)}, the seed{where}", f"{head}{exact(seed)}, the seed{where}")  # fmt: skip
         index = 1
         for node in reversed(drawing.order):
             upstream = node.grad
             arity = len(node.parents)
             for i, parent, local, contribution in chain_rule(node, upstream):
                 parent.grad += contribution
-                node_name, parent_name = names[node], names[parent]
-                text = (
-                    f"{_grad_of(parent_name)} += {_d(node_name)}/{_d(parent_name)} * dL/{_d(node_name)}"
-                    f" = {_wrapped(node.op.formula(i, node))} * {upstream:.4f} = {contribution:.4f}"
-                )
+                node_name, parent_name = said(node), said(parent)
+                head = f"{_grad_of(parent_name)} += {_d(node_name)}/{_d(parent_name)} * dL/{_d(node_name)} = "
+                short = f"{_wrapped(node.op.formula(i, node))} * {number_in_formula(upstream)} = {number(contribution)}"
+                full = (f"{_wrapped(node.op.formula(i, node, exact=True))} * {number_in_formula(upstream, exact=True)}"
+                        f" = {exact(contribution)}")  # fmt: skip
                 yield Step(index, node, parent, i, local, upstream, contribution, parent.grad,
-                           node.op.rule(i, arity), text)  # fmt: skip
+                           node.op.rule(i, arity), head + short, head + full)  # fmt: skip
                 index += 1
 
 
@@ -165,24 +190,27 @@ class Explanation:
         for path in self.paths:
             lines.append("  " + " -> ".join(self.names[n] for n in path.nodes))
             factors = " * ".join(number_in_formula(local) for local in path.locals)
-            lines.append(f"      = {factors or '1'} = {path.product:.4f}")
+            lines.append(f"      = {factors or '1'} = {number(path.product)}")
         if self.complete:
-            lines.append(f"  sum = {self.total:.4f}")
+            lines.append(f"  sum = {number(self.total)}")
         else:
-            lines.append(f"  sum over all {count} = {self.total:.4f}, computed as backprop does: one pass over the")
+            lines.append(f"  sum over all {count} = {number(self.total)}, computed as backprop does: one pass over the")
             lines.append("  graph, each node's gradient once, no path listed")
         return "\n".join(lines)
 
 
-def explain(root: Value | Drawing, node: Value, max_paths: int = 10_000, largest: int = 10) -> Explanation:
+def explain(
+    root: Value | Drawing, node: Value, max_paths: int = 10_000, largest: int = 10, notation: str | None = None
+) -> Explanation:
     """Every path from `root` down to `node`, with its product of local derivatives.
 
     Their sum is d root / d node, the number backward() puts in node.grad (after one
     backward from a zero start). A node reached two ways shows two paths. When more than
     `max_paths` paths lead there, the `largest` of them (by size of their product) are
     listed, with their count and their sum, which backprop computes without listing them.
+    notation names the nodes, as in backward_steps.
     """
-    drawing = drawing_of(root)
+    drawing = drawing_of(root, notation=notation)
     root, names = drawing.root, drawing.names
     if node not in names:
         raise ValueError(f"{getattr(node, 'label', '') or 'that node'!r} is not in the graph of {names[root]!r}")
@@ -261,11 +289,12 @@ def _largest_paths(order: list[Value], leads_to: set[Value], node: Value, k: int
 # --- the trace table ---------------------------------------------------------------------------
 
 
-def trace_table(root: Value | Drawing, backward: bool = True) -> str:
+def trace_table(root: Value | Drawing, backward: bool = True, notation: str | None = None) -> str:
     """The forward pass in topological order (node, op, inputs, value) and, unless
     backward=False, the backward pass (node, dL/d node), as plain text. The gradients
-    are computed here, with `autograd.grad`'s adjoints; no `.grad` is touched."""
-    drawing = drawing_of(root)
+    are computed here, with `autograd.grad`'s adjoints; no `.grad` is touched. notation names
+    the nodes, as in backward_steps."""
+    drawing = drawing_of(root, notation=notation)
     order, names = drawing.order, drawing.names
     width = max(8, *(len(names[n]) for n in order))
     lines = ["forward pass", f"  {'node':<{width}}  {'op':<10} {'inputs':<24} {'value':>12}"]
@@ -273,11 +302,11 @@ def trace_table(root: Value | Drawing, backward: bool = True) -> str:
         inputs = ", ".join(names[p] for p in node.parents)
         if len(inputs) > 24:
             inputs = inputs[:21] + "..."
-        lines.append(f"  {names[node]:<{width}}  {str(node.op) or '(leaf)':<10} {inputs:<24} {node.data:>12.4f}")
+        lines.append(f"  {names[node]:<{width}}  {str(node.op) or '(leaf)':<10} {inputs:<24} {fixed(node.data):>12}")
     if not backward:
         return "\n".join(lines)
     derivative = adjoints(order)
     lines += ["", "backward pass, from the root down", f"  {'node':<{width}}  {'dL/d node':>12}"]
     for node in reversed(order):
-        lines.append(f"  {names[node]:<{width}}  {derivative.get(node, 0.0):>12.4f}")
+        lines.append(f"  {names[node]:<{width}}  {fixed(derivative.get(node, 0.0)):>12}")
     return "\n".join(lines)

@@ -20,6 +20,7 @@ import html
 import json
 import math
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -28,11 +29,12 @@ from autograd.files import write_atomically
 from autograd.views.drawing import Drawing, drawing_of
 from autograd.views.explain import backward_steps
 from autograd.views.mathml import rule_mathml
+from autograd.views.notation import fixed
 from autograd.views.render import FILLS, HIGHLIGHT_NODE, HIGHLIGHT_PARENT, svg
 
 FORWARD_DONE = "The forward pass is done: every grad is 0. Press Next (or PageDown, Space, →) to start backprop."
-STYLE_OPTIONS = ("rankdir", "show_grad", "edge_labels", "highlight", "max_nodes")  # how draw_graph draws
-STRUCTURE_OPTIONS = ("params", "group", "collapse", "focus")  # what it draws: the Drawing's
+STYLE_OPTIONS = ("rankdir", "show_grad", "edge_labels", "highlight", "max_nodes", "stacked")  # how draw_graph draws
+STRUCTURE_OPTIONS = ("params", "group", "collapse", "focus", "notation")  # what it draws: the Drawing's
 
 
 def split_options(draw: dict) -> tuple[dict, dict]:
@@ -72,29 +74,47 @@ def export_html(
             f"backprop on this graph has {count} steps, more than max_steps={max_steps}: too many to step through; "
             "draw one example, a smaller model, or pass a larger max_steps"
         )
-    graph, steps = _step_records(drawing, backend, style)
-    views = [{"name": "the whole graph", "svg": graph, "steps": steps}]
+    style = {"stacked": True, **style}  # packed for a screen unless asked otherwise
+    views = [{"name": "the whole graph", **layout_records(drawing, backend, style)}]
     for k, example in enumerate(examples or ()):
-        example_svg, example_steps = _step_records(drawing.around(example), backend, style)
-        views.append({"name": f"example {k + 1}", "svg": example_svg, "steps": example_steps})
+        views.append({"name": f"example {k + 1}", **layout_records(drawing.around(example), backend, style)})
     page = _PAGE.format(
-        views=_script_json(views[1:]),
+        views=_script_json(views),
         choice="" if len(views) == 1 else _choice(views),
-        title=html.escape(drawing.names[drawing.root]),
-        svg=graph,
-        steps=_script_json(steps),
+        title=html.escape(drawing.title()),
         forward_done_js=_script_json(FORWARD_DONE),
         step_js=STEP_JS,
         highlight_css=HIGHLIGHT_CSS,
+        theme_css=THEME_CSS,
         parameter=FILLS["parameter"],
         input=FILLS["input"],
         intermediate=FILLS["intermediate"],
         output=FILLS["output"],
         hot_parent=HIGHLIGHT_PARENT,
         hot_node=HIGHLIGHT_NODE,
+        floor=PAGE_TEXT_FLOOR,
     )
     write_atomically(path, page.encode())
     return path
+
+
+LAYOUTS = ("LR", "TB")  # left to right, top to bottom: a view picks the one that fits its screen
+_VIEW_BOX = re.compile(r'viewBox="[-\d.]+ [-\d.]+ ([\d.]+) ([\d.]+)"')
+
+
+def layout_records(drawing: Drawing, backend: str = "auto", style: dict | None = None) -> dict:
+    """{"layouts": {"LR": {"svg", "width", "height"}, "TB": ...}, "steps": backward_records()}: the graph
+    after the forward pass drawn both ways (only as style's rankdir says, when it says), in
+    Graphviz's units, for a page or a widget to pick the one that fits; and the steps."""
+    style = dict(style or {})
+    chosen = style.pop("rankdir", None)
+    layouts = {}
+    for rankdir in (chosen,) if chosen else LAYOUTS:
+        picture = svg(drawing, backend, grads="zero", rankdir=rankdir, **style)
+        size = _VIEW_BOX.search(picture)
+        width, height = (float(size[1]), float(size[2])) if size else (0.0, 0.0)
+        layouts[rankdir] = {"svg": picture, "width": width, "height": height}
+    return {"layouts": layouts, "steps": backward_records(drawing, style.get("show_grad", True))}
 
 
 def _choice(views: list[dict]) -> str:
@@ -131,7 +151,7 @@ def backward_records(drawing: Drawing, show_grad: bool = True) -> list[dict]:
             if step.parent in boxes.box_of:
                 grad = "grad " + boxes.text(boxes.box_of[step.parent], "grad")
             else:
-                grad = f"grad {step.parent_grad:.4f}"
+                grad = f"grad {fixed(step.parent_grad)}"
             steps.append(
                 {
                     "node": "" if step.is_seed else node,
@@ -140,6 +160,7 @@ def backward_records(drawing: Drawing, show_grad: bool = True) -> list[dict]:
                     if step.is_seed or inside_a_box
                     else drawing.edge_id(step.parent, step.node, step.parent_index),
                     "sentence": str(step),
+                    "exact": step.exact,  # every digit: shown on hover
                     "rule": step.rule,
                     "math": rule_mathml(step.rule),
                     "grad": grad if show_grad else "",
@@ -185,18 +206,69 @@ function backpropSteps(graph, steps) {
   };
 }
 """
-HIGHLIGHT_CSS = f"""
-  .hot-parent polygon, .hot-parent path {{ fill: {HIGHLIGHT_PARENT}; stroke-width: 2.5; }}
-  .hot-node polygon, .hot-node path {{ fill: {HIGHLIGHT_NODE}; stroke-width: 2; }}
-  .hot-edge path {{ stroke: {HIGHLIGHT_PARENT}; stroke-width: 3; }}
-  .hot-edge polygon {{ stroke: {HIGHLIGHT_PARENT}; fill: {HIGHLIGHT_PARENT}; }}
+# The graph's colours as CSS variables, so that a theme recolours the picture as well as the page:
+# the rules below paint Graphviz's shapes (found by the fill Python gave them) with the theme's
+# colours, whatever Graphviz wrote. Light is the drawing's own colours. Every text/fill pair
+# meets WCAG's 4.5:1 (tests/test_html_browser.py measures them).
+GRAPH_THEMES = {
+    "light": {"paper": "#ffffff", "ink": "#111827", "line": "#111827", "stroke": "1", "op": "#ffffff",
+              "parameter": FILLS["parameter"], "input": FILLS["input"], "intermediate": FILLS["intermediate"],
+              "output": FILLS["output"], "hot-parent": HIGHLIGHT_PARENT, "hot-node": HIGHLIGHT_NODE,
+              "hot-ink": "#111827", "parameter-ink": "#111827", "box": "#6b7280"},
+    "dark": {"paper": "#111827", "ink": "#f9fafb", "line": "#d1d5db", "stroke": "1.2", "op": "#1f2937",
+             "parameter": "#854d0e", "input": "#1e40af", "intermediate": "#374151", "output": "#166534",
+             "hot-parent": "#fca5a5", "hot-node": "#fdba74", "hot-ink": "#111827", "parameter-ink": "#f9fafb",
+             "box": "#9ca3af"},
+    "contrast": {"paper": "#000000", "ink": "#ffffff", "line": "#ffffff", "stroke": "2.5", "op": "#000000",
+                 "parameter": "#000000", "input": "#000000", "intermediate": "#000000", "output": "#000000",
+                 "hot-parent": "#ffff00", "hot-node": "#ffffff", "hot-ink": "#000000", "parameter-ink": "#ffff00",
+                 "box": "#ffffff"},
+}  # fmt: skip
+
+
+def _theme_variables(theme: str) -> str:
+    return " ".join(f"--g-{key}: {value};" for key, value in GRAPH_THEMES[theme].items())
+
+
+_KIND_FILLS = {kind: FILLS[kind] for kind in ("parameter", "input", "intermediate", "output")}
+HIGHLIGHT_CSS = (
+    "\n".join(
+        f'  svg .node polygon[fill="{fill}"], svg .node path[fill="{fill}"] {{ fill: var(--g-{kind}, {fill}); }}'
+        for kind, fill in _KIND_FILLS.items()
+    )
+    + f"""
+  svg .graph > polygon {{ fill: var(--g-paper, #ffffff); }}
+  svg .node text, svg .edge text, svg .cluster text {{ fill: var(--g-ink, #111827); }}
+  svg .node:has(polygon[fill="{FILLS["parameter"]}"]) text {{ fill: var(--g-parameter-ink, #111827); }}
+  svg .node polygon, svg .node polyline, svg .node path, svg .node ellipse, svg .edge path {{
+    stroke: var(--g-line, #111827); stroke-width: var(--g-stroke, 1); }}
+  svg .node ellipse {{ fill: var(--g-op, #ffffff); }}
+  svg .edge polygon {{ fill: var(--g-line, #111827); stroke: var(--g-line, #111827); }}
+  svg .cluster path, svg .cluster polygon {{ stroke: var(--g-box, #6b7280); }}
+  svg .node:has(polygon[fill="{FILLS["parameter"]}"]) polygon {{ stroke: var(--g-parameter-ink, #111827); }}
+  svg .node.hot-parent polygon, svg .node.hot-parent path {{ fill: var(--g-hot-parent, {HIGHLIGHT_PARENT});
+    stroke-width: calc(var(--g-stroke, 1) * 2.5); }}
+  svg .node.hot-node polygon, svg .node.hot-node path {{ fill: var(--g-hot-node, {HIGHLIGHT_NODE});
+    stroke-width: calc(var(--g-stroke, 1) * 2); }}
+  svg .node.hot-parent text, svg .node.hot-node text {{ fill: var(--g-hot-ink, #111827); }}
+  svg .edge.hot-edge path {{ stroke: var(--g-hot-parent, {HIGHLIGHT_PARENT});
+    stroke-width: calc(var(--g-stroke, 1) * 3); }}
+  svg .edge.hot-edge polygon {{ stroke: var(--g-hot-parent, {HIGHLIGHT_PARENT});
+    fill: var(--g-hot-parent, {HIGHLIGHT_PARENT}); }}
 """
+)
+THEME_CSS = (
+    "\n".join(f'  body[data-theme="{theme}"] {{ {_theme_variables(theme)} }}' for theme in GRAPH_THEMES)
+    + f"\n  @media print {{ #handout {{ {_theme_variables('light')} }} }}"
+)
 
 
 def _script_json(data: object) -> str:
     """JSON that can sit inside a <script> element: no `</` can close it early."""
     return json.dumps(data, ensure_ascii=False).replace("<", "\\u003c")  # valid JSON, and no </script> or <!--
 
+
+PAGE_TEXT_FLOOR = 16  # px: Fit never draws the graph's text smaller (the back row of a lecture hall)
 
 _PAGE = """<!DOCTYPE html>
 <html lang="en">
@@ -209,35 +281,50 @@ _PAGE = """<!DOCTYPE html>
   body[data-theme="dark"] {{ --ink: #f3f4f6; --paper: #111827; --soft: #1f2937; --line: #374151; --muted: #d1d5db; }}
   body[data-theme="contrast"] {{ --ink: #ffffff; --paper: #000000; --soft: #000000; --line: #ffffff;
                                  --muted: #ffff00; }}
-  body {{ font-family: system-ui, sans-serif; margin: 0; color: var(--ink); background: var(--paper); }}
-  header {{ position: sticky; top: 0; z-index: 2; background: var(--paper); padding: .6rem 1rem;
-            border-bottom: 1px solid var(--line); }}
-  /* the graph keeps its colours on a light card in the dark themes; strokes get heavier for contrast */
-  body[data-theme="dark"] #view svg, body[data-theme="contrast"] #view svg {{ background: #ffffff;
-                                                                           border-radius: 6px; }}
-  body[data-theme="contrast"] #view svg path, body[data-theme="contrast"] #view svg polygon {{ stroke-width: 2; }}
-  h1 {{ font-size: 1.4rem; margin: 0 0 .4rem 0; }}
-  nav {{ display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; }}
-  button {{ font-size: 1.1rem; padding: .3rem .9rem; }}
-  #slider {{ flex: 1 1 12rem; }}
-  #counter {{ color: var(--muted); font-size: 1.1rem; min-width: 9rem; }}
-  .legend {{ display: flex; flex-wrap: wrap; gap: .9rem; font-size: .95rem; margin-top: .4rem; }}
+{theme_css}
+  html, body {{ height: 100%; }}
+  body {{ font-family: system-ui, sans-serif; margin: 0; color: var(--ink); background: var(--paper);
+          display: flex; flex-direction: column; }}
+  header {{ flex: none; background: var(--paper); padding: .4rem 1rem; border-bottom: 1px solid var(--line); }}
+  h1 {{ font-size: 1.2rem; margin: 0 0 .3rem 0; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }}
+  nav {{ display: flex; flex-wrap: wrap; gap: .4rem; align-items: center; }}
+  button, select {{ font-size: 1rem; padding: .25rem .7rem; }}
+  #slider {{ flex: 1 1 8rem; min-width: 6rem; }}
+  #counter {{ color: var(--muted); font-size: 1.05rem; min-width: 8.5rem; font-variant-numeric: tabular-nums; }}
+  .legend {{ display: flex; flex-wrap: wrap; gap: .2rem .9rem; font-size: .9rem; margin-top: .3rem; }}
   .legend span::before {{ content: ""; display: inline-block; width: 1em; height: 1em; margin-right: .35em;
                           vertical-align: -.15em; border: 1px solid var(--ink); background: var(--swatch); }}
-  #view {{ overflow: auto; padding: 1rem; height: calc(100vh - 13.5rem); box-sizing: border-box; }}
+  #view {{ flex: 1 1 auto; min-height: 0; overflow: auto; padding: 16px; box-sizing: border-box;
+           background: var(--g-paper); }}
   #view svg {{ display: block; }}
-  footer {{ position: fixed; bottom: 0; left: 0; right: 0; z-index: 2; background: var(--soft);
-            border-top: 4px solid {hot_parent}; padding: .5rem 1rem; }}
+  footer {{ flex: none; background: var(--soft); border-top: 4px solid var(--g-hot-parent); padding: .4rem 1rem; }}
   #sentence {{ font-family: ui-monospace, monospace; font-size: 1.35rem; margin: 0; overflow-wrap: anywhere; }}
   #rule {{ color: var(--muted); font-size: 1rem; margin: .2rem 0 0 0; display: flex; gap: 1.5rem;
            align-items: center; }}
   #rule math {{ font-size: 1.5rem; color: var(--ink); }}
+  /* Presenting: the graph fills the screen, the sentence large under it, only the counter above. */
+  body.presenting header h1, body.presenting .legend,
+  body.presenting nav > :not(#counter):not(#present) {{ display: none; }}
+  body.presenting header {{ padding: .2rem 1rem; }}
+  body.presenting #sentence {{ font-size: 2rem; }}
+  body.presenting #rule {{ font-size: 1.3rem; }}
+  #handout {{ display: none; }}
+  @media print {{
+    html, body {{ height: auto; display: block; background: #ffffff; color: #000000; }}
+    header, footer, #view {{ display: none !important; }}
+    #handout {{ display: block; font-size: 10pt; }}
+    #handout h1 {{ font-size: 14pt; white-space: normal; }}
+    #handout .graph svg {{ width: 100%; height: auto; max-height: 9in; break-after: page; }}
+    #handout ol {{ font-family: ui-monospace, monospace; padding-left: 2.5em; }}
+    #handout li {{ margin: 0 0 .35em 0; break-inside: avoid; }}
+    #handout .rule {{ color: #374151; }}
+  }}
 {highlight_css}
 </style>
 </head>
-<body>
+<body data-theme="light">
 <header>
-<h1>Backprop step by step: L = {title}</h1>
+<h1>Backprop step by step: {title}</h1>
 <nav>
   <button id="prev" data-testid="prev" title="PageUp, ←">&larr; Prev</button>
   <button id="next" data-testid="next" title="PageDown, Space, →">Next &rarr;</button>
@@ -246,61 +333,101 @@ _PAGE = """<!DOCTYPE html>
   <span id="counter" data-testid="counter" aria-live="polite"></span>
   <button id="zoom-out" title="zoom out (Ctrl+wheel)" aria-label="zoom out">&minus;</button>
   <button id="zoom-in" title="zoom in (Ctrl+wheel)" aria-label="zoom in">+</button>
-  <button id="fit" data-testid="fit" title="fit the graph to the window">Fit</button>
+  <button id="fit" data-testid="fit" title="fit the graph to the window, its text never below {floor} px">Fit</button>
   {choice}
+  <label>layout <select id="layout" data-testid="layout">
+    <option value="auto">fit the screen</option><option value="LR">left to right</option>
+    <option value="TB">top to bottom</option></select></label>
   <label>theme <select id="theme" data-testid="theme">
     <option value="light">light</option><option value="dark">dark</option>
     <option value="contrast">high contrast</option></select></label>
+  <button id="present" data-testid="present" title="Full screen for a room (F; Esc leaves)">Present</button>
 </nav>
 <div class="legend" aria-label="legend">
-  <span style="--swatch: {hot_parent}">receives gradient in this step</span>
-  <span style="--swatch: {hot_node}">passes it back</span>
-  <span style="--swatch: {parameter}">parameter</span>
-  <span style="--swatch: {input}">input or constant</span>
-  <span style="--swatch: {intermediate}">intermediate</span>
-  <span style="--swatch: {output}">output L</span>
+  <span style="--swatch: var(--g-hot-parent)">receives gradient in this step</span>
+  <span style="--swatch: var(--g-hot-node)">passes it back</span>
+  <span style="--swatch: var(--g-parameter)">parameter</span>
+  <span style="--swatch: var(--g-input)">input or constant</span>
+  <span style="--swatch: var(--g-intermediate)">intermediate</span>
+  <span style="--swatch: var(--g-output)">output L</span>
 </div>
 </header>
-<main id="view" data-testid="graph">
-{svg}
-</main>
+<main id="view" data-testid="graph"></main>
 <footer>
   <p id="sentence" data-testid="sentence"></p>
   <p id="rule"><span id="rule-text"></span><span id="rule-math" data-testid="rule-math"></span></p>
 </footer>
-<script type="application/json" id="steps">{steps}</script>
+<section id="handout" data-testid="handout"><h1>Backprop step by step: {title}</h1>
+  <div class="graph"></div><ol></ol></section>
 <script type="application/json" id="views">{views}</script>
 <script>
 {step_js}
 (function () {{
-  // Every text shown here was computed by Python: this script only places texts and classes.
-  var steps = JSON.parse(document.getElementById("steps").textContent);
-  var last = steps.length, current = 0, timer = null, zoom = 1;
-  var view = document.getElementById("view"), svg = view.querySelector("svg");
-  var box = svg.viewBox.baseVal, READABLE = 18 / 11;  // graph text is 11 units: show it 18 px tall
-  var slider = document.getElementById("slider");
-  slider.max = last;
-  var apply = backpropSteps(view, steps);
+  // Every text shown here was computed by Python: this script only lays out, places texts and classes.
+  var views = JSON.parse(document.getElementById("views").textContent);
+  var FLOOR = {floor} / 11, CAP = 28 / 11;  // Graphviz's text is 11 units tall: at least {floor} px, at most 28
+  var view = document.getElementById("view"), slider = document.getElementById("slider");
+  var settings = new URLSearchParams(location.hash.slice(1));  // layout and theme, kept in the link
+  var layoutChoice = document.getElementById("layout"), themeChoice = document.getElementById("theme");
+  var chosen = 0, steps, last, apply, shape, zoom = 1, current = 0, timer = null;
+  if (["auto", "LR", "TB"].indexOf(settings.get("layout")) >= 0) layoutChoice.value = settings.get("layout");
+  if (["light", "dark", "contrast"].indexOf(settings.get("theme")) >= 0) themeChoice.value = settings.get("theme");
+  document.body.dataset.theme = themeChoice.value;
+
+  function room(layout) {{  // the scale at which `layout` fits the view
+    return Math.min((view.clientWidth - 32) / layout.width, (view.clientHeight - 32) / layout.height);
+  }}
+  function pick(layouts) {{  // the chosen layout, or the one whose text is largest when it fits
+    if (layouts[layoutChoice.value]) return layoutChoice.value;
+    return Object.keys(layouts).reduce(function (a, b) {{
+      return room(layouts[b]) > room(layouts[a]) + 1e-9 ? b : a;
+    }});
+  }}
   function setZoom(z) {{
     zoom = Math.max(0.1, Math.min(8, z));
-    svg.setAttribute("width", box.width * zoom + "px");
-    svg.setAttribute("height", box.height * zoom + "px");
+    var svg = view.querySelector("svg");
+    svg.setAttribute("width", shape.width * zoom + "px");
+    svg.setAttribute("height", shape.height * zoom + "px");
   }}
-  function fit() {{
-    setZoom(Math.min((view.clientWidth - 32) / box.width, (view.clientHeight - 32) / box.height));
+  function fit() {{ setZoom(Math.max(FLOOR, Math.min(CAP, room(shape)))); bring(); }}
+  function draw() {{  // the chosen view in the layout that fits, fitted
+    var v = views[chosen], layout = pick(v.layouts);
+    view.innerHTML = v.layouts[layout].svg;
+    view.dataset.layout = layout;
+    shape = v.layouts[layout];
+    steps = v.steps;
+    last = steps.length;
+    slider.max = last;
+    apply = backpropSteps(view, steps);
+    setZoom(Math.max(FLOOR, Math.min(CAP, room(shape))));
+  }}
+  function bring() {{  // the step's node (at step 0 the output, where backprop starts) to the middle
+    var step = current > 0 ? steps[current - 1] : steps[0], id = step && step.parent;
+    var target = id ? view.querySelector('[id="' + id + '"]') : null;
+    view.scrollLeft = 0;
+    view.scrollTop = 0;
+    if (!target) return;
+    var t = target.getBoundingClientRect(), v = view.getBoundingClientRect();
+    view.scrollLeft = t.left + t.width / 2 - (v.left + v.width / 2);
+    view.scrollTop = t.top + t.height / 2 - (v.top + v.height / 2);
   }}
   function show(i) {{
     current = Math.max(0, Math.min(last, i));
-    var step = apply(current);
-    document.getElementById("sentence").textContent = step ? step.sentence : {forward_done_js};
+    var step = apply(current), sentence = document.getElementById("sentence");
+    sentence.textContent = step ? step.sentence : {forward_done_js};
+    sentence.title = step ? step.exact : "";
     document.getElementById("rule-text").textContent = step ? "rule: " + step.rule : "";
     document.getElementById("rule-math").innerHTML = step ? step.math : "";  // MathML made (and escaped) by Python
     document.body.dataset.node = step ? step.node : "";
     document.body.dataset.parent = step ? step.parent : "";
-    var target = step && document.getElementById(step.parent);
-    if (target) target.scrollIntoView({{block: "center", inline: "center"}});
     slider.value = current;
     document.getElementById("counter").textContent = "step " + current + " of " + last;
+    bring();
+  }}
+  function remember() {{
+    settings.set("layout", layoutChoice.value);
+    settings.set("theme", themeChoice.value);
+    history.replaceState(null, "", "#" + settings.toString());
   }}
   function play() {{
     var button = document.getElementById("play");
@@ -309,24 +436,52 @@ _PAGE = """<!DOCTYPE html>
     button.textContent = "Pause";
     timer = setInterval(function () {{ if (current === last) play(); else show(current + 1); }}, 1200);
   }}
+  function present(on) {{
+    document.body.classList.toggle("presenting", on);
+    document.getElementById("present").textContent = on ? "Leave (Esc)" : "Present";
+    if (on && !document.fullscreenElement && document.documentElement.requestFullscreen) {{
+      document.documentElement.requestFullscreen().catch(function () {{}});  // refused: the page fills the window
+    }} else if (!on && document.fullscreenElement) {{
+      document.exitFullscreen().catch(function () {{}});
+    }}
+    redraw();
+  }}
+  function redraw() {{ draw(); show(current); }}
+  function handout() {{  // what prints: the graph with its final grads, then every step, one per line
+    var box = document.querySelector("#handout .graph"), v = views[0], page = {{width: 7.5, height: 9}};
+    var layout = Object.keys(v.layouts).reduce(function (a, b) {{
+      var fits = function (l) {{ return Math.min(page.width / l.width, page.height / l.height); }};
+      return fits(v.layouts[b]) > fits(v.layouts[a]) + 1e-9 ? b : a;
+    }});
+    box.innerHTML = v.layouts[layout].svg;
+    backpropSteps(box, v.steps)(v.steps.length);
+    box.querySelectorAll(".hot-parent, .hot-node, .hot-edge").forEach(function (e) {{
+      e.classList.remove("hot-parent", "hot-node", "hot-edge");
+    }});
+    box.querySelectorAll("[id]").forEach(function (e) {{ e.removeAttribute("id"); }});  // one id per page
+    var list = document.querySelector("#handout ol");
+    var lines = [{forward_done_js}.split(". Press")[0] + "."].concat(v.steps.map(function (s) {{
+      return s.sentence + "   (rule: " + s.rule + ")";
+    }}));
+    lines.forEach(function (text) {{
+      var item = document.createElement("li");
+      item.textContent = text;
+      list.appendChild(item);
+    }});
+  }}
   document.getElementById("prev").onclick = function () {{ show(current - 1); }};
   document.getElementById("next").onclick = function () {{ show(current + 1); }};
   document.getElementById("play").onclick = play;
   document.getElementById("fit").onclick = fit;
-  document.getElementById("theme").onchange = function (e) {{ document.body.dataset.theme = e.target.value; }};
-  var views = JSON.parse(document.getElementById("views").textContent), whole = {{svg: null, steps: steps}};
+  document.getElementById("present").onclick = function () {{
+    present(!document.body.classList.contains("presenting"));
+  }};
+  themeChoice.onchange = function () {{ document.body.dataset.theme = themeChoice.value; remember(); }};
+  layoutChoice.onchange = function () {{ remember(); redraw(); }};
   var choice = document.getElementById("example");
   if (choice) choice.onchange = function () {{  // another example's part of the graph, drawn by Python
-    var k = Number(choice.value), chosen = k === 0 ? whole : views[k - 1];
-    if (whole.svg === null) whole.svg = view.innerHTML;
-    view.innerHTML = chosen.svg;
-    svg = view.querySelector("svg");
-    box = svg.viewBox.baseVal;
-    steps = chosen.steps;
-    last = steps.length;
-    slider.max = last;
-    apply = backpropSteps(view, steps);
-    setZoom(zoom);
+    chosen = Number(choice.value);
+    draw();
     show(0);
   }};
   document.getElementById("zoom-in").onclick = function () {{ setZoom(zoom * 1.25); }};
@@ -337,16 +492,25 @@ _PAGE = """<!DOCTYPE html>
     e.preventDefault();
     setZoom(zoom * (e.deltaY < 0 ? 1.1 : 1 / 1.1));
   }}, {{passive: false}});
+  document.addEventListener("fullscreenchange", function () {{
+    if (!document.fullscreenElement && document.body.classList.contains("presenting")) present(false);
+    else redraw();
+  }});
+  window.addEventListener("resize", function () {{ redraw(); }});
   var keys = {{ArrowRight: 1, PageDown: 1, " ": 1, ArrowLeft: -1, PageUp: -1}};
   document.addEventListener("keydown", function (e) {{
     if (e.target === slider && (e.key === "ArrowRight" || e.key === "ArrowLeft")) return;
+    if (e.target.tagName === "SELECT") return;  // its own keys choose an option
     if (e.key in keys) {{ e.preventDefault(); show(current + keys[e.key]); }}
     else if (e.key === "Home") {{ e.preventDefault(); show(0); }}
     else if (e.key === "End") {{ e.preventDefault(); show(last); }}
     else if (e.key === "+" || e.key === "=") setZoom(zoom * 1.25);
     else if (e.key === "-") setZoom(zoom / 1.25);
+    else if (e.key === "f" || e.key === "F") present(!document.body.classList.contains("presenting"));
+    else if (e.key === "Escape" && document.body.classList.contains("presenting")) present(false);
   }});
-  setZoom(READABLE);
+  handout();
+  draw();
   show(0);
 }})();
 </script>

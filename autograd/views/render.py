@@ -23,6 +23,7 @@ from autograd.engine import Value, backward_over, grads_set_aside
 from autograd.files import write_atomically
 from autograd.views.drawing import Collapse, Drawing, Group, drawing_of, shown_text
 from autograd.views.explain import Step
+from autograd.views.notation import fixed
 
 FILLS = {  # by Drawing.kind; a constant looks like an input ("input or constant" in the page's legend)
     "parameter": "#fde68a",
@@ -76,6 +77,8 @@ def draw_graph(
     params: Iterable[Value] | None = None,
     collapse: Collapse | None = None,
     focus: Value | None = None,
+    notation: str | None = None,
+    stacked: bool = False,
 ):
     """The graph of `root` as a `graphviz.Digraph` that Jupyter (and VS Code, Colab) shows as SVG,
     drawn with the system's `dot` when it is installed, else with `graphviz-pure`.
@@ -89,8 +92,12 @@ def draw_graph(
     for it and the others of that name, or None; a box shows the values and grads of
     its outputs as vectors (`model.graph_style("layer")`: one box per layer). focus:
     draw only what `focus` is made of and what is made of it (one example's prediction,
-    when the loss averages many). `root` may also be a `Drawing`, which holds params,
-    group, collapse and focus itself.
+    when the loss averages many). notation: "paths" (the labels, the default), "notes"
+    (the lecture notes' w⁽¹⁾₁₁, z⁽¹⁾₁, ŷ, L; the labels on hover) or "notes-plain". `root`
+    may also be a `Drawing`, which holds params, group, collapse, focus and notation itself.
+    stacked: each node's name, data and grad one above the other, packed tighter (what the
+    step-through page, the notebook stepper and the Lab draw to fit a screen); else side by
+    side, as micrograd draws them.
     """
     try:
         _graph_class()
@@ -98,14 +105,14 @@ def draw_graph(
         raise ImportError("drawing needs the graphviz package: pip install graphviz") from None
     if rankdir not in ("LR", "TB", "RL", "BT"):
         raise ValueError(f"rankdir must be 'LR', 'TB', 'RL' or 'BT', got {rankdir!r}")
-    drawing = drawing_of(root, params=params, group=group, collapse=collapse, focus=focus)
+    drawing = drawing_of(root, params=params, group=group, collapse=collapse, focus=focus, notation=notation)
     if len(drawing.nodes) > max_nodes:
         raise ValueError(
             f"this graph has {len(drawing.nodes)} value nodes, more than max_nodes={max_nodes}: Graphviz would take "
             "long and the picture would be unreadable. Draw one example instead of a batch, a smaller model, or use "
             "nn's default neurons (one z node each) rather than expand=True; or pass a larger max_nodes"
         )
-    return dot_graph(drawing, rankdir, show_grad, edge_labels, highlight)
+    return dot_graph(drawing, rankdir, show_grad, edge_labels, highlight, stacked)
 
 
 def dot_graph(
@@ -114,14 +121,25 @@ def dot_graph(
     show_grad: bool = True,
     edge_labels: bool = False,
     highlight: Step | None = None,
+    stacked: bool = False,
 ):
     """The DOT of a Drawing (draw_graph without the checks): every node, op, edge and box, with its id."""
-    root, names, ids = drawing.root, drawing.names, drawing.ids
+    # A record's fields run across the ranks' direction inside { }, along it without: so
+    # side by side is { } left to right and none top to bottom, and stacked the other way.
+    braces = (rankdir in ("LR", "RL")) != stacked
+
+    def record(fields: list[str]) -> str:
+        return graphviz_text("{ " + " | ".join(fields) + " }" if braces else " | ".join(fields))
+
+    root, names, ids, paths = drawing.root, drawing.names, drawing.ids, drawing.paths
     hot_parent = highlight.parent if highlight is not None else None
     hot_node = highlight.node if highlight is not None and not highlight.is_seed else None
 
     graph = _graph_class()("backprop", graph_attr={"rankdir": rankdir, "fontname": "Helvetica"})
     graph.attr("node", fontname="Helvetica", fontsize="11")
+    if stacked:  # packed for a screen: text is what a room reads, the gaps are not
+        graph.attr(nodesep="0.12", ranksep="0.22")
+        graph.attr("node", margin="0.06,0.02")
     graph.attr("edge", fontname="Helvetica", fontsize="9")
     boxes: dict[tuple[str, ...], list] = {}  # a box's path -> the statements drawn in it
     inner_boxes: dict[tuple[str, ...], list[tuple[str, ...]]] = {(): []}  # a path -> the boxes inside it
@@ -150,27 +168,30 @@ def dot_graph(
                     box_edges.add((source, box_id))
                     graph.edge(source, box_id, id=drawing.edge_id(parent, node, 0))
             continue
-        fields = [_record_text(names[node]), f"data {node.data:.4f}"]
+        fields = [_record_text(names[node]), f"data {fixed(node.data)}"]
         if show_grad:
-            fields.append(f"grad {node.grad:.4f}")
+            fields.append(f"grad {fixed(node.grad)}")
         style = {"shape": "record", "style": "filled", "fillcolor": FILLS[drawing.kind(node)], "id": ids[node]}
+        if names[node] != paths[node]:  # the notes' name on the node, its label on hover
+            style["tooltip"] = _plain_text(paths[node])
         if node is hot_parent:
             style.update(fillcolor=HIGHLIGHT_PARENT, penwidth="2.5")
         elif node is hot_node:
             style.update(fillcolor=HIGHLIGHT_NODE, penwidth="2")
-        place(node, ("node", (ids[node],), {"label": graphviz_text("{ " + " | ".join(fields) + " }"), **style}))
+        place(node, ("node", (ids[node],), {"label": record(fields), **style}))
         if not node.parents:
             continue
         op_id = ids[node] + "-op"
-        place(node, ("node", (op_id,), {"label": _plain_text(str(node.op)), "shape": "ellipse", "id": op_id,
-                                         "style": "filled", "fillcolor": "white", "margin": "0.02"}))  # fmt: skip
+        op_style = {"shape": "ellipse", "id": op_id, "width": "0.3", "height": "0.3",  # as small as the op's name
+                    "style": "filled", "fillcolor": "white", "margin": "0.02"}  # fmt: skip
+        place(node, ("node", (op_id,), {"label": _plain_text(str(node.op)), **op_style}))
         graph.edge(op_id, ids[node])
         for i, (parent, local) in enumerate(zip(node.parents, node.locals)):
             if parent not in drawing.drawn:  # outside the focus
                 continue
             attrs = {"id": drawing.edge_id(parent, node, i)}
             if edge_labels:
-                attrs["label"] = f"{local:.4f}"
+                attrs["label"] = fixed(local)
             if node is hot_node and i == highlight.parent_index:
                 attrs.update(color=HIGHLIGHT_PARENT, penwidth="2.5")
             graph.edge(drawing.shown(parent), op_id, **attrs)
@@ -188,9 +209,7 @@ def dot_graph(
             style.update(fillcolor=HIGHLIGHT_PARENT, penwidth="2.5")
         elif hot_node in members:
             style.update(fillcolor=HIGHLIGHT_NODE, penwidth="2")
-        graph.node(
-            merged.ids[name], label=graphviz_text("{ " + " | ".join(fields) + " }"), id=merged.ids[name], **style
-        )
+        graph.node(merged.ids[name], label=record(fields), id=merged.ids[name], **style)
 
     def draw_box(outside, path: tuple[str, ...], number: str) -> None:
         # Boxes are named by number (a name is written to the DOT and the SVG too); the
