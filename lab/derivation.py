@@ -3,7 +3,7 @@
 For a parameter (a dotted name of `named_parameters()`) and a training example, from
 the run as it is now (before its next step):
 - the example's graph, one `autograd.Drawing` read by all that follows, as DOT from
-  `autograd.draw_graph` (the browser renders it with
+  `autograd.draw_graph`, left to right and top to bottom (the browser renders them with
   Graphviz compiled to WebAssembly), and the ids of the nodes and edges on the paths
   from the loss down to the parameter;
 - the records of backward on it, from `autograd.views.page.backward_records` (what the
@@ -26,7 +26,7 @@ from numbers import Integral
 from autograd import Drawing, Value, draw_graph, explain
 from autograd.engine import grads_set_aside
 from autograd.views.notation import number
-from autograd.views.page import backward_records
+from autograd.views.page import LAYOUTS, backward_records
 
 VIEWS = ("neuron", "expanded")
 MAX_PATHS_SHOWN = 64  # the sum is over all of them; this many are listed (the largest, when there are more)
@@ -107,7 +107,8 @@ def _derive(lab, parameter: str, example: int, view: str, paths_only: bool, nota
         if paths_only:
             drawing = drawing.around(p)
         leads_to = drawing.made_from(p)  # the nodes on a path from the loss down to p
-        dot = draw_graph(drawing, max_nodes=MAX_NODES, stacked=True).source  # every grad 0: the step mode fills them
+        # Every grad 0: the step mode fills them in. Drawn both ways: the page picks what fits its box.
+        dots = {rankdir: draw_graph(drawing, rankdir, max_nodes=MAX_NODES, stacked=True).source for rankdir in LAYOUTS}
         records = backward_records(drawing)
         on_path = {ids[n] for n in leads_to}
         for record in records:
@@ -144,7 +145,8 @@ def _derive(lab, parameter: str, example: int, view: str, paths_only: bool, nota
         "view": view,
         "pathsOnly": paths_only,
         "note": note,
-        "dot": dot,
+        "dot": dots["LR"],
+        "dots": dots,
         "nodeIds": {names[n]: ids[n] for n in drawing.nodes},
         "parameterId": ids[p],
         "pathNodes": sorted(on_path),
