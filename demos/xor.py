@@ -4,7 +4,8 @@
 
 MLP(2, [4, 1]) with tanh, targets -1/+1, mean squared error, full-batch SGD.
 Writes xor_loss.png (the loss curve), xor_boundary.png (the decision map) and
-xor_graph.svg (the trained network on one input, each neuron boxed).
+xor_graph.svg (the trained network's forward and backward on one example, each neuron
+boxed, named as the notes name them).
 """
 
 from __future__ import annotations
@@ -39,7 +40,13 @@ def run(out: Path, quick: bool = False, seed: int = 0) -> dict:
     common.decision_map(ax, model, X, T, label="the MLP's output (> 0: class +1)")
     ax.set_title("XOR: the MLP's output")
     boundary_path = common.save(figure, out / "xor_boundary.png")
-    graph_path = render(model([1.0, 0.0]), out / "xor_graph.svg", **model.graph_style())
+    # One example's forward and backward from zero grads: its own grads on the graph, not
+    # whatever training left in them.
+    model.zero_grad()
+    loss = nn.mse_loss(model(X[1]), T[1])
+    loss.backward()
+    graph_path = render(loss, out / "xor_graph.svg", notation="notes", **model.graph_style())
+    model.zero_grad()
     print(f"  wrote {graph_path}")
     return {"accuracy": accuracy, "loss": history["loss"], "files": [loss_path, boundary_path, graph_path]}
 

@@ -81,6 +81,28 @@ def test_xor_is_solved(outdir):
     assert result("xor", outdir)["accuracy"] == 1.0
 
 
+def test_xor_draws_one_examples_forward_and_backward(outdir):
+    """The graph's grads are that example's (checked against a backward of our own), never -0.0000."""
+    import html
+    import re
+
+    import nn
+
+    files = result("xor", outdir)["files"]
+    picture = html.unescape(next(f for f in files if f.name == "xor_graph.svg").read_text())  # dot writes - as &#45;
+    assert "-0.0000" not in picture and "w⁽¹⁾₁₁" in picture and "ŷ" in picture
+    nn.manual_seed(0)
+    X, T = nn.data.xor(signed=True)
+    model = nn.MLP(2, [4, 1], activation="tanh", output_activation="tanh")
+    nn.fit(model, X, T, nn.mse_loss, nn.optim.SGD(model.parameters(), lr=0.1), epochs=300, progress=False)
+    model.zero_grad()
+    nn.mse_loss(model(X[1]), T[1]).backward()
+    w = model.layers[0].neurons[0].w[1]  # x2 = 1 in this example: its weight has a grad
+    shown = re.search(r">w⁽¹⁾₁₂</text>.*?>data ([-\d.]+)</text>.*?>grad ([-\d.]+)</text>", picture, re.S)
+    assert shown and float(shown[2]) == pytest.approx(w.grad, abs=5e-5) != 0.0
+    assert float(shown[1]) == pytest.approx(w.data, abs=5e-5)
+
+
 def test_activation_and_loss_gradients_match_the_notes_formulas(outdir):
     assert max(result("activations", outdir)["max_difference"].values()) < 1e-12
     assert max(result("losses", outdir)["max_difference"].values()) < 1e-12

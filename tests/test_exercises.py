@@ -206,7 +206,8 @@ def test_the_notebook_quiz_marks_answers_with_check(capsys):
     pytest.importorskip("anywidget")
     widget = E.quiz(level=2, seed=4, widget=True)
     ex = E.exercise(4, 2)
-    assert widget.names == ex.order() and widget.svg.startswith("<svg") and "grad" not in widget.svg
+    assert widget.names == ex.order() and sorted(widget.layouts) == ["LR", "TB"]
+    assert all(layout["svg"].startswith("<svg") and "grad" not in layout["svg"] for layout in widget.layouts.values())
     answers = ex.answers()
     wrong = dict(answers)
     wrong["L"] = 0.0

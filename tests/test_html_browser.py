@@ -5,6 +5,7 @@ Pages are served on 127.0.0.1; a request to any other host is blocked and fails 
 import functools
 import http.server
 import threading
+from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
@@ -150,18 +151,15 @@ def test_a_hostile_layer_name_is_text_and_clicking_its_box_runs_nothing(browser,
     assert dialogs == [] and page.url == url and elsewhere == []
 
 
-def test_the_notebook_stepper_widget_steps_through_backprop_in_a_browser(browser, serve, tmp_path):
-    """The widget's ES module, given a stand-in for the notebook's model (get, set, on, save_changes)."""
+def widget_host(tmp_path, esm: str, css: str, state: dict, width: int = 700) -> Path:
+    """A page that renders a widget's ES module in a box `width` px wide, given a stand-in for the
+    notebook's model (get, set, on, save_changes) holding `state`: what Jupyter does with it."""
     import json
 
-    from autograd.views.stepper import _CSS, _ESM, stepper
-
-    widget = stepper(classic_neuron(), widget=True)
-    (tmp_path / "widget.js").write_text(_ESM)
-    state = {"svg": widget.svg, "steps": widget.steps, "start": widget.start, "index": 0}
+    (tmp_path / "widget.js").write_text(esm)
     (tmp_path / "host.html").write_text(
-        f"""<!DOCTYPE html><html><head><meta charset="utf-8"><style>{_CSS}</style></head><body>
-<div id="root"></div>
+        f"""<!DOCTYPE html><html><head><meta charset="utf-8"><style>{css}</style></head><body>
+<div id="root" style="width: {width}px"></div>
 <script type="module">
 import widget from "./widget.js";
 const handlers = {{}}, data = {json.dumps(state)};
@@ -171,12 +169,25 @@ const model = {{
   on: (e, f) => {{ (handlers[e] = handlers[e] || []).push(f); }},
   save_changes: () => {{}},
 }};
+window.model = model;
 widget.render({{ model, el: document.getElementById("root") }});
 window.ready = true;
 </script></body></html>"""
     )
+    return tmp_path / "host.html"
+
+
+def stepper_state(widget) -> dict:
+    return {"layouts": widget.layouts, "steps": widget.steps, "start": widget.start, "index": 0,
+            "notation": widget.notation}  # fmt: skip
+
+
+def test_the_notebook_stepper_widget_steps_through_backprop_in_a_browser(browser, serve, tmp_path):
+    from autograd.views.stepper import _CSS, _ESM, stepper
+
+    widget = stepper(classic_neuron(), widget=True, notation="paths")
     elsewhere = []
-    page = open_page(browser, serve(tmp_path / "host.html"), elsewhere)
+    page = open_page(browser, serve(widget_host(tmp_path, _ESM, _CSS, stepper_state(widget))), elsewhere)
     page.wait_for_function("window.ready === true")
     assert page.inner_text(".bp-counter") == "step 0 of 10" and "forward pass is done" in page.inner_text(
         ".bp-sentence"
@@ -189,13 +200,76 @@ window.ready = true;
     assert highlighted_fill(page, parent) == rgb(HIGHLIGHT_PARENT) and grad_text(page, parent) == "grad 0.5000"
     page.click(".bp-prev")
     assert page.inner_text(".bp-sentence") == NEURON_STEPS[2]
+    page.focus(".bp-stepper")
+    page.keyboard.press("ArrowRight")  # the arrow keys, while the stepper has focus
+    assert page.inner_text(".bp-counter") == "step 4 of 10"
+    page.keyboard.press("Home")
+    assert page.inner_text(".bp-counter") == "step 0 of 10"
     assert elsewhere == []
+
+
+def test_the_stepper_plays_fits_its_box_and_keeps_the_current_step_in_view(browser, serve, tmp_path):
+    """A 13-parameter model in a 580 px box: the layout that fits, text at 13 px or more, and Play
+    moving the highlight while the highlighted node stays inside the box."""
+    import nn
+    from autograd.views.stepper import _CSS, _ESM, stepper
+
+    nn.manual_seed(0)
+    model = nn.MLP(2, [3, 1])
+    widget = stepper(nn.mse_loss(model([0.5, -1.0]), 1.0), widget=True, **model.graph_style())
+    assert widget.notation == "notes" and any("w⁽¹⁾₁₁" in layout["svg"] for layout in widget.layouts.values())
+    page = open_page(browser, serve(widget_host(tmp_path, _ESM, _CSS, stepper_state(widget), width=580)), [])
+    page.wait_for_function("window.ready === true")
+    box = page.locator(".bp-graph").bounding_box()
+    assert box["width"] <= 580 and box["height"] <= 600
+    heights = page.evaluate(
+        "[...document.querySelectorAll('.bp-graph svg text')].map(t => t.getBoundingClientRect().height)"
+    )
+    assert sorted(heights)[len(heights) // 2] >= 13
+    page.click(".bp-play")
+    assert page.inner_text(".bp-play") == "Pause"
+    for _ in range(3):
+        page.wait_for_function("n => window.model.get('index') >= n", arg=_ + 1, timeout=5000)
+        index = page.evaluate("window.model.get('index')")
+        node = page.locator(f'.bp-graph [id="{widget.steps[index - 1]["parent"]}"]').bounding_box()
+        inside = page.locator(".bp-graph").bounding_box()
+        assert inside["x"] <= node["x"] and node["x"] + node["width"] <= inside["x"] + inside["width"] + 1
+        assert inside["y"] <= node["y"] and node["y"] + node["height"] <= inside["y"] + inside["height"] + 1
+    page.click(".bp-play")
+    assert page.inner_text(".bp-play") == "Play"
+    page.select_option(".bp-notation", "paths")
+    assert page.evaluate("window.model.get('notation')") == "paths"
+    widget.notation = "paths"  # what the kernel does with the change: the graph named the other way
+    assert any("layers.0.neurons.0.w.0" in layout["svg"] for layout in widget.layouts.values())
+    assert widget.steps[0]["sentence"].startswith("mean") is False and "dL/dL" in widget.steps[0]["sentence"]
+
+
+def test_the_quiz_fits_a_narrow_box_top_to_bottom(browser, serve, tmp_path):
+    import autograd.exercises as E
+    from autograd.exercises.notebook import _QUIZ_CSS, _QUIZ_ESM
+
+    widget = E.quiz(level=3, seed=1, widget=True)
+    state = {"layouts": widget.layouts, "names": widget.names, "answers": {}, "results": {}, "diagnosis": ""}
+    for width in (400, 1000):
+        host = widget_host(tmp_path, _QUIZ_ESM, _QUIZ_CSS, state, width=width)
+        page = open_page(browser, serve(host), [])
+        page.wait_for_function("window.ready === true")
+        graph = page.locator(".bp-graph").bounding_box()
+        picture = page.locator(".bp-graph svg").bounding_box()
+        assert graph["width"] <= width and page.locator(".bp-answers input").count() == len(widget.names)
+        if width == 1000:  # room enough: nothing cut, nothing to scroll sideways
+            assert picture["width"] <= graph["width"]
+        heights = page.evaluate(
+            "[...document.querySelectorAll('.bp-graph svg text')].map(t => t.getBoundingClientRect().height)"
+        )
+        assert min(heights) >= 13 - 0.5
+        page.close()
 
 
 def test_outside_a_notebook_the_stepper_prints_the_steps(capsys):
     from autograd import stepper
 
-    assert stepper(classic_neuron()) is None  # not in a kernel: the text stepper
+    assert stepper(classic_neuron(), notation="paths") is None  # not in a kernel: the text stepper
     out = capsys.readouterr().out
     assert "forward pass" in out and all(step in out for step in NEURON_STEPS)
 
@@ -282,24 +356,25 @@ def test_on_a_projector_the_whole_neuron_fits_at_step_0_with_text_for_the_back_r
     assert elsewhere == []
 
 
-def test_a_tall_graph_is_drawn_top_to_bottom_and_text_never_shrinks_below_the_floor(browser, serve, tmp_path):
-    """A chain of 14 tanh nodes is much longer than wide: on a landscape screen left to right
-    fits it best, on a portrait one top to bottom; either way Fit keeps the text at 16 px and scrolls."""
+def test_a_long_chain_is_drawn_top_to_bottom_and_text_never_shrinks_below_the_floor(browser, serve, tmp_path):
+    """A chain of 14 tanh nodes fits no screen whole at 16 px: the page draws it top to bottom, its
+    width fitting and the rest scrolling down, on a landscape screen and a portrait one."""
     from autograd import Value
 
     x = Value(0.3, label="x")
     for _ in range(14):
         x = x.tanh()
     page_file = export_html(x, tmp_path / "chain.html")
-    for viewport, layout in (((1280, 720), "LR"), ((600, 1000), "TB")):
+    for viewport in ((1280, 720), (600, 1000)):
         page = open_page(browser, serve(page_file), [], viewport=viewport)
         page.click("#fit")
-        assert page.evaluate("document.getElementById('view').dataset.layout") == layout
+        assert page.evaluate("document.getElementById('view').dataset.layout") == "TB"
+        picture = page.locator("#view svg").bounding_box()
+        assert picture["width"] <= viewport[0] and picture["height"] > page.locator("#view").bounding_box()["height"]
         heights = page.evaluate(TEXT_HEIGHTS)
         assert heights[0] >= 16 - 0.5, heights  # no text below the floor, however long the graph
-        page.select_option("#layout", "TB" if layout == "LR" else "LR")  # the user's choice wins, and is kept
-        assert page.evaluate("document.getElementById('view').dataset.layout") != layout
-        assert "layout=" in page.url
+        page.select_option("#layout", "LR")  # the user's choice wins, and is kept in the link
+        assert page.evaluate("document.getElementById('view').dataset.layout") == "LR" and "layout=LR" in page.url
         page.close()
 
 

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 from autograd.exercises.checking import check
 from autograd.exercises.generate import Exercise, exercise
-from autograd.views.render import svg
+from autograd.views.page import LAYOUT_JS, layouts
 from autograd.views.widget import widget_class, widget_or_none
 
-_QUIZ_ESM = """
+_QUIZ_ESM = (
+    LAYOUT_JS
+    + """
 function render({ model, el }) {
   el.innerHTML = '<div class="bp-quiz"><div class="bp-graph"></div><table class="bp-answers"></table>'
     + '<button class="bp-check">Check</button><p class="bp-diagnosis"></p></div>';
-  el.querySelector(".bp-graph").innerHTML = model.get("svg");  // drawn by Graphviz from Python
+  var graph = el.querySelector(".bp-graph"), layouts = model.get("layouts");
+  function room(l) { return layoutRoom(graph, l, Math.min(520, window.innerHeight * 0.6)); }
+  var layout = layouts[pickLayout(layouts, "auto", room, 13, graph.clientWidth - 32)];  // TB when narrow
+  graph.innerHTML = layout.svg;  // drawn by Graphviz from Python
+  sizeGraph(graph, layout, fitZoom(room(layout), 13));
   var table = el.querySelector(".bp-answers"), inputs = {};
   model.get("names").forEach(function (name) {
     var row = table.insertRow(), input = document.createElement("input");
@@ -46,8 +52,10 @@ function render({ model, el }) {
 }
 export default { render };
 """
+)
 _QUIZ_CSS = """
-  .bp-quiz .bp-graph { overflow: auto; max-height: 60vh; }
+  .bp-quiz .bp-graph { overflow: auto; max-height: min(520px, 60vh); }
+  .bp-quiz .bp-graph svg { display: block; }
   .bp-quiz .bp-mark.right { color: #15803d; font-weight: 600; }
   .bp-quiz .bp-mark.wrong { color: #b91c1c; font-weight: 600; }
   .bp-quiz .bp-diagnosis { font-family: ui-monospace, monospace; }
@@ -61,7 +69,7 @@ def _quiz_class(AnyWidget: type, traitlets) -> type:
 
         _esm = _QUIZ_ESM
         _css = _QUIZ_CSS
-        svg = traitlets.Unicode("").tag(sync=True)
+        layouts = traitlets.Dict({}).tag(sync=True)
         names = traitlets.List([]).tag(sync=True)
         answers = traitlets.Dict({}).tag(sync=True)
         results = traitlets.Dict({}).tag(sync=True)
@@ -94,7 +102,7 @@ def quiz(level: int = 1, seed: int = 0, widget: bool | None = None):
     ex = exercise(seed, level)
     Quiz = widget_or_none(widget, _quiz_class, "the quiz", "the exercise as text")
     if Quiz is not None:
-        return Quiz(ex, svg=svg(ex.drawing, show_grad=False), names=ex.order())
+        return Quiz(ex, layouts=layouts(ex.drawing, grads="now", show_grad=False, stacked=True), names=ex.order())
     print(ex)
     print("Answer with exercises.check(ex, {'L': 1, ...}): the gradient of L with respect to each node.")
     return ex

@@ -84,6 +84,7 @@ def export_html(
         title=html.escape(drawing.title()),
         forward_done_js=_script_json(FORWARD_DONE),
         step_js=STEP_JS,
+        layout_js=LAYOUT_JS,
         highlight_css=HIGHLIGHT_CSS,
         theme_css=THEME_CSS,
         parameter=FILLS["parameter"],
@@ -102,19 +103,26 @@ LAYOUTS = ("LR", "TB")  # left to right, top to bottom: a view picks the one tha
 _VIEW_BOX = re.compile(r'viewBox="[-\d.]+ [-\d.]+ ([\d.]+) ([\d.]+)"')
 
 
-def layout_records(drawing: Drawing, backend: str = "auto", style: dict | None = None) -> dict:
-    """{"layouts": {"LR": {"svg", "width", "height"}, "TB": ...}, "steps": backward_records()}: the graph
-    after the forward pass drawn both ways (only as style's rankdir says, when it says), in
-    Graphviz's units, for a page or a widget to pick the one that fits; and the steps."""
-    style = dict(style or {})
+def layouts(drawing: Drawing, backend: str = "auto", grads: str = "zero", **style) -> dict[str, dict]:
+    """{"LR": {"svg", "width", "height"}, "TB": ...}: the graph drawn left to right and top to bottom
+    (only as style's rankdir says, when it says), its size in Graphviz's units, for a page or a
+    widget to pick the one that fits its box (LAYOUT_JS). grads as for `svg`."""
     chosen = style.pop("rankdir", None)
-    layouts = {}
+    drawn = {}
     for rankdir in (chosen,) if chosen else LAYOUTS:
-        picture = svg(drawing, backend, grads="zero", rankdir=rankdir, **style)
+        picture = svg(drawing, backend, grads=grads, rankdir=rankdir, **style)
         size = _VIEW_BOX.search(picture)
         width, height = (float(size[1]), float(size[2])) if size else (0.0, 0.0)
-        layouts[rankdir] = {"svg": picture, "width": width, "height": height}
-    return {"layouts": layouts, "steps": backward_records(drawing, style.get("show_grad", True))}
+        drawn[rankdir] = {"svg": picture, "width": width, "height": height}
+    return drawn
+
+
+def layout_records(drawing: Drawing, backend: str = "auto", style: dict | None = None) -> dict:
+    """{"layouts": layouts(), "steps": backward_records()}: the graph after the forward pass, drawn
+    both ways, and the steps: what the page and the notebook stepper show."""
+    style = dict(style or {})
+    show_grad = style.get("show_grad", True)
+    return {"layouts": layouts(drawing, backend, **style), "steps": backward_records(drawing, show_grad)}
 
 
 def _choice(views: list[dict]) -> str:
@@ -169,6 +177,48 @@ def backward_records(drawing: Drawing, show_grad: bool = True) -> list[dict]:
             )
     return steps
 
+
+# What the page, the notebook stepper and the quiz share: which layout fits a box, and how big.
+LAYOUT_JS = """
+var TEXT_UNITS = 11;  // Graphviz draws node text 11 units tall
+function layoutRoom(box, layout, height) {
+  // The scale at which `layout` ({svg, width, height}) fits in the box (`height`: the box's, if not given).
+  return Math.min((box.clientWidth - 32) / layout.width, ((height || box.clientHeight) - 32) / layout.height);
+}
+function pickLayout(layouts, chosen, room, floor, width) {
+  // The chosen one ("LR", "TB"), or (chosen "auto") the one that fits whole with text at `floor` px
+  // or more, the largest; else one whose width fits at the floor (the box scrolls down, not across);
+  // else the one whose text is largest. `width`: the room across, in px.
+  if (layouts[chosen]) return chosen;
+  function score(l) {
+    var r = room(l), across = l.width * fitZoom(r, floor) <= width;
+    return [r >= floor / TEXT_UNITS ? 2 : across ? 1 : 0, r];
+  }
+  return Object.keys(layouts).reduce(function (a, b) {
+    var x = score(layouts[a]), y = score(layouts[b]);
+    return y[0] > x[0] || (y[0] === x[0] && y[1] > x[1] + 1e-9) ? b : a;
+  });
+}
+function fitZoom(room, floor) {
+  // Fit, but never text below `floor` px nor above 28 px: past the floor, the box scrolls.
+  return Math.max(floor / TEXT_UNITS, Math.min(28 / TEXT_UNITS, room));
+}
+function sizeGraph(box, layout, zoom) {
+  var svg = box.querySelector("svg");
+  svg.setAttribute("width", layout.width * zoom + "px");
+  svg.setAttribute("height", layout.height * zoom + "px");
+}
+function bringIntoView(box, id) {
+  // The element of that id to the middle of the box (as near as the box's edges allow); the page stays.
+  var target = id ? box.querySelector('[id="' + id + '"]') : null;
+  box.scrollLeft = 0;
+  box.scrollTop = 0;
+  if (!target) return;
+  var t = target.getBoundingClientRect(), v = box.getBoundingClientRect();
+  box.scrollLeft = t.left + t.width / 2 - (v.left + v.width / 2);
+  box.scrollTop = t.top + t.height / 2 - (v.top + v.height / 2);
+}
+"""
 
 # What the page and the notebook stepper share: how a step is shown on the graph.
 STEP_JS = """
@@ -361,11 +411,11 @@ _PAGE = """<!DOCTYPE html>
   <div class="graph"></div><ol></ol></section>
 <script type="application/json" id="views">{views}</script>
 <script>
+{layout_js}
 {step_js}
 (function () {{
   // Every text shown here was computed by Python: this script only lays out, places texts and classes.
   var views = JSON.parse(document.getElementById("views").textContent);
-  var FLOOR = {floor} / 11, CAP = 28 / 11;  // Graphviz's text is 11 units tall: at least {floor} px, at most 28
   var view = document.getElementById("view"), slider = document.getElementById("slider");
   var settings = new URLSearchParams(location.hash.slice(1));  // layout and theme, kept in the link
   var layoutChoice = document.getElementById("layout"), themeChoice = document.getElementById("theme");
@@ -374,24 +424,14 @@ _PAGE = """<!DOCTYPE html>
   if (["light", "dark", "contrast"].indexOf(settings.get("theme")) >= 0) themeChoice.value = settings.get("theme");
   document.body.dataset.theme = themeChoice.value;
 
-  function room(layout) {{  // the scale at which `layout` fits the view
-    return Math.min((view.clientWidth - 32) / layout.width, (view.clientHeight - 32) / layout.height);
-  }}
-  function pick(layouts) {{  // the chosen layout, or the one whose text is largest when it fits
-    if (layouts[layoutChoice.value]) return layoutChoice.value;
-    return Object.keys(layouts).reduce(function (a, b) {{
-      return room(layouts[b]) > room(layouts[a]) + 1e-9 ? b : a;
-    }});
-  }}
+  function room(layout) {{ return layoutRoom(view, layout); }}
   function setZoom(z) {{
     zoom = Math.max(0.1, Math.min(8, z));
-    var svg = view.querySelector("svg");
-    svg.setAttribute("width", shape.width * zoom + "px");
-    svg.setAttribute("height", shape.height * zoom + "px");
+    sizeGraph(view, shape, zoom);
   }}
-  function fit() {{ setZoom(Math.max(FLOOR, Math.min(CAP, room(shape)))); bring(); }}
+  function fit() {{ setZoom(fitZoom(room(shape), {floor})); bring(); }}
   function draw() {{  // the chosen view in the layout that fits, fitted
-    var v = views[chosen], layout = pick(v.layouts);
+    var v = views[chosen], layout = pickLayout(v.layouts, layoutChoice.value, room, {floor}, view.clientWidth - 32);
     view.innerHTML = v.layouts[layout].svg;
     view.dataset.layout = layout;
     shape = v.layouts[layout];
@@ -399,17 +439,11 @@ _PAGE = """<!DOCTYPE html>
     last = steps.length;
     slider.max = last;
     apply = backpropSteps(view, steps);
-    setZoom(Math.max(FLOOR, Math.min(CAP, room(shape))));
+    setZoom(fitZoom(room(shape), {floor}));
   }}
   function bring() {{  // the step's node (at step 0 the output, where backprop starts) to the middle
-    var step = current > 0 ? steps[current - 1] : steps[0], id = step && step.parent;
-    var target = id ? view.querySelector('[id="' + id + '"]') : null;
-    view.scrollLeft = 0;
-    view.scrollTop = 0;
-    if (!target) return;
-    var t = target.getBoundingClientRect(), v = view.getBoundingClientRect();
-    view.scrollLeft = t.left + t.width / 2 - (v.left + v.width / 2);
-    view.scrollTop = t.top + t.height / 2 - (v.top + v.height / 2);
+    var step = current > 0 ? steps[current - 1] : steps[0];
+    bringIntoView(view, step && step.parent);
   }}
   function show(i) {{
     current = Math.max(0, Math.min(last, i));

@@ -1,11 +1,13 @@
 """Step through backward in a notebook: `autograd.stepper(root)`.
 
 In Jupyter, VS Code or marimo it is a widget (anywidget: one small ES module):
-Prev / Next and a slider, the graph drawn once with the step's edge and nodes
-highlighted and its grad filled in, the chain-rule sentence under it. Every
-record comes from `autograd.views.page.step_records`, as for the HTML page; the
-widget's script only shows them. Outside a notebook, or without anywidget, it is
-the text stepper: each step printed, one per Enter when a person is typing.
+Prev / Next / Play, a slider and the arrow keys, Fit and a switch of names (the notes'
+or the module paths), the graph drawn in the layout that fits its box with the step's
+edge and nodes highlighted and its grad filled in (the current step kept in view), the
+chain-rule sentence under it. Every record comes from `autograd.views.page.layout_records`,
+as for the HTML page; the widget's script only shows them. Outside a notebook, or
+without anywidget, it is the text stepper: each step printed, one per Enter when a
+person is typing.
 """
 
 from __future__ import annotations
@@ -16,36 +18,77 @@ from collections.abc import Callable
 from autograd.engine import Value
 from autograd.views.drawing import Drawing, drawing_of
 from autograd.views.explain import backward_steps, trace_table
-from autograd.views.page import HIGHLIGHT_CSS, STEP_JS, split_options, step_records
+from autograd.views.page import HIGHLIGHT_CSS, LAYOUT_JS, STEP_JS, layout_records, split_options
 from autograd.views.widget import widget_class, widget_or_none
 
 _ESM = (
-    STEP_JS
+    LAYOUT_JS
+    + STEP_JS
     + """
 function render({ model, el }) {
-  el.innerHTML = '<div class="bp-stepper">'
+  el.innerHTML = '<div class="bp-stepper" tabindex="0" aria-label="backprop, step by step: arrow keys step">'
     + '<div class="bp-nav"><button class="bp-prev">&larr; Prev</button> <button class="bp-next">Next &rarr;</button> '
-    + '<input class="bp-slider" type="range" min="0" aria-label="step"> <span class="bp-counter"></span></div>'
+    + '<button class="bp-play">Play</button> '
+    + '<input class="bp-slider" type="range" min="0" aria-label="step"> <span class="bp-counter"></span> '
+    + '<button class="bp-fit" title="fit the graph to the box">Fit</button> '
+    + '<label>names <select class="bp-notation"><option value="notes">as in the notes</option>'
+    + '<option value="paths">module paths</option></select></label></div>'
     + '<div class="bp-graph"></div><p class="bp-sentence"></p></div>';
-  var graph = el.querySelector(".bp-graph"), slider = el.querySelector(".bp-slider");
-  graph.innerHTML = model.get("svg");  // drawn by Graphviz from Python: ids and texts only
-  var steps = model.get("steps"), show = backpropSteps(graph, steps);
-  slider.max = steps.length;
+  var root = el.querySelector(".bp-stepper"), graph = el.querySelector(".bp-graph");
+  var slider = el.querySelector(".bp-slider"), notation = el.querySelector(".bp-notation");
+  var steps, show, layout, timer = null;
+  function height() { return Math.min(600, window.innerHeight * 0.7); }  // the box: 70% of the window at most
+  function room(l) { return layoutRoom(graph, l, height()); }
+  function draw() {  // drawn by Graphviz from Python: ids and texts only; the layout that fits the box
+    var layouts = model.get("layouts");
+    layout = layouts[pickLayout(layouts, "auto", room, 13, graph.clientWidth - 32)];
+    graph.innerHTML = layout.svg;
+    steps = model.get("steps");
+    show = backpropSteps(graph, steps);
+    slider.max = steps.length;
+    notation.value = model.get("notation");
+    fit();
+  }
+  function fit() { sizeGraph(graph, layout, fitZoom(room(layout), 13)); update(); }
   function update() {
-    var i = model.get("index"), step = show(i);
+    var i = Math.min(model.get("index"), steps.length), step = show(i);
     el.querySelector(".bp-sentence").textContent = step ? step.sentence : model.get("start");
+    el.querySelector(".bp-sentence").title = step ? step.exact : "";
     el.querySelector(".bp-counter").textContent = "step " + i + " of " + steps.length;
     slider.value = i;
+    var shown = i > 0 ? steps[i - 1] : steps[0];
+    bringIntoView(graph, shown && shown.parent);  // the current step in view (at 0, the output)
   }
   function go(i) {
     model.set("index", Math.max(0, Math.min(steps.length, i)));
     model.save_changes();
   }
+  function play() {
+    var button = el.querySelector(".bp-play");
+    if (timer) { clearInterval(timer); timer = null; button.textContent = "Play"; return; }
+    if (model.get("index") >= steps.length) go(0);
+    button.textContent = "Pause";
+    timer = setInterval(function () {
+      if (model.get("index") >= steps.length) play(); else go(model.get("index") + 1);
+    }, 1200);
+  }
   el.querySelector(".bp-prev").onclick = function () { go(model.get("index") - 1); };
   el.querySelector(".bp-next").onclick = function () { go(model.get("index") + 1); };
+  el.querySelector(".bp-play").onclick = play;
+  el.querySelector(".bp-fit").onclick = fit;
+  notation.onchange = function () { model.set("notation", notation.value); model.save_changes(); };
   slider.oninput = function () { go(Number(slider.value)); };
+  root.addEventListener("keydown", function (e) {  // keys while the stepper has focus; the notebook keeps its own
+    if (e.target.tagName === "SELECT" || e.target === slider) return;
+    var moves = { ArrowRight: 1, ArrowLeft: -1, PageDown: 1, PageUp: -1 };
+    if (e.key in moves) { e.preventDefault(); e.stopPropagation(); go(model.get("index") + moves[e.key]); }
+    else if (e.key === "Home") { e.preventDefault(); e.stopPropagation(); go(0); }
+    else if (e.key === "End") { e.preventDefault(); e.stopPropagation(); go(steps.length); }
+  });
   model.on("change:index", update);
-  update();
+  model.on("change:layouts", draw);  // another notation: Python drew it again
+  draw();
+  return function () { if (timer) clearInterval(timer); };
 }
 export default { render };
 """
@@ -53,25 +96,45 @@ export default { render };
 _CSS = (
     HIGHLIGHT_CSS
     + """
-  .bp-stepper .bp-graph { overflow: auto; max-height: 70vh; }
+  .bp-stepper .bp-graph { overflow: auto; max-height: min(600px, 70vh); }
+  .bp-stepper .bp-graph svg { display: block; }
   .bp-stepper .bp-sentence { font-family: ui-monospace, monospace; font-size: 1.1rem; }
-  .bp-stepper .bp-slider { width: 40%; vertical-align: middle; }
+  .bp-stepper .bp-slider { width: 30%; vertical-align: middle; }
+  .bp-stepper:focus-visible { outline: 2px solid #2563eb; }
 """
 )
-START = "The forward pass is done: every grad is 0. Press Next to start backprop."
+START = "The forward pass is done: every grad is 0. Press Next (or →) to start backprop."
 
 
 @widget_class
 def _stepper_class(AnyWidget: type, traitlets) -> type:
     class Stepper(AnyWidget):
-        """Backprop one step at a time: `index` steps done (0: the forward pass), of `len(steps)`."""
+        """Backprop one step at a time: `index` steps done (0: the forward pass), of `len(steps)`;
+        `notation` names the nodes ("notes" or "paths"), and changing it draws the graph again."""
 
         _esm = _ESM
         _css = _CSS
-        svg = traitlets.Unicode("").tag(sync=True)
+        layouts = traitlets.Dict({}).tag(sync=True)
         steps = traitlets.List([]).tag(sync=True)
         start = traitlets.Unicode(START).tag(sync=True)
         index = traitlets.Int(0).tag(sync=True)
+        notation = traitlets.Unicode("notes").tag(sync=True)
+
+        def __init__(self, drawing: Drawing, style: dict, **kwargs) -> None:
+            super().__init__(notation=drawing.notation, **kwargs)
+            self._drawings = {drawing.notation: drawing}
+            self._style = style
+            self._draw()
+            self.observe(lambda change: self._draw(), names="notation")
+
+        def _draw(self) -> None:
+            if self.notation not in self._drawings:  # the same graph, named the other way
+                one = next(iter(self._drawings.values()))
+                self._drawings[self.notation] = Drawing(
+                    one.root, one.parameters, one.group, one.collapse, one.focus, notation=self.notation
+                )
+            records = layout_records(self._drawings[self.notation], style=self._style)
+            self.steps, self.layouts = records["steps"], records["layouts"]
 
         def __repr__(self) -> str:
             return f"<backprop stepper: step {self.index} of {len(self.steps)}>"
@@ -79,16 +142,16 @@ def _stepper_class(AnyWidget: type, traitlets) -> type:
     return Stepper
 
 
-def stepper(root: Value, widget: bool | None = None, **draw):
+def stepper(root: Value, widget: bool | None = None, notation: str = "notes", **draw):
     """Step through backward on the graph of `root`: a widget in a notebook (widget=None
     decides, True insists), else the text stepper, which prints and returns None.
+    notation: "notes" (the lecture notes' w⁽¹⁾₁₁, ŷ, L; the default) or "paths" (the labels).
     Keyword arguments go to `draw_graph` (e.g. `**model.graph_style()`)."""
     structure, style = split_options(draw)
-    drawing = Drawing(root, **structure)  # also the TypeError of every other view for a root that is not a Value
+    drawing = Drawing(root, notation=notation, **structure)  # also every view's TypeError for a root not a Value
     Stepper = widget_or_none(widget, _stepper_class, "the notebook stepper", "the text stepper")
     if Stepper is not None:
-        svg, steps = step_records(drawing, **style)
-        return Stepper(svg=svg, steps=steps)
+        return Stepper(drawing, {"stacked": True, **style})
     text_stepper(drawing)
     return None
 
