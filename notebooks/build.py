@@ -113,13 +113,15 @@ print(forward_pass(weights, biases, [np.tanh, lambda a: a], x), "==", y_hat.data
         (
             "md",
             """The forward pass is a graph; the notebook draws it (with `dot` if it is installed, else
-with the `graphviz-pure` package), one box per neuron and per layer:""",
+with the `graphviz-pure` package), one box per neuron and per layer, its nodes named as the
+notes write them (`notation="paths"` gives nn's module paths, which show on hover):""",
         ),
-        ("code", """autograd.draw_graph(y_hat, **model.graph_style())"""),
+        ("code", """autograd.draw_graph(y_hat, notation="notes", stacked=True, **model.graph_style())"""),
         (
             "md",
-            """Step through backward on it, one edge at a time: Prev, Next, the slider (a widget; outside
-a notebook, `stepper` prints the steps instead).""",
+            """Step through backward on it, one edge at a time: Prev, Next, Play, the slider or the arrow
+keys, Fit, and a switch of names (a widget; outside a notebook, `stepper` prints the steps
+instead).""",
         ),
         ("code", """autograd.stepper(y_hat, **model.graph_style())"""),
     ],

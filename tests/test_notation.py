@@ -111,6 +111,7 @@ def test_numbers_in_sentences_have_4_significant_digits_and_never_minus_zero():
 def test_the_notes_names_are_on_the_picture_and_the_paths_on_hover():
     model, loss = mlp_and_loss()
     picture = draw_graph(loss, notation="notes", **model.graph_style()).pipe("svg", encoding="utf-8")
+    assert ">layer 1<" in picture and ">neuron 2<" in picture and ">layers.0<" not in picture  # boxes counted from 1
     assert (
         "w⁽¹⁾₁₁" in picture
         and "<title>layers.0.neurons.0.w.0</title>" in picture

@@ -208,7 +208,7 @@ def test_every_edge_id_the_page_highlights_is_in_its_graph(tmp_path):
 
 
 def test_the_page_of_an_mlp_over_ten_examples_stays_small(tmp_path):
-    """An MLP(2, [4, 4, 1]) over 10 examples: 820 steps, one graph. (It takes about 0.2 s here.)"""
+    """An MLP(2, [4, 4, 1]) over 10 examples: 820 steps, the graph once per layout (about 0.5 s here)."""
     nn.manual_seed(0)
     model = nn.MLP(2, [4, 4, 1])
     X, y = nn.data.make_moons(10, seed=0, signed=True)

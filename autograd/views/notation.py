@@ -88,6 +88,12 @@ def notes_label(label: str, plain: bool = False) -> str:
     return letter + mark + (indices(numbers, plain) if numbers else "")
 
 
+def notes_box(label: str) -> str:
+    """A box of nn's graph_style as the notes count it: layers.0 -> layer 1, neurons.1 -> neuron 2."""
+    found = re.fullmatch(r"(layers|neurons)\.(\d+)", label)
+    return f"{found[1][:-1]} {int(found[2]) + 1}" if found else label
+
+
 def output_name(k: int | None, plain: bool) -> str:
     """ŷ, or ŷₖ (1-based) when the network has several outputs; y_hat in plain text."""
     return ("y_hat" if plain else "ŷ") + ("" if k is None else indices([k + 1], plain))

@@ -23,7 +23,7 @@ from autograd.engine import Value, backward_over, grads_set_aside
 from autograd.files import write_atomically
 from autograd.views.drawing import Collapse, Drawing, Group, drawing_of, shown_text
 from autograd.views.explain import Step
-from autograd.views.notation import fixed
+from autograd.views.notation import fixed, notes_box
 
 FILLS = {  # by Drawing.kind; a constant looks like an input ("input or constant" in the page's legend)
     "parameter": "#fde68a",
@@ -216,7 +216,8 @@ def dot_graph(
         # outermost is dashed, the ones inside it solid.
         with outside.subgraph(name=f"cluster_{number}") as box:
             outermost = len(path) == 1
-            box.attr(label=_plain_text(path[-1]), style="rounded,dashed" if outermost else "rounded",
+            title = path[-1] if drawing.notation == "paths" else notes_box(path[-1])
+            box.attr(label=_plain_text(title), style="rounded,dashed" if outermost else "rounded",
                      color="#9ca3af" if outermost else "#6b7280", fontsize="10")  # fmt: skip
             for method, args, kwargs in boxes[path]:
                 getattr(box, method)(*args, **kwargs)
