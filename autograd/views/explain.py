@@ -183,7 +183,8 @@ class Explanation:
     def __str__(self) -> str:
         root, node = self.names[self.root], self.names[self.node]
         count = f"{self.count:,} path" + ("" if self.count == 1 else "s")
-        lines = [f"dL/{_d(node)} with L = {root}: the sum over {count} from {root} down to {node}"]
+        which = "" if root == "L" else f" with L = {root}"
+        lines = [f"dL/{_d(node)}{which}: the sum over {count} from {root} down to {node}"]
         lines.append("of the product of the local derivatives along each path")
         if not self.complete:
             lines.append(f"(too many to list: the {len(self.paths)} largest)")
