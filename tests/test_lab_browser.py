@@ -621,7 +621,34 @@ def test_the_panel_highlights_the_weight_clicked_not_the_last_bias(lab):
     bias_ids = {lab("([n]) => window.lab.explain(n, 0).then(e => e.parameterId)", [b]) for b in biases}
     assert d["parameterId"] not in bias_ids and len(bias_ids) == len(biases)
     assert not bias_ids & set(highlighted), f"a bias is highlighted: {bias_ids & set(highlighted)}"
-    assert "parameterStep" not in d or d["backward"][d["parameterStep"]]["parent"] == d["parameterId"]
+    own = d["backward"][d["parameterStep"]]  # Python names the parameter's own last step
+    assert own["parent"] == d["parameterId"]
+    assert not any(r["parent"] == d["parameterId"] for r in d["backward"][d["parameterStep"] + 1 :])
+    if own.get("edge"):
+        assert lab("document.querySelector('#derive-graph .hot-edge')?.id") == own["edge"]
+
+
+def test_the_graph_shown_is_pythons_drawing_for_its_layout_records_stacked(lab):
+    lab("c => window.lab.configure(c)", DEFAULTS)
+    open_panel(lab)
+    layouts = set()
+    for wide in (False, True, False):
+        if lab("window.lab.derivation.isWide") != wide:
+            lab.page.get_by_test_id("derive-wide").click()
+            lab.page.wait_for_timeout(300)  # the box resized: Fit chooses again
+        layout = lab("window.lab.derivation.layout")
+        layouts.add(layout)
+        d = lab("window.lab.derivation.current")
+        assert f"rankdir={layout}" in d["dots"][layout]
+        # name over data over grad in either layout: the texts of a leaf's record one below the other
+        rows = lab(
+            """(id) => [...document.querySelector(`#derive-graph [id="${id}"]`).querySelectorAll('text')]
+            .map(t => { const b = t.getBoundingClientRect(); return [t.textContent, b.x, b.y]; })""",
+            d["parameterId"],
+        )
+        assert [text.split()[0] for text, _, _ in rows] == [d["parameterName"], "data", "grad"], rows
+        assert rows[0][2] < rows[1][2] < rows[2][2], f"{layout}: the record is not stacked: {rows}"
+    print("layouts chosen (normal, wide):", layouts)
 
 
 def median_text_height(lab):
@@ -787,15 +814,15 @@ def test_the_presenter_view_shows_the_graph_the_sentence_large_and_training(proj
 def test_the_names_switch_shows_the_notes_notation_and_keeps_the_dotted_ids(lab):
     lab("c => window.lab.configure(c)", DEFAULTS)
     open_panel(lab)
-    if lab.page.get_by_test_id("notation").is_disabled():
-        lab.page.get_by_test_id("derivation-close").click()
-        pytest.skip("this lab/derivation.py's explain takes no notation yet")
+    assert lab.page.get_by_test_id("notation").is_enabled()
     select = lab.page.get_by_test_id("parameter")
     graph_text = "() => document.getElementById('derive-graph').textContent"
     assert lab.page.get_by_test_id("notation").input_value() == "notes"  # the default
     assert "w⁽¹⁾₁₁" in lab(graph_text) and "layers.0.neurons.0.w.0" not in lab(graph_text)
     assert select.input_value() == "layers.0.neurons.0.w.0"  # the value is the dotted name
     assert select.locator("option:checked").inner_text() == lab("window.lab.derivation.current.parameterName")
+    chain = lab.page.get_by_test_id("chain-rule").inner_text()  # the sentences, the sum, the batch, the update
+    assert "w⁽¹⁾₁₁" in chain and not any(word in chain for word in ("layers.0", "∂loss", "dloss", "*1.0")), chain
     lab.page.get_by_test_id("notation").select_option("paths")
     lab.page.wait_for_function(f"({graph_text})().includes('layers.0.neurons.0.w.0')")
     assert select.locator("option:checked").inner_text() == "layers.0.neurons.0.w.0"
@@ -814,10 +841,22 @@ def test_a_divergence_says_it_for_a_student_with_the_engines_detail_on_demand(la
     assert state["stopped"]
     message(lab, "Training stopped at step")
     detail = lab.page.get_by_test_id("message-detail")
-    if "stoppedDetail" not in state:
-        assert detail.is_hidden()
-        pytest.skip("this lab/session.py has no stoppedDetail yet")
+    assert state["stoppedDetail"]
     assert detail.is_visible() and state["stoppedDetail"] not in lab.page.get_by_test_id("message").inner_text()
     detail.locator("summary").click()
     assert state["stoppedDetail"] in detail.inner_text()
     lab.page.get_by_test_id("reset").click()
+
+
+def test_on_a_narrow_screen_the_panel_is_below_the_network_not_over_it(chromium, site):
+    narrow = Opened(chromium, site, (800, 1280))  # under 1000 px: one column
+    try:
+        open_panel(narrow)
+        boxes = {testid: narrow.page.get_by_test_id(testid).bounding_box() for testid in ("network", "boundary", "derivation")}
+        assert boxes["network"]["height"] > 300, boxes
+        assert boxes["network"]["y"] + boxes["network"]["height"] <= boxes["boundary"]["y"], boxes
+        assert boxes["boundary"]["y"] + boxes["boundary"]["height"] <= boxes["derivation"]["y"], boxes
+        narrow.page.get_by_test_id("paths-only").set_checked(True, timeout=5_000)  # nothing lies over the bar
+        narrow.page.get_by_test_id("paths-only").set_checked(False, timeout=5_000)
+    finally:
+        narrow.close()

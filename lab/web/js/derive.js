@@ -8,7 +8,7 @@ import { BLUE, ORANGE, fitCanvas } from "./draw.js";
 import { createExercise } from "./exercise.js";
 import { createGraphView } from "./graphview.js";
 import { createPresenter } from "./presenter.js";
-import { element, num } from "./show.js";
+import { element, num, setSentence } from "./show.js";
 import { createStepMode } from "./stepmode.js";
 
 // The smallest node text Fit allows, in CSS pixels: the panel's, and the presenter view's.
@@ -111,21 +111,9 @@ export function createDerivation({ py, say, frame, onOpen }) {
 
   // The parameters by the names of the notation chosen; the values stay the dotted module paths.
   let shownNames = null;
-  // Python's explain, with the notation chosen. A Python whose explain does not take one yet
-  // (lab/derivation.py before the notes' notation) is asked again without, and the switch is off.
-  let notationKnown = true;
-  async function explain() {
-    const { notation, ...request } = wanted;
-    if (!notationKnown) return py.call("explain", request);
-    try {
-      return await py.call("explain", { ...request, notation });
-    } catch (error) {
-      if (!/unexpected keyword argument 'notation'/.test(error.message)) throw error;
-      notationKnown = false;
-      $("notation").disabled = true;
-      $("notation").title = "This Python names the nodes by their module paths only";
-      return py.call("explain", request);
-    }
+  // Python's explain, the nodes named in the notation chosen.
+  function explain() {
+    return py.call("explain", { ...wanted });
   }
 
   function fillParameters(list) {
@@ -230,11 +218,12 @@ export function createDerivation({ py, say, frame, onOpen }) {
 
   async function draw(d) {
     current = d;
+    panel.dataset.notation = d.notation;  // the notes' names read better in the text's own font
     $("paths-only").checked = d.pathsOnly;
     if (d.note) say(d.note);
     if (tab === "exercise") return;  // the graph area shows the exercise
     const onPath = new Set([...d.pathNodes, ...d.pathNodes.map((id) => `${id}-op`), ...d.pathEdges]);
-    await view.draw(d.dot, (svg) => {
+    await view.draw(d.dots, (svg) => {
       svg.classList.add("derivation-svg");
       svg.querySelectorAll("g.node, g.edge").forEach((g) => {
         if (onPath.has(g.id)) g.classList.add("on-path");
@@ -253,7 +242,9 @@ export function createDerivation({ py, say, frame, onOpen }) {
     steps.replaceChildren(
       ...d.steps.map((text, i) => {
         const li = element("li");
-        li.append(element("code", text), element("span", ` ${d.rules[i]}`, "rule-words"));
+        const code = element("code");
+        setSentence(code, text);
+        li.append(code, element("span", ` ${d.rules[i]}`, "rule-words"));
         return li;
       }),
     );
@@ -262,7 +253,9 @@ export function createDerivation({ py, say, frame, onOpen }) {
     const list = element("ol", undefined, "paths");
     for (const path of d.paths) {
       const li = element("li");
-      li.append(element("div", path.nodes.join(" → "), "path-nodes"));
+      const nodes = element("div", undefined, "path-nodes");  // a line breaks between names, never inside w⁽¹⁾₁₁
+      path.nodes.forEach((name, i) => nodes.append(i ? " → " : "", element("span", name, "name")));
+      li.append(nodes);
       const factors = element("div", undefined, "path-product");
       path.locals.forEach((x, i) => {
         if (i) factors.append(" × ");
@@ -279,9 +272,17 @@ export function createDerivation({ py, say, frame, onOpen }) {
     }
     const sum = element("p", undefined, "path-sum");
     sum.append(mathSum(d), " the sum over ", `${d.pathCount.toLocaleString("en")} path${d.pathCount === 1 ? "" : "s"}`, " = ", num(d.pathSum),
-      ", the gradient backward() leaves in ", element("code", `${d.parameter}.grad`), " = ", num(d.gradient));
+      ", the gradient backward() leaves in ", gradCode(d), " = ", num(d.gradient));
     paths.append(sum);
     drawBatch(d);
+  }
+
+  // Where backward() leaves the gradient: the parameter's .grad, by its name on screen (the
+  // dotted module path on hover).
+  function gradCode(d) {
+    const code = element("code", `${d.parameterName}.grad`);
+    code.title = `${d.parameter}.grad`;
+    return code;
   }
 
   // ∂L/∂w = Σ over paths of the product of local derivatives, typeset in MathML.
@@ -294,7 +295,7 @@ export function createDerivation({ py, say, frame, onOpen }) {
     const math = m("math");
     const row = m("mrow");
     const frac = m("mfrac");
-    frac.append(m("mi", "∂loss"), m("mi", `∂${d.parameter.split(".").slice(-2).join(".")}`));
+    frac.append(m("mi", "∂L"), m("mi", `∂${d.parameterName}`));
     const under = m("munder");
     under.append(m("mo", "∑"), m("mi", "paths"));
     const prod = m("munder");
@@ -310,7 +311,7 @@ export function createDerivation({ py, say, frame, onOpen }) {
     box.replaceChildren();
     const table = element("table", undefined, "batch");
     const head = element("tr");
-    head.append(element("th", "example"), element("th", `∂loss/∂${d.parameter.split(".").slice(-1)[0]}`));
+    head.append(element("th", "example"), element("th", `∂L/∂${d.parameterName}`));
     table.append(head);
     for (const e of d.batch) {
       const tr = element("tr");
@@ -330,7 +331,7 @@ export function createDerivation({ py, say, frame, onOpen }) {
     const update = element("div", undefined, "update");
     update.append(element("p", `${u.optimizer}: `), element("code", u.rule));
     const numbers = element("p");
-    numbers.append(`p = ${d.parameter}: `, num(u.before), " → ", num(u.after), " (change ", num(u.delta), "), with g = ", num(u.gradient));
+    numbers.append(`p = ${d.parameterName}: `, num(u.before), " → ", num(u.after), " (change ", num(u.delta), "), with g = ", num(u.gradient));
     const state = Object.entries(u.stateAfter).filter(([k]) => k !== "t");
     if (state.length) {
       numbers.append("; then ");
@@ -401,6 +402,9 @@ export function createDerivation({ py, say, frame, onOpen }) {
     },
     get position() {
       return steps.position;
+    },
+    get layout() {
+      return view.layout;  // "LR" or "TB": which of Python's two drawings is in the box
     },
     get isWide() {
       return !panel.hidden && document.querySelector(".lab").classList.contains("wide");

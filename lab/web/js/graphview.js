@@ -1,20 +1,13 @@
-// The chain rule panel's graph box: Graphviz's drawing of the DOT Python sends, laid out left
-// to right (as Python writes it) or top to bottom, whichever reads better in the box, and
-// zoomed so that node text never falls below a floor. Layout and zoom are the page's job;
-// every label and number in the drawing is Python's.
+// The chain rule panel's graph box: Graphviz's drawing of the DOT Python sends, left to right
+// or top to bottom (Python writes both, each with its records stacked for its direction),
+// whichever reads better in the box, and zoomed so that node text never falls below a floor.
+// The choice and the zoom are the page's job; every label and number in the drawing is Python's.
 import { reveal, renderDot } from "./show.js";
 
 const LAYOUTS = ["LR", "TB"];  // Python's own first: it wins a tie
 const LARGEST_TEXT_PX = 32;  // Fit does not blow a small graph up beyond this
 const SCROLL_TEXT_GAIN = 1.25;  // when the graph scrolls anyway, text grows at most this much past the floor
 const TIE = 1.02;  // zooms within 2% read the same
-
-// The DOT with its graph's rankdir set: Python writes `graph [... rankdir=LR]`.
-export function withRankdir(dot, rankdir) {
-  const attribute = /\brankdir\s*=\s*"?(LR|RL|TB|BT)"?/;
-  if (attribute.test(dot)) return dot.replace(attribute, `rankdir=${rankdir}`);
-  return dot.replace("{", `{\n\tgraph [rankdir=${rankdir}]`);
-}
 
 const naturalSize = (svg) => [svg.viewBox.baseVal.width, svg.viewBox.baseVal.height];
 
@@ -58,16 +51,19 @@ export function createGraphView(box, { floorPx, onLayout }) {
   let zoom = null;  // null: Fit (chosen for the box); a number: the reader's own zoom
   let focus = () => null;  // the element to keep in view (the current step's node)
 
-  // Render the DOT in both layouts; decorate(svg) marks each the same way. The box's layout
-  // and zoom are kept across redraws of the same graph (after a training step).
-  async function draw(dot, decorate = () => {}) {
+  // Render Python's DOT of each layout, dots = {LR: ..., TB: ...} (a lone DOT string is drawn
+  // as it is, the one layout); decorate(svg) marks each the same way. The box's layout and
+  // zoom are kept across redraws of the same graph (after a training step).
+  async function draw(dots, decorate = () => {}) {
+    const given = typeof dots === "string" ? { [LAYOUTS[0]]: dots } : dots;
     const next = {};
     for (const layout of LAYOUTS) {
-      next[layout] = await renderDot(withRankdir(dot, layout));
+      if (typeof given[layout] !== "string") continue;
+      next[layout] = await renderDot(given[layout]);
       decorate(next[layout]);
     }
     drawings = next;
-    if (zoom === null || !shown) shown = choose();
+    if (zoom === null || !(shown in drawings)) shown = choose();
     box.replaceChildren(drawings[shown]);
     apply();
     return drawings[shown];
@@ -75,9 +71,10 @@ export function createGraphView(box, { floorPx, onLayout }) {
 
   function choose() {
     const [width, height] = [box.clientWidth, box.clientHeight];
-    if (!width || !height) return shown ?? LAYOUTS[0];
+    const drawn = LAYOUTS.filter((layout) => layout in drawings);
+    if (!width || !height) return drawn.includes(shown) ? shown : drawn[0];
     let best = null;
-    for (const layout of LAYOUTS) {
+    for (const layout of drawn) {
       const fit = fitInBox(drawings[layout], width, height, floorPx());
       if (!best || better(fit, best.fit)) best = { layout, fit };
     }

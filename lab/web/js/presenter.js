@@ -2,6 +2,7 @@
 // alone on the screen (the Fullscreen API; where the browser refuses it, a layer over the whole
 // window), the graph as large as it reads, the current sentence large at the bottom, and live
 // copies of the boundary plot and the loss curve in a corner, so the class still sees training.
+import { setSentence } from "./show.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -65,7 +66,7 @@ export function createPresenter({ panel, onChange }) {
 
   // The sentence at the bottom: the step's, or the chain rule's own step.
   function say(sentence) {
-    $("presenter-sentence").textContent = sentence;
+    setSentence($("presenter-sentence"), sentence);
   }
 
   $("present").addEventListener("click", () => (presenting ? exit() : enter()));

@@ -30,6 +30,12 @@ export function element(tag, text, className) {
   return e;
 }
 
+// Put Python's sentence in `target`, its words with the notes' superscripts (w⁽¹⁾₁₁, dz⁽¹⁾₁/dw⁽¹⁾₁₁)
+// each kept on one line: a browser may break a line after ⁾. The text itself is unchanged.
+export function setSentence(target, text) {
+  target.replaceChildren(...text.split(/(\S*⁾\S*)/).map((part, i) => (i % 2 ? element("span", part, "unbroken") : part)));
+}
+
 // Scroll `box` (and only it: not the page, not the panel) so that `element` is in view;
 // `center` puts it in the middle when it is not already wholly inside.
 export function reveal(box, element, { center = false } = {}) {

@@ -2,15 +2,14 @@
 // edge with the step-through page's own script (backprop-steps.js), then the update. Every
 // record and sentence is Python's (lab/derivation.py); this file only moves between them.
 import { backpropSteps } from "./backprop-steps.js";
-import { fmt } from "./show.js";
+import { fmt, setSentence } from "./show.js";
 
 const $ = (id) => document.getElementById(id);
 
 // The record of the traced parameter's own last backward step (its grad's last +=): what the
-// chain rule tab highlights. Python names it (parameterStep); older replies are searched.
+// chain rule tab highlights. Python names it (parameterStep, an index into backward).
 export function parameterRecord(d) {
-  if (Number.isInteger(d.parameterStep)) return d.backward[d.parameterStep] ?? null;
-  return d.backward.findLast((r) => r.parent === d.parameterId) ?? null;
+  return Number.isInteger(d.parameterStep) ? d.backward[d.parameterStep] ?? null : null;
 }
 
 const HOT = ["hot-parent", "hot-node", "hot-edge", "hot-forward", "hot-update"];
@@ -79,7 +78,7 @@ export function createStepMode({ graph, derivation, tab, keep, onMove }) {
       sentence = `update (${u.optimizer}, on the batch's mean gradient ${fmt(u.gradient)}): ${u.rule}  →  ${d.parameterName ?? d.parameter}: ${fmt(u.before)} → ${fmt(u.after)}`;
     }
     keep(() => graph.querySelector(".hot-parent, .hot-forward, .hot-update"));
-    $("sm-sentence").textContent = sentence;
+    setSentence($("sm-sentence"), sentence);
     $("sm-rule").innerHTML = rule;  // MathML written by autograd.views.mathml
     onMove?.(sentence);
   }
