@@ -472,16 +472,19 @@ class Lab:
 
     @page_call
     def exercise(self, level: int = 1, seed: int = 0) -> dict:
-        """A backprop-by-hand exercise (autograd.exercises) for the Exercise tab: its graph as DOT
-        (no grads), the node names in backprop's order, and the forward pass."""
+        """A backprop-by-hand exercise (autograd.exercises) for the Exercise tab: its graph as DOT,
+        left to right and top to bottom (no grads), the node names in backprop's order, and the forward pass."""
         from autograd import draw_graph
         from autograd.exercises import exercise
 
         self._exercise = exercise(seed, level)
+        drawing = self._exercise.drawing
+        dots = {rankdir: draw_graph(drawing, rankdir, show_grad=False, stacked=True).source for rankdir in ("LR", "TB")}
         return {
             "level": level,
             "seed": seed,
-            "dot": draw_graph(self._exercise.drawing, show_grad=False).source,
+            "dot": dots["LR"],
+            "dots": dots,  # both ways, for the panel to pick the one that fits
             "names": self._exercise.order(),
             "forward": self._exercise.forward_lines(),
         }

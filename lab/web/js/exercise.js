@@ -4,17 +4,6 @@ import { element, reveal } from "./show.js";
 
 const $ = (id) => document.getElementById(id);
 
-// The exercise's graph both ways for the graph view to choose from. Python's exercise reply
-// has one DOT, left to right with micrograd's records ({ a | data 1.5 }: side by side there);
-// top to bottom the same braces stack them, name over data, as explain's dots.TB does. When
-// the reply has dots of its own (stacked both ways), those are used.
-function bothLayouts(exercise) {
-  if (exercise.dots) return exercise.dots;
-  const rankdir = /\brankdir\s*=\s*"?LR"?/;
-  if (!rankdir.test(exercise.dot)) return exercise.dot;  // not the drawing described: as it is
-  return { LR: exercise.dot, TB: exercise.dot.replace(rankdir, "rankdir=TB") };
-}
-
 // view: the panel's graph view (graphview.js), which lays the exercise's graph out to fit the box.
 export function createExercise({ py, say, view }) {
   let exercise = null;
@@ -55,7 +44,7 @@ export function createExercise({ py, say, view }) {
   async function show() {
     if (!exercise) return create();
     view.fit();  // a graph of its own: Fit, whatever the derivation's zoom was
-    await view.draw(bothLayouts(exercise));
+    await view.draw(exercise.dots);  // drawn both ways by Python
     view.keep(() => null);
     return exercise;
   }
