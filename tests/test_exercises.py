@@ -239,3 +239,22 @@ def test_the_cli_says_in_one_line_when_it_cannot_write_the_worksheets(tmp_path):
         )
         assert result.stderr.count("\n") == 1
     assert a_file.read_text() == "not a folder"
+
+
+def test_a_worksheet_draws_each_graph_the_way_it_is_largest_on_paper(tmp_path):
+    """Left to right or top to bottom, whichever is drawn larger on a Letter page's width and half
+    its height: a wide level-3 graph turns top to bottom."""
+    from autograd.exercises.generate import exercise
+    from autograd.exercises.paper import PAGE_HEIGHT, PAGE_WIDTH, worksheet
+    from autograd.views.page import layouts
+
+    chosen = {}
+    for level, seed in ((3, 1), (1, 0)):
+        sheet, _ = worksheet([seed], level, tmp_path / f"{level}")
+        both = layouts(exercise(seed, level).drawing, grads="now", show_grad=False, stacked=True)
+        scale = {k: min(PAGE_WIDTH / v["width"], PAGE_HEIGHT / 2 / v["height"]) for k, v in both.items()}
+        page = sheet.read_text()
+        [drawn] = [k for k, v in both.items() if v["svg"] in page]
+        assert scale[drawn] == max(scale.values())
+        chosen[level] = drawn
+    assert chosen[3] == "TB"

@@ -852,7 +852,10 @@ def test_on_a_narrow_screen_the_panel_is_below_the_network_not_over_it(chromium,
     narrow = Opened(chromium, site, (800, 1280))  # under 1000 px: one column
     try:
         open_panel(narrow)
-        boxes = {testid: narrow.page.get_by_test_id(testid).bounding_box() for testid in ("network", "boundary", "derivation")}
+        boxes = {
+            testid: narrow.page.get_by_test_id(testid).bounding_box()
+            for testid in ("network", "boundary", "derivation")
+        }
         assert boxes["network"]["height"] > 300, boxes
         assert boxes["network"]["y"] + boxes["network"]["height"] <= boxes["boundary"]["y"], boxes
         assert boxes["boundary"]["y"] + boxes["boundary"]["height"] <= boxes["derivation"]["y"], boxes

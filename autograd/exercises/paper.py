@@ -8,7 +8,10 @@ from pathlib import Path
 
 from autograd.exercises.generate import LEVELS, exercise, number
 from autograd.files import write_atomically
+from autograd.views.page import fitting, layouts
 from autograd.views.render import svg
+
+PAGE_WIDTH, PAGE_HEIGHT = 7.5, 10.0  # inches inside a Letter page's margins
 
 
 def worksheet(seeds: Sequence[int], level: int, path: str | Path, backend: str = "auto") -> tuple[Path, Path]:
@@ -25,8 +28,11 @@ def worksheet(seeds: Sequence[int], level: int, path: str | Path, backend: str =
     sheets, keys = [], []
     for count, seed in enumerate(seeds, start=1):
         ex = exercise(seed, level)
-        blank = svg(ex.drawing, backend, show_grad=False)
-        solved = svg(ex.drawing, backend, grads="backward")
+        # Each graph the way that is drawn largest on a Letter page's width and half its height.
+        both = layouts(ex.drawing, backend, grads="now", show_grad=False, stacked=True)
+        way = fitting(both, PAGE_WIDTH, PAGE_HEIGHT / 2)
+        blank = both[way]["svg"]
+        solved = svg(ex.drawing, backend, grads="backward", rankdir=way, stacked=True)
         title = f"Exercise {count} (level {level}, seed {seed})"
         forward = "".join(f"<li><code>{html.escape(line)}</code></li>" for line in ex.forward_lines())
         rows = "".join(
