@@ -241,20 +241,24 @@ def test_the_cli_says_in_one_line_when_it_cannot_write_the_worksheets(tmp_path):
     assert a_file.read_text() == "not a folder"
 
 
-def test_a_worksheet_draws_each_graph_the_way_it_is_largest_on_paper(tmp_path):
-    """Left to right or top to bottom, whichever is drawn larger on a Letter page's width and half
-    its height: a wide level-3 graph turns top to bottom."""
-    from autograd.exercises.generate import exercise
-    from autograd.exercises.paper import PAGE_HEIGHT, PAGE_WIDTH, worksheet
-    from autograd.views.page import layouts
+def test_a_worksheet_has_name_fields_and_its_key_steps_have_their_rule_apart_and_skip_constants(tmp_path):
+    """The sheet: the course's title and Name / Student ID / Date to fill in. The key: each step of
+    backward in a row with its rule in a column of its own, none into a constant, never -0.0000."""
+    import html as html_module
+    import re
 
-    chosen = {}
-    for level, seed in ((3, 1), (1, 0)):
-        sheet, _ = worksheet([seed], level, tmp_path / f"{level}")
-        both = layouts(exercise(seed, level).drawing, grads="now", show_grad=False, stacked=True)
-        scale = {k: min(PAGE_WIDTH / v["width"], PAGE_HEIGHT / 2 / v["height"]) for k, v in both.items()}
-        page = sheet.read_text()
-        [drawn] = [k for k, v in both.items() if v["svg"] in page]
-        assert scale[drawn] == max(scale.values())
-        chosen[level] = drawn
-    assert chosen[3] == "TB"
+    sheet, key = E.worksheet(range(6), 3, tmp_path, title="CS 101")
+    page, answers = sheet.read_text(), key.read_text()
+    assert "<title>CS 101: Backprop by hand" in page and all(f"<span>{f}</span>" in page for f in
+                                                               ("Name", "Student ID", "Date"))  # fmt: skip
+    text = html_module.unescape(answers)
+    assert "-0.0000" not in text
+    rows = re.findall(r"<tr><td>(\d+)</td><td><code>(.*?)</code></td><td>(.*?)</td></tr>", answers)
+    for seed in range(6):
+        ex = E.exercise(seed, 3)
+        constants = {ex.drawing.names[n] for n in ex.drawing.order if ex.drawing.kind(n) == "constant"}
+        wanted = [s for s in ex.steps() if s.is_seed or ex.drawing.kind(s.parent) != "constant"]
+        assert len(wanted) < len(ex.steps()) or not constants
+        for step in wanted:
+            assert (html_module.escape(str(step)), html_module.escape(step.rule)) in {(r[1], r[2]) for r in rows}
+    assert not any(re.match(r"\(?-?\d[\d.]*\)?\.grad \+=", html_module.unescape(r[1])) for r in rows)  # no constant

@@ -58,12 +58,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0, help="which exercise (default 0); worksheets start here")
     parser.add_argument("--worksheet", type=int, metavar="N", help="write N exercises and their key, instead")
     parser.add_argument("--out", default="out/worksheets", help="the worksheets' folder (default out/worksheets)")
+    parser.add_argument("--title", default="", help="the course's title, at the top of the worksheets")
     args = parser.parse_args(argv)
     if args.worksheet is not None:
         if not 1 <= args.worksheet <= 500:
             parser.error(f"--worksheet takes 1 to 500 exercises, got {args.worksheet}")
         try:
-            sheet, key = worksheet(range(args.seed, args.seed + args.worksheet), args.level, args.out)
+            sheet, key = worksheet(range(args.seed, args.seed + args.worksheet), args.level, args.out,
+                                   title=args.title)  # fmt: skip
         except OSError as error:  # --out is a file, lies under one, or cannot be written
             reason = error.strerror or str(error)
             print(f"error: cannot write the worksheets into the folder {args.out}: {reason}", file=sys.stderr)

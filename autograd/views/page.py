@@ -117,12 +117,6 @@ def layouts(drawing: Drawing, backend: str = "auto", grads: str = "zero", **styl
     return drawn
 
 
-def fitting(drawn: dict[str, dict], width: float, height: float) -> str:
-    """The picture of layouts() that is drawn largest inside width x height (any unit): what paper,
-    whose size is known in Python, picks as LAYOUT_JS picks for a screen."""
-    return max(drawn, key=lambda k: min(width / drawn[k]["width"], height / drawn[k]["height"]))
-
-
 def layout_records(drawing: Drawing, backend: str = "auto", style: dict | None = None) -> dict:
     """{"layouts": layouts(), "steps": backward_records()}: the graph after the forward pass, drawn
     both ways, and the steps: what the page and the notebook stepper show."""
