@@ -130,16 +130,12 @@ def _choice(views: list[dict]) -> str:
     return f'<label>show <select id="example" data-testid="example">{options}</select></label>'
 
 
-def step_records(root: Value | Drawing, backend: str = "auto", **draw) -> tuple[str, list[dict]]:
-    """The graph of `root` as it is after the forward pass (SVG, drawn once) and backward_records():
-    a record per step of backward. The page and the notebook stepper both show these; neither
+def step_records(root: Value | Drawing, backend: str = "auto", **draw) -> dict:
+    """What the page and the notebook stepper show of the graph of `root`: layout_records(), the
+    graph after the forward pass drawn both ways and a record per step of backward; neither
     computes anything. The graph's grads are left alone. Keyword arguments go to draw_graph."""
     structure, style = split_options(draw)
-    return _step_records(drawing_of(root, **structure), backend, style)
-
-
-def _step_records(drawing: Drawing, backend: str, style: dict) -> tuple[str, list[dict]]:
-    return svg(drawing, backend, grads="zero", **style), backward_records(drawing, style.get("show_grad", True))
+    return layout_records(drawing_of(root, **structure), backend, style)
 
 
 def backward_records(drawing: Drawing, show_grad: bool = True) -> list[dict]:
