@@ -10,7 +10,8 @@
 in topological order. `grad`, `hessian` and `gradcheck` give derivatives as
 numbers, `no_grad()` turns recording off. `v.backward_steps()`, `explain` and
 `trace_table` show the chain rule step by step; `draw_graph`, `render` and
-`export_html` draw the graph (Graphviz is imported only then).
+`export_html` draw the graph (Graphviz is imported only then), `export_slides` writes
+the step-through as a PDF deck, frames, a GIF, an MP4, a PPTX or a handout.
 
 The engine is autograd/engine.py (Value, backward), ops.py (the op table: each op's
 forward, derivative and rule), function.py (your own op) and functional.py (grad,
@@ -33,6 +34,7 @@ from autograd.views.drawing import Drawing
 from autograd.views.explain import backward_steps, explain, trace_table
 from autograd.views.page import export_html
 from autograd.views.render import draw_graph, render
+from autograd.views.slides import export_slides
 from autograd.views.stepper import stepper
 
 __all__ = [
@@ -53,6 +55,7 @@ __all__ = [
     "draw_graph",
     "explain",
     "export_html",
+    "export_slides",
     "grad",
     "gradcheck",
     "hessian",

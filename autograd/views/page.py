@@ -29,11 +29,12 @@ from autograd.files import write_atomically
 from autograd.views.drawing import Drawing, drawing_of
 from autograd.views.explain import backward_steps
 from autograd.views.mathml import rule_mathml
-from autograd.views.notation import fixed
+from autograd.views.notation import fixed, number
 from autograd.views.render import FILLS, HIGHLIGHT_NODE, HIGHLIGHT_PARENT, svg
 
 FORWARD_DONE = "The forward pass is done: every grad is 0. Press Next (or PageDown, Space, →) to start backprop."
-STYLE_OPTIONS = ("rankdir", "show_grad", "edge_labels", "highlight", "max_nodes", "stacked")  # how draw_graph draws
+# how draw_graph draws:
+STYLE_OPTIONS = ("rankdir", "show_grad", "edge_labels", "highlight", "max_nodes", "stacked", "fontname")
 STRUCTURE_OPTIONS = ("params", "group", "collapse", "focus", "notation")  # what it draws: the Drawing's
 
 
@@ -142,8 +143,9 @@ def backward_records(drawing: Drawing, show_grad: bool = True) -> list[dict]:
     """A record per step of backward on the drawing's graph: the ids of the node passing gradient
     back, the parent receiving it and the edge (the drawing's ids), the sentence, the rule (in
     words and MathML), and the parent's grad after the step, as the graph shows it ("grad") and as
-    a number ("value"). Steps outside a focus are left out. The graph's grads are left alone.
-    (The Lab renders the DOT in the browser and shows these records.)"""
+    a number ("value"), and for a handout the receiving node's name and the step's local derivative,
+    upstream gradient and contribution (4 significant digits). Steps outside a focus are left out.
+    The graph's grads are left alone. (The Lab renders the DOT in the browser and shows these records.)"""
     boxes, drawn = drawing.boxes, drawing.drawn
     steps = []
     with grads_set_aside(drawing.order, keep=False):  # the whole graph: backward runs over all of it
@@ -169,6 +171,10 @@ def backward_records(drawing: Drawing, show_grad: bool = True) -> list[dict]:
                     "math": rule_mathml(step.rule),
                     "grad": grad if show_grad else "",
                     "value": step.parent_grad if math.isfinite(step.parent_grad) else None,  # JSON has no nan
+                    "receives": drawing.names[step.parent],  # the handout's columns: who, and the three numbers
+                    "local": number(step.local),
+                    "upstream": number(step.upstream),
+                    "contribution": number(step.contribution),
                 }
             )
     return steps

@@ -79,6 +79,7 @@ def draw_graph(
     focus: Value | None = None,
     notation: str | None = None,
     stacked: bool = False,
+    fontname: str = "Helvetica",
 ):
     """The graph of `root` as a `graphviz.Digraph` that Jupyter (and VS Code, Colab) shows as SVG,
     drawn with the system's `dot` when it is installed, else with `graphviz-pure`.
@@ -112,7 +113,7 @@ def draw_graph(
             "long and the picture would be unreadable. Draw one example instead of a batch, a smaller model, or use "
             "nn's default neurons (one z node each) rather than expand=True; or pass a larger max_nodes"
         )
-    return dot_graph(drawing, rankdir, show_grad, edge_labels, highlight, stacked)
+    return dot_graph(drawing, rankdir, show_grad, edge_labels, highlight, stacked, fontname)
 
 
 def dot_graph(
@@ -122,6 +123,7 @@ def dot_graph(
     edge_labels: bool = False,
     highlight: Step | None = None,
     stacked: bool = False,
+    fontname: str = "Helvetica",
 ):
     """The DOT of a Drawing (draw_graph without the checks): every node, op, edge and box, with its id."""
     # A record's fields run across the ranks' direction inside { }, along it without: so
@@ -135,12 +137,12 @@ def dot_graph(
     hot_parent = highlight.parent if highlight is not None else None
     hot_node = highlight.node if highlight is not None and not highlight.is_seed else None
 
-    graph = _graph_class()("backprop", graph_attr={"rankdir": rankdir, "fontname": "Helvetica"})
-    graph.attr("node", fontname="Helvetica", fontsize="11")
+    graph = _graph_class()("backprop", graph_attr={"rankdir": rankdir, "fontname": fontname})
+    graph.attr("node", fontname=fontname, fontsize="11")
     if stacked:  # packed for a screen: text is what a room reads, the gaps are not
         graph.attr(nodesep="0.12", ranksep="0.22")
         graph.attr("node", margin="0.06,0.02")
-    graph.attr("edge", fontname="Helvetica", fontsize="9")
+    graph.attr("edge", fontname=fontname, fontsize="9")
     boxes: dict[tuple[str, ...], list] = {}  # a box's path -> the statements drawn in it
     inner_boxes: dict[tuple[str, ...], list[tuple[str, ...]]] = {(): []}  # a path -> the boxes inside it
 

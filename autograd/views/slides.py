@@ -1,0 +1,480 @@
+"""Backprop for slides and paper: the step-through as a PDF deck, PNG frames, a GIF, an MP4, a
+PowerPoint file, and a handout.
+
+Every format is made from the same pages: the step-through page's steps (the forward pass,
+the seed, then every edge; `page.backward_records`), drawn on the graph laid out once by
+Graphviz, in the page's colours and names. A page is 16:9 (960 x 540 pt, PowerPoint's
+widescreen size) or 4:3: the graph large, its text never under 11 pt (a graph too big for
+that shows the part around the step's node), the sentence under it in 12 to 24 pt, the
+rule under that, a step counter above. The PDF is vector shapes and real text; the frames
+(PNG, GIF, MP4, the PPTX's pictures) are those pages rasterized.
+
+    >>> export_slides(o, "neuron.pdf")                   # one page per step, for Beamer or to present as is
+    >>> export_slides(o, "frames", format="png")         # frames/frame-000.png ... at 1920 x 1080
+    >>> export_slides(o, "neuron.pptx", format="pptx")   # the sentence editable, the rule in the notes
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import secrets
+import shutil
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from autograd.engine import Value
+from autograd.files import write_atomically
+from autograd.views.drawing import drawing_of
+from autograd.views.page import backward_records, layouts, split_options
+from autograd.views.pdf import (
+    BOLD,
+    FONT,
+    GRAPH_FONT,
+    GRAPH_TEXT,
+    MONO,
+    GraphPicture,
+    graph_flowable,
+    need,
+    numbered_canvas,
+    rasterize,
+)
+from autograd.views.render import HIGHLIGHT_NODE, HIGHLIGHT_PARENT
+
+FORMATS = ("pdf", "png", "gif", "mp4", "pptx", "handout")
+ASPECTS = {"16:9": (960.0, 540.0), "4:3": (720.0, 540.0)}  # pt: PowerPoint's slide sizes
+PAPERS = {"letter": (612.0, 792.0), "a4": (595.28, 841.89)}  # pt, portrait
+FORWARD = "The forward pass is done: every grad is 0. Backprop starts at L, with dL/dL = 1."
+SLIDE_TEXT = (11, 22)  # pt: the graph's text on a slide, at least and at most
+SENTENCE_SIZES = (24, 22, 20, 18, 16, 14, 12)  # pt: the largest that fits the panel
+INK, MUTED, PANEL = "#111827", "#4b5563", "#f3f4f6"
+COLOURS = {"parent": HIGHLIGHT_PARENT, "node": HIGHLIGHT_NODE}
+
+
+@dataclass
+class Frame:
+    """One page: the counter, the sentences and rules under the graph, the grads shown, what is highlighted."""
+
+    counter: str
+    sentences: list[str]
+    rules: list[str]
+    grads: dict[str, str]
+    hot: dict[str, list[str]] = field(default_factory=dict)
+    around: str = ""  # the id brought to the middle when the graph is larger than the page
+
+
+def frames(steps: list[dict], group_by: str = "step") -> list[Frame]:
+    """The pages of a deck from the page's records: the forward pass, then each step ("step"), or
+    each node when its grad is finished, with every step into it ("node")."""
+    if group_by not in ("step", "node"):
+        raise ValueError(f"group_by must be 'step' or 'node', got {group_by!r}")
+    start = steps[0]["parent"] if steps else ""
+    pages = [Frame("", [FORWARD], [], {}, {}, start)]
+    grads: dict[str, str] = {}
+    if group_by == "step":
+        for step in steps:
+            if step["grad"]:
+                grads[step["parent"]] = step["grad"]
+            hot = {"parent": [step["parent"]], "edge": [step["edge"]] if step["edge"] else []}
+            if step["node"] and step["node"] != step["parent"]:
+                hot["node"] = [step["node"]]
+            pages.append(Frame("", [step["sentence"]], [step["rule"]], dict(grads), hot, step["parent"]))
+    else:
+        last = {step["parent"]: k for k, step in enumerate(steps)}  # a grad is finished after its last step
+        into: dict[str, list[dict]] = {}
+        for k, step in enumerate(steps):
+            into.setdefault(step["parent"], []).append(step)
+            if step["grad"]:
+                grads[step["parent"]] = step["grad"]
+            if last[step["parent"]] != k:
+                continue
+            received = into[step["parent"]]
+            hot = {"parent": [step["parent"]], "edge": [s["edge"] for s in received if s["edge"]],
+                   "node": sorted({s["node"] for s in received if s["node"] and s["node"] != s["parent"]})}  # fmt: skip
+            rules = list(dict.fromkeys(s["rule"] for s in received))
+            pages.append(Frame("", [s["sentence"] for s in received], rules, dict(grads), hot, step["parent"]))
+    what = "step" if group_by == "step" else "node"
+    for k, page in enumerate(pages):
+        page.counter = f"{what} {k} of {len(pages) - 1}"
+    return pages
+
+
+class Deck:
+    """A graph's pages: its layouts (drawn once), the page's records, and the frames made of them."""
+
+    def __init__(self, root: Value, backend: str = "auto", group_by: str = "step", max_steps: int = 5_000, **draw):
+        structure, style = split_options(draw)
+        self.drawing = drawing_of(root, **structure)
+        count = 1 + sum(len(node.parents) for node in self.drawing.order)
+        if count > max_steps:  # refused before anything is drawn
+            raise ValueError(
+                f"backprop on this graph has {count} steps, more than max_steps={max_steps}: a deck that long is "
+                "no lecture; draw one example, a smaller model, group_by='node', or pass a larger max_steps"
+            )
+        style = {"stacked": True, **style, "fontname": GRAPH_FONT}
+        self.layouts = layouts(self.drawing, backend, **style)
+        self.steps = backward_records(self.drawing, style.get("show_grad", True))
+        self.frames = frames(self.steps, group_by)
+        self.title = self.drawing.title()
+        self._pictures: dict[str, GraphPicture] = {}
+
+    def picture(self, layout: str) -> GraphPicture:
+        if layout not in self._pictures:
+            self._pictures[layout] = GraphPicture(self.layouts[layout]["svg"])
+        return self._pictures[layout]
+
+    def pick(self, width: float, height: float, floor: float, cap: float) -> tuple[str, float]:
+        """The layout for a graph area of width x height pt and the scale to draw it at, as the page's
+        LAYOUT_JS picks: whole with text at `floor` pt or more, the largest; else one whose width fits at
+        the floor (the window moves down with the steps); else the larger. Text between floor and cap."""
+
+        def score(name: str) -> tuple:
+            layout = self.layouts[name]
+            fit = min(width / layout["width"], height / layout["height"])
+            across = layout["width"] * max(fit, floor / GRAPH_TEXT) <= width
+            return (2 if fit * GRAPH_TEXT >= floor else 1 if across else 0, fit)
+
+        name = max(self.layouts, key=score)
+        layout = self.layouts[name]
+        fit = min(width / layout["width"], height / layout["height"])
+        return name, min(max(fit, floor / GRAPH_TEXT), cap / GRAPH_TEXT)
+
+    def pdf(self, size: tuple[float, float], text: bool = True) -> bytes:
+        """The deck as PDF, one page of `size` pt per frame; text=False leaves the panel empty (the
+        PPTX writes its sentence as text over it)."""
+        canvas_module = need("reportlab.pdfgen.canvas", "reportlab")
+        width, height = size
+        panel = round(height * 0.245)
+        area = (24.0, panel + 10.0, width - 48.0, height - panel - 10.0 - 40.0)
+        name, scale = self.pick(area[2], area[3], *SLIDE_TEXT)
+        picture = self.picture(name)
+        out = io.BytesIO()
+        canvas = canvas_module.Canvas(out, pagesize=size, pageCompression=1)
+        canvas.setTitle(f"Backprop step by step: {self.title}")
+        canvas.setCreator("backprop-lab (autograd.export_slides)")
+        for frame in self.frames:
+            self._top(canvas, frame, width, height)
+            picture.paint(frame.grads, frame.hot, COLOURS)
+            window = picture.window(scale, area[2], area[3], frame.around)
+            x = area[0] + (area[2] - window[2] * scale) / 2  # centred where the picture is smaller than the area
+            y = area[1] + (area[3] - window[3] * scale) / 2
+            whole = window[2] >= picture.width - 1e-6 and window[3] >= picture.height - 1e-6
+            picture.draw(canvas, x, y, scale, None if whole else window)
+            canvas.setFillColor(PANEL)
+            canvas.rect(0, 0, width, panel, stroke=0, fill=1)
+            canvas.setFillColor(HIGHLIGHT_PARENT)
+            canvas.rect(0, panel - 3, width, 3, stroke=0, fill=1)
+            if text:
+                self._panel(canvas, frame, width, panel)
+            canvas.showPage()
+        canvas.save()
+        return out.getvalue()
+
+    def _top(self, canvas, frame: Frame, width: float, height: float) -> None:
+        """The title at the left, the legend in the middle, the counter at the right."""
+        metrics = need("reportlab.pdfbase.pdfmetrics", "reportlab")
+        y = height - 26
+        canvas.setFillColor(INK)
+        canvas.setFont(BOLD, 14)
+        canvas.drawRightString(width - 24, y, frame.counter)
+        room = width * 0.42
+        title = self.title
+        while title and metrics.stringWidth(title, FONT, 12) > room:
+            title = title[:-2] + "…"
+        canvas.setFillColor(MUTED)
+        canvas.setFont(FONT, 12)
+        canvas.drawString(24, y, title)
+        x = width * 0.47
+        for colour, words in ((HIGHLIGHT_PARENT, "receives gradient"), (HIGHLIGHT_NODE, "passes it back")):
+            canvas.setFillColor(colour)
+            canvas.setStrokeColor(INK)
+            canvas.rect(x, y - 1, 10, 10, stroke=1, fill=1)
+            canvas.setFillColor(INK)
+            canvas.setFont(FONT, 11)
+            canvas.drawString(x + 14, y, words)
+            x += 20 + metrics.stringWidth(words, FONT, 11)
+
+    def _panel(self, canvas, frame: Frame, width: float, panel: float) -> None:
+        """The sentences (monospace, the largest size that fits) and the rule under them."""
+        rule = "rule: " + "; ".join(frame.rules) if frame.rules else ""
+        rule_height = 22 if rule else 0
+        room_width, room_height = width - 48, panel - 20 - rule_height
+        paragraphs, size = fitted(frame.sentences, room_width, room_height, MONO, SENTENCE_SIZES)
+        y = panel - 12
+        for paragraph in paragraphs:
+            _, h = paragraph.wrap(room_width, room_height)
+            paragraph.drawOn(canvas, 24, y - h)
+            y -= h + size * 0.25
+        if rule:
+            canvas.setFillColor(MUTED)
+            canvas.setFont(FONT, 14)
+            canvas.drawString(24, 12, _clipped(rule, FONT, 14, room_width))
+
+
+def fitted(texts: list[str], width: float, height: float, font: str, sizes) -> tuple[list, float]:
+    """Paragraphs of `texts` at the largest of `sizes` whose total height fits; at the smallest, the
+    texts that fit and a last line saying how many more there are."""
+    platypus = need("reportlab.platypus", "reportlab")
+    styles = need("reportlab.lib.styles", "reportlab")
+
+    def made(size: float, chosen: list[str]) -> tuple[list, float]:
+        style = styles.ParagraphStyle("s", fontName=font, fontSize=size, leading=size * 1.2, textColor=INK)
+        paragraphs = [platypus.Paragraph(escape(t), style) for t in chosen]
+        total = sum(p.wrap(width, height)[1] for p in paragraphs) + size * 0.25 * (len(paragraphs) - 1)
+        return paragraphs, total
+
+    for size in sizes:
+        paragraphs, total = made(size, texts)
+        if total <= height:
+            return paragraphs, size
+    size = sizes[-1]
+    for keep in range(len(texts) - 1, 0, -1):
+        paragraphs, total = made(size, texts[:keep] + [f"... and {len(texts) - keep} more steps (see the handout)"])
+        if total <= height:
+            return paragraphs, size
+    return made(size, texts[:1])[0], size
+
+
+def _clipped(text: str, font: str, size: float, width: float) -> str:
+    metrics = need("reportlab.pdfbase.pdfmetrics", "reportlab")
+    while text and metrics.stringWidth(text, font, size) > width:
+        text = text[:-2] + "…"
+    return text
+
+
+def export_slides(
+    root: Value,
+    path: str | os.PathLike,
+    format: str = "pdf",
+    aspect: str = "16:9",
+    size: tuple[int, int] | None = None,
+    seconds: float = 2.0,
+    group_by: str = "step",
+    paper: str = "letter",
+    backend: str = "auto",
+    max_steps: int = 5_000,
+    **draw,
+) -> Path:
+    """Write the step-through of `root`'s backprop as slides; the path written.
+
+    format: "pdf" (one vector page per step, `aspect` "16:9" or "4:3"), "png" (`path` a folder of
+    frame-000.png, frame-001.png ... of `size` pixels, default 1920 x 1080; 1440 x 1080 for 4:3),
+    "gif" (looping, `seconds` per step, default size 1280 x 720), "mp4" (H.264, `seconds` per
+    step, one frame each), "pptx" (a slide per step: the frame as a picture, the sentence as text,
+    the rule in the speaker notes) or "handout" (a PDF on `paper`, "letter" or "a4": the graph with
+    every grad, then a table of the steps). group_by: "step", or "node" (one page per node, when
+    its grad is finished, with every step into it: shorter decks for long graphs). Keyword
+    arguments go to draw_graph (`**model.graph_style()`, notation="notes", ...). The graph's
+    grads are left as they were; nothing is written unless all of it is.
+    """
+    if format not in FORMATS:
+        raise ValueError(f"format must be one of {', '.join(FORMATS)}, got {format!r}")
+    if aspect not in ASPECTS:
+        raise ValueError(f"aspect must be '16:9' or '4:3', got {aspect!r}")
+    if paper not in PAPERS:
+        raise ValueError(f"paper must be 'letter' or 'a4', got {paper!r}")
+    if not (isinstance(seconds, (int, float)) and 0.1 <= seconds <= 60):
+        raise ValueError(f"seconds (per step) must be a number from 0.1 to 60, got {seconds!r}")
+    pixels = _size(size, format, aspect)
+    path = Path(path)
+    target_is_folder = format == "png"
+    if target_is_folder and path.exists() and not path.is_dir():
+        raise NotADirectoryError(20, "png frames go in a folder, and this is a file", str(path))
+    if not target_is_folder and path.is_dir():
+        raise IsADirectoryError(21, f"a {format} deck is a file, and this is a folder", str(path))
+    for module, package in _NEEDS[format]:
+        need(module, package)  # before any drawing: the message, not a traceback halfway
+    deck = Deck(root, backend, group_by, max_steps, **draw)
+    if format == "handout":
+        return write_atomically(path, handout(deck, paper))
+    if format == "pdf":
+        return write_atomically(path, deck.pdf(ASPECTS[aspect]))
+    page = (540.0 * pixels[0] / pixels[1], 540.0)  # pt: the frames' own proportions
+    if format == "pptx":
+        return write_atomically(path, _pptx(deck, page, pixels))
+    images = rasterize(deck.pdf(page), *pixels)
+    if format == "png":
+        return _frames_folder(images, path)
+    if format == "gif":
+        iio = need("imageio.v3", "imageio")
+        numpy = need("numpy", "numpy")
+        data = iio.imwrite("<bytes>", numpy.stack([numpy.asarray(i) for i in images]), extension=".gif",
+                           plugin="pillow", duration=int(seconds * 1000), loop=0)  # fmt: skip
+        return write_atomically(path, data)
+    return _mp4(images, path, pixels, seconds)
+
+
+_NEEDS = {
+    "pdf": [("reportlab", "reportlab"), ("svglib", "svglib")],
+    "handout": [("reportlab", "reportlab"), ("svglib", "svglib")],
+    "png": [("reportlab", "reportlab"), ("svglib", "svglib"), ("pypdfium2", "pypdfium2")],
+    "gif": [("reportlab", "reportlab"), ("svglib", "svglib"), ("pypdfium2", "pypdfium2"), ("imageio", "imageio")],
+    "mp4": [("reportlab", "reportlab"), ("svglib", "svglib"), ("pypdfium2", "pypdfium2"),
+            ("imageio_ffmpeg", "imageio-ffmpeg")],
+    "pptx": [("reportlab", "reportlab"), ("svglib", "svglib"), ("pypdfium2", "pypdfium2"), ("pptx", "python-pptx")],
+}  # fmt: skip
+
+
+def _size(size, format: str, aspect: str) -> tuple[int, int]:
+    if size is None:
+        if format == "gif":
+            return (1280, 720) if aspect == "16:9" else (960, 720)
+        return (1920, 1080) if aspect == "16:9" else (1440, 1080)
+    if not (isinstance(size, (tuple, list)) and len(size) == 2 and all(isinstance(n, int) for n in size)):
+        raise ValueError(f"size must be (width, height) in pixels, got {size!r}")
+    width, height = size
+    if not (160 <= width <= 7680 and 90 <= height <= 4320 and width % 2 == 0 and height % 2 == 0):
+        raise ValueError(f"size must be even numbers of pixels from 160 x 90 to 7680 x 4320, got {width} x {height}")
+    return width, height
+
+
+def _frames_folder(images: list, folder: Path) -> Path:
+    """The frames as folder/frame-000.png ...: each file whole, the old frames beyond the new count removed."""
+    folder.mkdir(parents=True, exist_ok=True)
+    staging = folder / f".frames.{secrets.token_hex(4)}.writing"
+    staging.mkdir()
+    try:
+        names = []
+        for k, image in enumerate(images):
+            name = f"frame-{k:03d}.png"
+            image.save(staging / name, optimize=False)
+            names.append(name)
+        for name in names:
+            os.replace(staging / name, folder / name)
+        for old in folder.glob("frame-*.png"):
+            if old.name not in names:
+                old.unlink()
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return folder
+
+
+def _mp4(images: list, path: Path, pixels: tuple[int, int], seconds: float) -> Path:
+    """H.264 in MP4 with imageio-ffmpeg's own ffmpeg: one frame per step, each `seconds` long."""
+    ffmpeg = need("imageio_ffmpeg", "imageio-ffmpeg")
+    temporary = path.parent / f".{path.name}.{secrets.token_hex(4)}.mp4"
+    rate = 1 / Fraction(seconds).limit_denominator(1000)
+    try:
+        settings = ["-crf", "20", "-preset", "veryfast", "-movflags", "+faststart"]
+        writer = ffmpeg.write_frames(str(temporary), pixels, fps=rate, codec="libx264", pix_fmt_out="yuv420p",
+                                     macro_block_size=2, quality=None, ffmpeg_log_level="error",
+                                     output_params=settings)  # fmt: skip
+        writer.send(None)
+        for image in images:
+            writer.send(image.tobytes())
+        writer.close()
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+    return path
+
+
+def _pptx(deck: Deck, page: tuple[float, float], pixels: tuple[int, int]) -> bytes:
+    """A slide per frame: the frame without its sentence as the picture, the sentence as a text box
+    over the panel, the rule (and every digit of the step) in the speaker notes."""
+    pptx = need("pptx", "python-pptx")
+    util = need("pptx.util", "python-pptx")
+    dml = need("pptx.dml.color", "python-pptx")
+    width, height = page
+    images = rasterize(deck.pdf(page, text=False), *pixels)
+    panel = round(height * 0.245)
+    presentation = pptx.Presentation()
+    presentation.slide_width, presentation.slide_height = util.Pt(width), util.Pt(height)
+    blank = presentation.slide_layouts[6]
+    exact = [""] + [step["exact"] for step in deck.steps]
+    for k, (frame, image) in enumerate(zip(deck.frames, images)):
+        slide = presentation.slides.add_slide(blank)
+        picture = io.BytesIO()
+        image.save(picture, format="PNG")
+        picture.seek(0)
+        slide.shapes.add_picture(picture, 0, 0, presentation.slide_width, presentation.slide_height)
+        box = slide.shapes.add_textbox(util.Pt(24), util.Pt(height - panel + 8), util.Pt(width - 48),
+                                       util.Pt(panel - 16))  # fmt: skip
+        text = box.text_frame
+        text.word_wrap = True
+        _, size = fitted(frame.sentences, width - 48, panel - 20, MONO, SENTENCE_SIZES)
+        for j, sentence in enumerate(frame.sentences):
+            paragraph = text.paragraphs[0] if j == 0 else text.add_paragraph()
+            paragraph.text = sentence
+            paragraph.font.size = util.Pt(size)
+            paragraph.font.name = "Consolas"
+            paragraph.font.color.rgb = dml.RGBColor.from_string(INK[1:])
+        notes = ["rule: " + "; ".join(frame.rules)] if frame.rules else []
+        if len(frame.sentences) == 1 and k < len(exact) and exact[k]:
+            notes.append("every digit: " + exact[k])
+        slide.notes_slide.notes_text_frame.text = "\n".join(notes) or frame.sentences[0]
+    out = io.BytesIO()
+    presentation.save(out)
+    return out.getvalue()
+
+
+HANDOUT_COLUMNS = ("step", "node", "sentence", "rule", "local", "upstream", "contribution")
+
+
+def handout(deck: Deck, paper: str = "letter") -> bytes:
+    """A PDF for students to follow on paper (landscape): the graph with every grad, at 9 pt text
+    or more (over several pages if it must), then every step in a table of HANDOUT_COLUMNS."""
+    platypus = need("reportlab.platypus", "reportlab")
+    styles = need("reportlab.lib.styles", "reportlab")
+    colors = need("reportlab.lib.colors", "reportlab")
+    height, width = PAPERS[paper]  # landscape
+    margin = 36.0
+    frame_width, frame_height = width - 2 * margin, height - 2 * margin - 12
+    title_style = styles.ParagraphStyle("t", fontName=BOLD, fontSize=15, leading=19, spaceAfter=6)
+    cell = styles.ParagraphStyle("c", fontName=FONT, fontSize=9, leading=11)
+    mono = styles.ParagraphStyle("m", fontName=MONO, fontSize=9, leading=11)
+    story = [platypus.Paragraph(escape(f"Backprop step by step: {deck.title}"), title_style)]
+    caption = styles.ParagraphStyle("p", fontName=FONT, fontSize=10, leading=13, textColor=MUTED)
+    graph_height = frame_height - 12 - 25 - 13  # the frame's padding, the title, a caption
+    name, scale = deck.pick(frame_width - 12, graph_height, 9, 14)
+    picture = deck.picture(name)
+    final = {}
+    for step in deck.steps:
+        if step["grad"]:
+            final[step["parent"]] = step["grad"]
+    tiles = _tiles(picture, scale, frame_width - 12, graph_height)
+    for k, window in enumerate(tiles, start=1):
+        if len(tiles) > 1:
+            words = f"The graph after backward, part {k} of {len(tiles)} (by rows from the top, each left to right)"
+            story.append(platypus.Paragraph(words, caption))
+        story.append(graph_flowable(picture, scale, window, final, {}, COLOURS))
+    story.append(platypus.PageBreak())
+    rows = [[platypus.Paragraph(f"<b>{c}</b>", cell) for c in HANDOUT_COLUMNS]]
+    for k, step in enumerate(deck.steps, start=1):
+        rows.append([platypus.Paragraph(str(k), cell), platypus.Paragraph(escape(step["receives"]), cell),
+                     platypus.Paragraph(escape(step["sentence"]), mono), platypus.Paragraph(escape(step["rule"]), cell),
+                     platypus.Paragraph(step["local"], cell), platypus.Paragraph(step["upstream"], cell),
+                     platypus.Paragraph(step["contribution"], cell)])  # fmt: skip
+    widths = [32, 78, 0, 130, 62, 62, 72]
+    widths[2] = frame_width - sum(widths)
+    table = platypus.Table(rows, colWidths=widths, repeatRows=1)
+    table.setStyle(platypus.TableStyle([
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#9ca3af")),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor(PANEL)),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ]))  # fmt: skip
+    story.append(table)
+    out = io.BytesIO()
+    document = platypus.SimpleDocTemplate(out, pagesize=(width, height), leftMargin=margin, rightMargin=margin,
+                                          topMargin=margin, bottomMargin=margin + 12,
+                                          title=f"Backprop step by step: {deck.title} (handout)")  # fmt: skip
+    document.build(story, canvasmaker=numbered_canvas(FONT, 9))
+    return out.getvalue()
+
+
+def _tiles(picture: GraphPicture, scale: float, width: float, height: float) -> list[tuple | None]:
+    """The windows that cover the picture at `scale` in pages of width x height pt (None: it fits whole)."""
+    w, h = width / scale, height / scale
+    if picture.width <= w + 1e-6 and picture.height <= h + 1e-6:
+        return [None]
+    columns = max(1, -int(-picture.width // w))
+    rows = max(1, -int(-picture.height // h))
+    tiles = []
+    for r in range(rows):  # from the top, left to right, as one reads
+        for c in range(columns):
+            x0 = min(c * w, max(0.0, picture.width - w))
+            y0 = max(0.0, picture.height - (r + 1) * h)
+            tiles.append((x0, y0, min(w, picture.width), min(h, picture.height)))
+    return tiles
