@@ -57,7 +57,8 @@ def run(out: Path, quick: bool = False, seed: int = 0) -> dict:
     print(f"\nlargest difference {worst:.1e}: the engine's node-by-node chain rule is the delta recursion")
     path = render(loss, out / "backprop_by_hand.svg", **model.graph_style())
     print(f"  wrote {path}")
-    return {"max_difference": worst, "files": [path]}
+    decks = common.slides(loss, "backprop_by_hand", **model.graph_style())
+    return {"max_difference": worst, "files": [path, *decks]}
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from autograd import Value, no_grad
 # How figures are written: main() sets these from --dpi and --format for the run.
 FIGURES = {"dpi": 150, "format": "png"}
 FORMATS = ("png", "svg", "pdf")
+SLIDES: dict[str, Path | None] = {"folder": None}  # main() sets it from --slides DIR
 
 
 def _dpi(text: str) -> int:
@@ -32,11 +33,33 @@ def main(run: Callable[[Path, bool, int], dict], doc: str, argv: Sequence[str] |
     parser.add_argument("--seed", type=int, default=0, help="the random seed (default: 0)")
     parser.add_argument("--dpi", type=_dpi, default=150, help="resolution of png figures (default: 150, for slides)")
     parser.add_argument("--format", choices=FORMATS, default="png", help="figure format (default: png)")
+    slides = "also write the demo's graph as slides into DIR: a PDF deck, a handout, a PPTX, a GIF, an MP4, PNG frames"
+    parser.add_argument("--slides", metavar="DIR", help=slides + " (pip install 'backprop-lab[slides]')")
     args = parser.parse_args(argv)
+    SLIDES["folder"] = None
+    if args.slides:
+        from autograd.views.slides import check_deck_folder
+
+        try:
+            SLIDES["folder"] = check_deck_folder(args.slides)  # before the demo runs, not after
+        except (ImportError, OSError) as error:
+            parser.error(f"--slides {args.slides}: {error}")
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     FIGURES.update(dpi=args.dpi, format=args.format)
     return run(out, args.quick, args.seed)
+
+
+def slides(root: Value, name: str, **draw) -> list[Path]:
+    """With --slides DIR, the step-through of `root`'s graph as slides in DIR, named `name` (every
+    format of autograd.views.slides.export_deck; keyword arguments go to draw_graph); else nothing."""
+    if SLIDES["folder"] is None:
+        return []
+    from autograd.views.slides import export_deck
+
+    written = export_deck(root, SLIDES["folder"], name, **draw)
+    print(f"  wrote the slides of {name}'s graph into {SLIDES['folder']}: " + ", ".join(p.name for p in written))
+    return written
 
 
 def pyplot():

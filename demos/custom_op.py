@@ -83,7 +83,8 @@ def run(out: Path, quick: bool = False, seed: int = 0) -> dict:
     loss.backward()
     graph = render(loss, out / "custom_op.svg", edge_labels=True)  # a Function node among built-in ones
     print(f"  wrote {graph}")
-    return {"first_try": first, "fixed": fixed, "steps": steps, "second_derivative": second, "files": [graph]}
+    decks = common.slides(loss, "custom_op", edge_labels=True)
+    return {"first_try": first, "fixed": fixed, "steps": steps, "second_derivative": second, "files": [graph, *decks]}
 
 
 if __name__ == "__main__":

@@ -51,7 +51,8 @@ def run(out: Path, quick: bool = False, seed: int = 0) -> dict:
     graph = render(o, out / "neuron.svg", params=weights)
     page = export_html(o, out / "neuron.html", params=weights)
     print(f"\nopen {graph} (the graph) and {page} (step through backprop with the arrow keys)")
-    return {"steps": steps, "grads": {n.label: n.grad for n in topological_order(o)}, "files": [graph, page]}
+    decks = common.slides(o, "neuron", params=weights)
+    return {"steps": steps, "grads": {n.label: n.grad for n in topological_order(o)}, "files": [graph, page, *decks]}
 
 
 if __name__ == "__main__":

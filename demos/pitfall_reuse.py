@@ -68,7 +68,8 @@ def run(out: Path, quick: bool = False, seed: int = 0) -> dict:
     out_node.backward()
     graph = render(out_node, out / "pitfall_reuse.svg")
     print(f"  wrote {graph}: a and b each feed d and e; their grads are the sums of two paths")
-    return {"cases": results, "files": [graph]}
+    decks = common.slides(out_node, "pitfall_reuse")
+    return {"cases": results, "files": [graph, *decks]}
 
 
 def fmt(values: list[float]) -> str:

@@ -46,9 +46,10 @@ def run(out: Path, quick: bool = False, seed: int = 0) -> dict:
     loss = nn.mse_loss(model(X[1]), T[1])
     loss.backward()
     graph_path = render(loss, out / "xor_graph.svg", notation="notes", **model.graph_style())
-    model.zero_grad()
     print(f"  wrote {graph_path}")
-    return {"accuracy": accuracy, "loss": history["loss"], "files": [loss_path, boundary_path, graph_path]}
+    decks = common.slides(loss, "xor", notation="notes", **model.graph_style())
+    model.zero_grad()
+    return {"accuracy": accuracy, "loss": history["loss"], "files": [loss_path, boundary_path, graph_path, *decks]}
 
 
 if __name__ == "__main__":

@@ -331,10 +331,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("values", nargs="*", metavar="name=number", help="a value for each variable")
     parser.add_argument("--render", metavar="FILE", help="draw the graph into FILE (.svg, .png or .pdf)")
     parser.add_argument("--steps", action="store_true", help="wait for Enter between backward steps")
+    slides = "write the step-through as slides: into a folder, every format (PDF, handout, PPTX, GIF, MP4, PNG frames)"
+    parser.add_argument("--slides", metavar="PATH", help=slides + "; into a .pdf, .pptx, .gif or .mp4 file, that one")
     args = parser.parse_args(argv)
     try:
         return _run(args)
-    except (ExpressionError, ArithmeticError, ValueError, OSError, RuntimeError) as error:
+    except (ExpressionError, ArithmeticError, ValueError, OSError, RuntimeError, ImportError) as error:
         print(f"error: {error}", file=sys.stderr)
     except EOFError:
         print("error: the input ended before the last step (--steps reads Enter from the terminal)", file=sys.stderr)
@@ -348,6 +350,8 @@ def _run(args: argparse.Namespace) -> int:
 
     if args.render:
         _check_render_target(args.render)
+    if args.slides:
+        _check_slides_target(args.slides)
     root, leaves = evaluate(args.expression, parse_assignments(args.values))
     drawing = Drawing(root)
     # With --steps, the steps show the backward pass, one per Enter (the input's end is an error).
@@ -360,4 +364,35 @@ def _run(args: argparse.Namespace) -> int:
         from autograd.views.render import render
 
         print(f"\ngraph written to {render(drawing, args.render)}")
+    if args.slides:
+        from autograd.views.slides import export_deck, export_slides
+
+        target = Path(args.slides)
+        if target.suffix:
+            written = [export_slides(drawing, target, format=_SLIDE_SUFFIXES[target.suffix.lower()])]
+        else:
+            written = export_deck(drawing, target)
+        print("\nslides written to " + ", ".join(str(path) for path in written))
     return 0
+
+
+_SLIDE_SUFFIXES = {".pdf": "pdf", ".pptx": "pptx", ".gif": "gif", ".mp4": "mp4"}
+
+
+def _check_slides_target(path: str) -> None:
+    """--slides: a folder (every format) or a file of a deck's suffix, in a folder that exists; the packages."""
+    from autograd.views.pdf import need
+    from autograd.views.slides import _NEEDS, FORMATS
+
+    target = Path(path)
+    if target.suffix and target.suffix.lower() not in _SLIDE_SUFFIXES:
+        raise ExpressionError(f"--slides writes a folder or a .pdf, .pptx, .gif or .mp4 file; got {path}")
+    if target.suffix and not target.parent.is_dir():
+        raise ExpressionError(f"--slides {path}: the folder {target.parent} does not exist")
+    if target.suffix and target.is_dir():
+        raise ExpressionError(f"--slides {path} is a folder, not a {target.suffix} file")
+    if not target.suffix and target.exists() and not target.is_dir():
+        raise ExpressionError(f"--slides {path} is a file; give a folder, or a name ending .pdf, .pptx, .gif or .mp4")
+    for format in [_SLIDE_SUFFIXES[target.suffix.lower()]] if target.suffix else FORMATS:
+        for module, package in _NEEDS[format]:
+            need(module, package)

@@ -126,6 +126,7 @@ class GraphPicture:
             for shape in self._leaves(self.items.get(key), (shapes.Polygon, shapes.Path)):
                 self._set(shape, "strokeColor", line)
                 self._set(shape, "strokeWidth", 3)
+                self._set(shape, "strokeLineJoin", 1)  # round: no miter spike at the arrow's tip
                 if isinstance(shape, shapes.Polygon):
                     self._set(shape, "fillColor", line)
 

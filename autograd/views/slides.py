@@ -36,6 +36,7 @@ from autograd.views.pdf import (
     GRAPH_TEXT,
     MONO,
     GraphPicture,
+    fonts,
     graph_flowable,
     need,
     numbered_canvas,
@@ -105,6 +106,7 @@ class Deck:
     """A graph's pages: its layouts (drawn once), the page's records, and the frames made of them."""
 
     def __init__(self, root: Value, backend: str = "auto", group_by: str = "step", max_steps: int = 5_000, **draw):
+        fonts()
         structure, style = split_options(draw)
         self.drawing = drawing_of(root, **structure)
         count = 1 + sum(len(node.parents) for node in self.drawing.order)
@@ -119,6 +121,26 @@ class Deck:
         self.frames = frames(self.steps, group_by)
         self.title = self.drawing.title()
         self._pictures: dict[str, GraphPicture] = {}
+
+    def write(self, format: str, path: Path, aspect: str, pixels: tuple[int, int], seconds: float, paper: str) -> Path:
+        """The deck in `format` at `path` (export_slides has checked the arguments)."""
+        if format == "handout":
+            return write_atomically(path, handout(self, paper))
+        if format == "pdf":
+            return write_atomically(path, self.pdf(ASPECTS[aspect]))
+        page = (540.0 * pixels[0] / pixels[1], 540.0)  # pt: the frames' own proportions
+        if format == "pptx":
+            return write_atomically(path, _pptx(self, page, pixels))
+        images = rasterize(self.pdf(page), *pixels)
+        if format == "png":
+            return _frames_folder(images, path)
+        if format == "gif":
+            iio = need("imageio.v3", "imageio")
+            numpy = need("numpy", "numpy")
+            data = iio.imwrite("<bytes>", numpy.stack([numpy.asarray(i) for i in images]), extension=".gif",
+                               plugin="pillow", duration=int(seconds * 1000), loop=0)  # fmt: skip
+            return write_atomically(path, data)
+        return _mp4(images, path, pixels, seconds)
 
     def picture(self, layout: str) -> GraphPicture:
         if layout not in self._pictures:
@@ -146,22 +168,16 @@ class Deck:
         PPTX writes its sentence as text over it)."""
         canvas_module = need("reportlab.pdfgen.canvas", "reportlab")
         width, height = size
-        panel = round(height * 0.245)
-        area = (24.0, panel + 10.0, width - 48.0, height - panel - 10.0 - 40.0)
-        name, scale = self.pick(area[2], area[3], *SLIDE_TEXT)
-        picture = self.picture(name)
+        panel = _panel_height(height)
         out = io.BytesIO()
         canvas = canvas_module.Canvas(out, pagesize=size, pageCompression=1)
         canvas.setTitle(f"Backprop step by step: {self.title}")
         canvas.setCreator("backprop-lab (autograd.export_slides)")
         for frame in self.frames:
             self._top(canvas, frame, width, height)
+            picture, scale, x, y, window = self.place(frame, size)
             picture.paint(frame.grads, frame.hot, COLOURS)
-            window = picture.window(scale, area[2], area[3], frame.around)
-            x = area[0] + (area[2] - window[2] * scale) / 2  # centred where the picture is smaller than the area
-            y = area[1] + (area[3] - window[3] * scale) / 2
-            whole = window[2] >= picture.width - 1e-6 and window[3] >= picture.height - 1e-6
-            picture.draw(canvas, x, y, scale, None if whole else window)
+            picture.draw(canvas, x, y, scale, window)
             canvas.setFillColor(PANEL)
             canvas.rect(0, 0, width, panel, stroke=0, fill=1)
             canvas.setFillColor(HIGHLIGHT_PARENT)
@@ -171,6 +187,20 @@ class Deck:
             canvas.showPage()
         canvas.save()
         return out.getvalue()
+
+    def place(self, frame: Frame, size: tuple[float, float]) -> tuple:
+        """Where a frame's graph goes on a page of `size` pt: (picture, scale, x, y, window), the
+        window (as GraphPicture.window) None when the whole graph is drawn."""
+        width, height = size
+        panel = _panel_height(height)
+        area = (24.0, panel + 10.0, width - 48.0, height - panel - 10.0 - 40.0)
+        name, scale = self.pick(area[2], area[3], *SLIDE_TEXT)
+        picture = self.picture(name)
+        window = picture.window(scale, area[2], area[3], frame.around)
+        x = area[0] + (area[2] - window[2] * scale) / 2  # centred where the picture is smaller than the area
+        y = area[1] + (area[3] - window[3] * scale) / 2
+        whole = window[2] >= picture.width - 1e-6 and window[3] >= picture.height - 1e-6
+        return picture, scale, x, y, None if whole else window
 
     def _top(self, canvas, frame: Frame, width: float, height: float) -> None:
         """The title at the left, the legend in the middle, the counter at the right."""
@@ -211,6 +241,10 @@ class Deck:
             canvas.setFillColor(MUTED)
             canvas.setFont(FONT, 14)
             canvas.drawString(24, 12, _clipped(rule, FONT, 14, room_width))
+
+
+def _panel_height(height: float) -> float:
+    return round(height * 0.245)  # pt: the sentence's panel, a quarter of the page
 
 
 def fitted(texts: list[str], width: float, height: float, font: str, sizes) -> tuple[list, float]:
@@ -275,35 +309,56 @@ def export_slides(
         raise ValueError(f"aspect must be '16:9' or '4:3', got {aspect!r}")
     if paper not in PAPERS:
         raise ValueError(f"paper must be 'letter' or 'a4', got {paper!r}")
-    if not (isinstance(seconds, (int, float)) and 0.1 <= seconds <= 60):
-        raise ValueError(f"seconds (per step) must be a number from 0.1 to 60, got {seconds!r}")
+    _check_seconds(seconds)
     pixels = _size(size, format, aspect)
     path = Path(path)
-    target_is_folder = format == "png"
-    if target_is_folder and path.exists() and not path.is_dir():
+    _check_target(path, format)
+    deck = Deck(root, backend, group_by, max_steps, **draw)
+    return deck.write(format, path, aspect, pixels, seconds, paper)
+
+
+def export_deck(
+    root: Value, folder: str | os.PathLike, name: str = "backprop", backend: str = "auto", seconds: float = 2.0, **draw
+) -> list[Path]:
+    """Every format of export_slides in `folder`, from one layout of the graph: name.pdf (16:9),
+    name-4x3.pdf, name-handout.pdf, name.pptx, name.gif, name.mp4 and the PNG frames in name-frames/.
+    What `python -m autograd ... --slides DIR` and the demos' --slides DIR write."""
+    folder = check_deck_folder(folder)
+    _check_seconds(seconds)
+    folder.mkdir(parents=True, exist_ok=True)
+    deck = Deck(root, backend, **draw)
+    written = []
+    for format, aspect, file in (("pdf", "16:9", f"{name}.pdf"), ("pdf", "4:3", f"{name}-4x3.pdf"),
+                                 ("handout", "16:9", f"{name}-handout.pdf"), ("pptx", "16:9", f"{name}.pptx"),
+                                 ("gif", "16:9", f"{name}.gif"), ("mp4", "16:9", f"{name}.mp4"),
+                                 ("png", "16:9", f"{name}-frames")):  # fmt: skip
+        written.append(deck.write(format, folder / file, aspect, _size(None, format, aspect), seconds, "letter"))
+    return written
+
+
+def check_deck_folder(folder: str | os.PathLike) -> Path:
+    """The folder for export_deck, checked (not a file; every package there) before anything is drawn."""
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise NotADirectoryError(20, "slides go in a folder, and this is a file", str(folder))
+    for format in FORMATS:
+        for module, package in _NEEDS[format]:
+            need(module, package)
+    return folder
+
+
+def _check_seconds(seconds: float) -> None:
+    if isinstance(seconds, bool) or not (isinstance(seconds, (int, float)) and 0.1 <= seconds <= 60):
+        raise ValueError(f"seconds (per step) must be a number from 0.1 to 60, got {seconds!r}")
+
+
+def _check_target(path: Path, format: str) -> None:
+    if format == "png" and path.exists() and not path.is_dir():
         raise NotADirectoryError(20, "png frames go in a folder, and this is a file", str(path))
-    if not target_is_folder and path.is_dir():
+    if format != "png" and path.is_dir():
         raise IsADirectoryError(21, f"a {format} deck is a file, and this is a folder", str(path))
     for module, package in _NEEDS[format]:
         need(module, package)  # before any drawing: the message, not a traceback halfway
-    deck = Deck(root, backend, group_by, max_steps, **draw)
-    if format == "handout":
-        return write_atomically(path, handout(deck, paper))
-    if format == "pdf":
-        return write_atomically(path, deck.pdf(ASPECTS[aspect]))
-    page = (540.0 * pixels[0] / pixels[1], 540.0)  # pt: the frames' own proportions
-    if format == "pptx":
-        return write_atomically(path, _pptx(deck, page, pixels))
-    images = rasterize(deck.pdf(page), *pixels)
-    if format == "png":
-        return _frames_folder(images, path)
-    if format == "gif":
-        iio = need("imageio.v3", "imageio")
-        numpy = need("numpy", "numpy")
-        data = iio.imwrite("<bytes>", numpy.stack([numpy.asarray(i) for i in images]), extension=".gif",
-                           plugin="pillow", duration=int(seconds * 1000), loop=0)  # fmt: skip
-        return write_atomically(path, data)
-    return _mp4(images, path, pixels, seconds)
 
 
 _NEEDS = {
@@ -379,7 +434,7 @@ def _pptx(deck: Deck, page: tuple[float, float], pixels: tuple[int, int]) -> byt
     dml = need("pptx.dml.color", "python-pptx")
     width, height = page
     images = rasterize(deck.pdf(page, text=False), *pixels)
-    panel = round(height * 0.245)
+    panel = _panel_height(height)
     presentation = pptx.Presentation()
     presentation.slide_width, presentation.slide_height = util.Pt(width), util.Pt(height)
     blank = presentation.slide_layouts[6]
