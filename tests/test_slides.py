@@ -99,6 +99,10 @@ def test_text_is_real_and_large_enough_on_a_16_9_page(tmp_path):
         graph = [size for text, size, font in runs if "Mono" not in font]
         assert sentence and min(sentence) >= 12
         assert graph and min(graph) >= 9
+    records = step_records(loss, **draw)["steps"]
+    for k, (runs, record) in enumerate(zip(pages[1:], records), start=1):  # the grad the step reached, drawn
+        drawn = [text.strip() for text, _, font in runs if "Mono" not in font]
+        assert record["grad"] in drawn, f"page {k} does not show {record['grad']}"
     labels = {text for runs in pages for text, _, _ in runs}
     assert any("w⁽¹⁾" in t for t in labels) and any("ŷ" in t for t in labels)  # the notes' names, as text
 

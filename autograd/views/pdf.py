@@ -73,8 +73,11 @@ class GraphPicture:
         self._walk(self.drawing, (1, 0, 0, 1, 0, 0))
         self._grad_texts = {}  # a node's id -> the String of its grad field (a record's last)
         for key, item in self.items.items():
+            if key.startswith("a_"):  # the link Graphviz wraps round a node with a tooltip: the node's own text
+                continue
+            inner = [i for i in self._leaves(item, shapes.Group) if i is not item and getattr(i, "svgid", None)]
             texts = list(self._leaves(item, shapes.String))
-            if texts:
+            if texts and all(i.svgid.startswith("a_") for i in inner):  # a node or an edge, not the graph or a box
                 self._grad_texts[key] = texts[-1]
         self._initial = {key: text.text for key, text in self._grad_texts.items()}
         self._undo: list[tuple[object, str, object]] = []
