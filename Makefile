@@ -11,7 +11,7 @@ RUNTIME := $(VENV)/.installed-runtime
 DEV := $(VENV)/.installed-dev
 PORT ?= 8000
 
-.PHONY: demo test lint bench bench-lab lab lab-build clean
+.PHONY: demo test lint bench bench-lab bench-slides lab lab-build clean
 
 $(RUNTIME): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,9 @@ bench: $(DEV)
 
 bench-lab: $(DEV)
 	$(BIN)/python tests/benchmarks/bench_lab.py
+
+bench-slides: $(DEV)
+	$(BIN)/python tests/benchmarks/bench_slides.py
 
 lab-build: $(RUNTIME)
 	$(BIN)/python lab/build.py
