@@ -1,7 +1,8 @@
 """`python -m autograd "tanh(x*w1 + y*w2 + b)" x=2 y=0 w1=-3 w2=1 b=6.8813735870195432`
 
 Builds the expression from Values, prints the forward pass, every backward step
-and the final gradients; `--render graph.svg` also draws the graph, `--steps`
+and the final gradients; `--render graph.svg` also draws the graph, `--slides DIR`
+writes the step-through as slides (`--slides steps.pdf`: one format), `--steps`
 waits for Enter between steps. The expression is parsed with Python's `ast` and
 only the engine's operations are evaluated: numbers, `pi` and `e`, the variables
 given, + - * / **, unary -, and calls of the engine's functions. Anything else
