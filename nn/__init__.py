@@ -33,6 +33,7 @@ from nn.losses import (
     mse_loss,
     softmax,
 )
+from nn.matrices import LayerView, layer_view
 from nn.module import Module
 from nn.perceptron import Perceptron
 from nn.train import correct_class, correct_logit, correct_probability, correct_sign, fit
@@ -42,6 +43,7 @@ __all__ = [
     "MLP",
     "Dropout",
     "Layer",
+    "LayerView",
     "Module",
     "Neuron",
     "Perceptron",
@@ -55,6 +57,7 @@ __all__ = [
     "data",
     "fit",
     "hinge_loss",
+    "layer_view",
     "huber_loss",
     "log_softmax",
     "logistic_loss",
