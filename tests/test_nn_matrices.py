@@ -79,7 +79,7 @@ def test_every_entry_equals_pytorchs_matrices(case, activation, count):
     assert view.batch == count and view.difference <= TOLERANCE
     for layer, Z, H, W, b in zip(view.layers, zs, hs, Ws, bs):
         assert layer.shape == tuple(W.shape) == (sizes[layer.index - 1], ([nin] + sizes)[layer.index - 1])
-        one = (lambda m: m[:, 0]) if count == 1 else (lambda m: m)  # noqa: E731: a vector for one example
+        one = (lambda m: m[:, 0]) if count == 1 else (lambda m: m)  # noqa: E731 (a vector for one example)
         close(layer.W, W), close(layer.b, b)
         close(layer.z, one(Z)), close(layer.h, one(H))
         close(layer.delta, one(Z.grad), scale=count)  # δ of example k's own loss: N times dL/dz
