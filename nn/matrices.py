@@ -70,6 +70,7 @@ class LayerView:
     difference: float
     loss: Value = field(repr=False)
     examples: list[dict[str, list[Value]]] = field(repr=False, default_factory=list)
+    expand: bool = False  # the model's neurons are micrograd's chains of * and + (expand=True)
 
     def __str__(self) -> str:
         return text(self)
@@ -86,6 +87,14 @@ class LayerView:
         nodes = entry_nodes(self.layers[layer - 1], name, i, j)
         wanted = set(nodes)
         return [step for step in backward_steps(self.loss) if not step.is_seed and step.parent in wanted]
+
+    def records(self, drawing=None) -> list[dict]:
+        """backward's steps grouped as the recursion's equations, as records of the step-through page
+        (`export_html(loss, path, layers=view)`) and the stepper: the loss's steps down to ŷ (with the
+        seed), then for each layer from the output down δ⁽ˡ⁾ (the steps into its h and z nodes),
+        ∂L/∂W⁽ˡ⁾ and ∂L/∂b⁽ˡ⁾, and last ∂L/∂x. Each holds the ids of all its steps' nodes and edges
+        and the grads they leave. `drawing`: the Drawing of the page (else one of the loss)."""
+        return layer_records(self, drawing)
 
     def to_json(self, ids: dict[Value, str] | None = None) -> dict:
         """The view as JSON for a page: per layer, each matrix's numbers and shape and, with `ids` (a
@@ -147,7 +156,8 @@ def layer_view(loss: Value, model, inputs: Sequence) -> LayerView:
         matrices.append(_layer(index, layer, examples, weights, len(batch) > 1 or _is_batch(inputs)))
     for below, layer in zip(matrices, matrices[1:]):  # h⁽ˡ⁻¹⁾ is the layer below's h
         layer.h_prev, layer.nodes["h_prev"] = below.h, below.nodes["h"]
-    view = LayerView(matrices, len(examples), weights, 0.0, loss, examples)
+    expand = any(n.expand for layer in layers for n in layer.neurons)
+    view = LayerView(matrices, len(examples), weights, 0.0, loss, examples, expand)
     view.difference = _numpy_difference(view, numpy)
     return view
 
@@ -358,6 +368,96 @@ def _numpy_difference(view: LayerView, numpy) -> float:
             "accumulated over other passes; call layer_view on a loss of the model's outputs, after zero_grad()"
         )
     return difference
+
+
+# --- the recursion as steps of the page ---------------------------------------------------------------
+
+
+def _vector(values) -> str:
+    """A vector as (a, b, c); a matrix as its rows: ((a, b), (c, d))."""
+    if values and isinstance(values[0], list):
+        return "(" + ", ".join(_vector(row) for row in values) + ")"
+    return "(" + ", ".join(number(x) for x in values) + ")"
+
+
+def layer_records(view: LayerView, drawing=None) -> list[dict]:
+    from autograd.views.drawing import Drawing
+    from autograd.views.page import backward_records
+
+    drawing = drawing if drawing is not None else Drawing(view.loss)
+    by_id = {key: node for node, key in drawing.ids.items()}
+    count, batch = len(view.layers), view.batch > 1
+    group: dict[int, tuple] = {}  # id(node) -> the equation its steps belong to
+    for layer in view.layers:
+        k = layer.index
+        for row in layer.nodes["W"]:
+            for w in row:
+                group[id(w)] = ("dW", k)
+        for b in layer.nodes["b"]:
+            group[id(b)] = ("db", k)
+        for name in ("z", "h"):
+            for row in layer.nodes[name]:
+                for node in row if isinstance(row, list) else [row]:
+                    group[id(node)] = ("delta", k)
+    for found in view.examples:
+        for x in found["inputs"]:
+            group[id(x)] = ("dx", 0)
+    if view.expand:
+        raise ValueError("layer by layer needs one z node per neuron: build the model with expand=False (the default)")
+    order = [("loss", count + 1)] + [(kind, k) for k in range(count, 0, -1) for kind in ("delta", "dW", "db")]
+    order.append(("dx", 0))
+    steps: dict[tuple, list[dict]] = {key: [] for key in order}
+    for record in backward_records(drawing):
+        node = by_id.get(record["parent"])
+        steps[group.get(id(node), ("loss", count + 1))].append(record)
+    records = []
+    for key in order:
+        into = steps[key]
+        if not into:
+            continue
+        grads = {}
+        for record in into:
+            if record["grad"]:
+                grads[record["parent"]] = record["grad"]
+        parents = list(dict.fromkeys(r["parent"] for r in into))
+        nodes = [n for n in dict.fromkeys(r["node"] for r in into) if n and n not in parents]
+        sentence = _equation(view, key, batch)
+        records.append({
+            "node": "", "parent": parents[0], "edge": "", "parents": parents, "nodes": nodes,
+            "edges": [r["edge"] for r in into if r["edge"]], "grads": [[k, v] for k, v in grads.items()],
+            "sentence": sentence, "exact": f"{sentence} ({len(into)} steps of backward)",
+            "rule": "; ".join(dict.fromkeys(r["rule"] for r in into)), "math": "", "grad": "", "value": None,
+            "count": len(into),
+        })  # fmt: skip
+    return records
+
+
+def _equation(view: LayerView, key: tuple, batch: bool) -> str:
+    """The equation a group of steps computes, with its numbers."""
+    kind, k = key
+    count = len(view.layers)
+    if kind == "loss":
+        out = view.layers[-1]
+        grads = out.upstream
+        name = "∇ŷ ℓ of each example (a column each)" if batch else "∇ŷ ℓ"
+        return f"dL/dL = 1, the seed; backward through the loss down to the output: {name} = {_vector(grads)}"
+    if kind == "dx":
+        grads = [[x.grad / c for x in found["inputs"]] for found, c in zip(view.examples, view.weights)]
+        shown = _vector([list(col) for col in zip(*grads)]) if batch else _vector(grads[0])
+        return f"∂L/∂x = W⁽¹⁾ᵀ {'Δ' if batch else 'δ'}⁽¹⁾ = {shown}: the inputs' grads (nothing trains them)"
+    layer = view.layers[k - 1]
+    sk, sp, su = _sup(k), _sup(k - 1), _sup(k + 1)
+    d = "Δ" if batch else "δ"
+    if kind == "delta":
+        upstream = "∇ŷ ℓ" if k == count else f"(W{su}ᵀ {d}{su})"
+        numbers = f"{_vector(layer.dphi)} ⊙ {_vector(layer.upstream)} = {_vector(layer.delta)}"
+        return f"{d}{sk} = φ'(z{sk}) ⊙ {upstream} = {numbers}"
+    n, m = layer.shape
+    if kind == "dW":
+        mean = "(1/N) Δ" if batch else "δ"
+        h = "H" if batch else "h"
+        return f"∂L/∂W{sk} = {mean}{sk} {h}{sp}ᵀ, ({n} × {m}) = {_vector(layer.dW)}"
+    return f"∂L/∂b{sk} = {'(1/N) Δ' if batch else 'δ'}{sk}{' 1' if batch else ''} = {_vector(layer.db)}"
 
 
 # --- the view as text and as HTML ----------------------------------------------------------------------

@@ -186,3 +186,65 @@ def test_inputs_given_as_values_are_matched_by_identity():
     assert all(x is y for x, y in zip(view.examples[0]["inputs"], b))
     assert all(x is y for x, y in zip(view.examples[1]["inputs"], a))
     assert view.layers[1].delta[0][0] != view.layers[1].delta[0][1]  # different targets: different δ
+
+
+def mlp_and_view(count: int = 1):
+    nn.manual_seed(4)
+    model = nn.MLP(2, [3, 2, 1], activation="tanh")
+    xs = [[0.5, -1.0], [1.0, 0.25], [-0.3, 0.8]][:count]
+    loss = nn.mse_loss([model(x) for x in xs], [1.0, -0.5, 0.2][:count])
+    loss.backward()
+    return model, loss, layer_view(loss, model, xs if count > 1 else xs[0])
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_layer_by_layer_steps_cover_every_backward_step_once_in_the_recursions_order(count):
+    from autograd.views.drawing import Drawing
+    from autograd.views.notation import fixed
+    from autograd.views.page import backward_records
+
+    model, loss, view = mlp_and_view(count)
+    drawing = Drawing(loss, **model.graph_style())
+    scalar = backward_records(drawing)
+    grouped = view.records(drawing)
+    assert sum(r["count"] for r in grouped) == len(scalar)  # every step of backward, each in one equation
+    assert sorted(e for r in grouped for e in r["edges"]) == sorted(s["edge"] for s in scalar if s["edge"])
+    heads = [r["sentence"].split(" = ")[0] for r in grouped]
+    d = "Δ" if count > 1 else "δ"
+    assert heads[0] == "dL/dL" and heads[-1].startswith("∂L/∂x")
+    assert heads[1:-1] == [f"{d}⁽³⁾", "∂L/∂W⁽³⁾", "∂L/∂b⁽³⁾", f"{d}⁽²⁾", "∂L/∂W⁽²⁾", "∂L/∂b⁽²⁾", f"{d}⁽¹⁾",
+                           "∂L/∂W⁽¹⁾", "∂L/∂b⁽¹⁾"]  # fmt: skip
+    shown = {key: text for r in grouped for key, text in r["grads"]}  # after the last step: backward's grads
+    by_id = {key: node for node, key in drawing.ids.items()}
+    assert shown and all(text == f"grad {fixed(by_id[key].grad)}" for key, text in shown.items())
+    w = model.layers[1].neurons[1].w[0]  # ∂L/∂W⁽²⁾'s step highlights its weights, and only them
+    step = grouped[heads.index("∂L/∂W⁽²⁾")]
+    assert drawing.ids[w] in step["parents"]
+    assert set(step["parents"]) == {drawing.ids[p] for n in model.layers[1].neurons for p in n.w}
+
+
+def test_the_page_steps_layer_by_layer(chromium, tmp_path):
+    from autograd import export_html
+
+    model, loss, view = mlp_and_view()
+    path = export_html(loss, tmp_path / "layers.html", layers=view, **model.graph_style())
+    page = chromium.new_page(viewport={"width": 1280, "height": 720})
+    elsewhere = []
+    page.route("**/*", lambda route: elsewhere.append(route.request.url) or route.abort()
+               if not route.request.url.startswith("file:") else route.continue_())  # fmt: skip
+    page.goto(path.as_uri())
+    page.select_option("#example", "1")
+    records = view.records()
+    assert page.inner_text("#counter") == f"step 0 of {len(records)}"
+    for _ in range(5):
+        page.click("#next")
+    assert page.inner_text("#sentence") == records[4]["sentence"]  # δ⁽²⁾
+    assert page.locator("#view .hot-parent").count() == len(records[4]["parents"]) == 4  # h⁽²⁾ and z⁽²⁾, both
+    assert page.locator("#view .hot-edge").count() == len(records[4]["edges"]) == 4
+    page.keyboard.press("End")
+    final = {key: text for r in records for key, text in r["grads"]}
+    shown = page.evaluate("ids => ids.map(id => [...document.getElementById(id).querySelectorAll('text')]"
+                          ".pop().textContent)", list(final))  # fmt: skip
+    assert shown == list(final.values())  # every grad, as backward leaves it
+    page.close()
+    assert elsewhere == []

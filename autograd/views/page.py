@@ -54,6 +54,7 @@ def export_html(
     backend: str = "auto",
     max_steps: int = 20_000,
     examples: Sequence[Value] | None = None,
+    layers=None,
     **draw,
 ) -> Path:
     """One self-contained HTML page that steps through backprop on the graph of `root`.
@@ -64,7 +65,9 @@ def export_html(
     Keyword arguments go to `draw_graph` (e.g. `**model.graph_style()`). When the loss
     averages many examples, `examples` (their predictions) adds a choice of which
     example's part of the graph to step through. The grads of the graph are left as
-    they were.
+    they were. `layers` (an `nn.layer_view` of this loss) adds a choice of stepping through backprop
+    layer by layer: each step one equation of the notes' delta recursion, its edges highlighted
+    together.
     """
     path = Path(path)
     structure, style = split_options(draw)
@@ -77,6 +80,8 @@ def export_html(
         )
     style = {"stacked": True, **style}  # packed for a screen unless asked otherwise
     views = [{"name": "the whole graph", **layout_records(drawing, backend, style)}]
+    if layers is not None:  # the same pictures (index 0's), other steps
+        views.append({"name": "layer by layer (the delta recursion)", "layouts": 0, "steps": layers.records(drawing)})
     for k, example in enumerate(examples or ()):
         views.append({"name": f"example {k + 1}", **layout_records(drawing.around(example), backend, style)})
     page = _PAGE.format(
@@ -225,33 +230,43 @@ function bringIntoView(box, id) {
 # What the page and the notebook stepper share: how a step is shown on the graph.
 STEP_JS = """
 function backpropSteps(graph, steps) {
-  // graph: the element that holds the SVG; steps: the records Python wrote (step_records).
+  // graph: the element that holds the SVG; steps: the records Python wrote (step_records): one edge
+  // each (parent, node, edge, grad), or several at once (parents, nodes, edges, grads: [[id, text]]).
   // Returns show(k): the graph as it is after k steps, that step highlighted; it returns the step.
   function find(id) { return id ? graph.querySelector('[id="' + id + '"]') : null; }
   function gradText(id) {  // a record's last field is its grad
     var node = find(id), texts = node ? node.querySelectorAll("text") : [];
     return texts.length ? texts[texts.length - 1] : null;
   }
+  function grads(s) { return s.grads || (s.grad ? [[s.parent, s.grad]] : []); }
   var initial = {};
   steps.forEach(function (s) {
-    var t = gradText(s.parent);
-    if (t && !(s.parent in initial)) initial[s.parent] = t.textContent;
+    grads(s).concat([[s.parent]]).forEach(function (g) {
+      var t = gradText(g[0]);
+      if (t && !(g[0] in initial)) initial[g[0]] = t.textContent;
+    });
   });
   return function show(current) {
     Object.keys(initial).forEach(function (id) { gradText(id).textContent = initial[id]; });
     for (var k = 0; k < current; k++) {
-      var t = gradText(steps[k].parent);
-      if (t && steps[k].grad) t.textContent = steps[k].grad;
+      grads(steps[k]).forEach(function (g) {
+        var t = gradText(g[0]);
+        if (t) t.textContent = g[1];
+      });
     }
     graph.querySelectorAll(".hot-parent, .hot-node, .hot-edge").forEach(function (e) {
       e.classList.remove("hot-parent", "hot-node", "hot-edge");
     });
     var step = current > 0 ? steps[current - 1] : null;
     if (step) {
-      [["parent", "hot-parent"], ["node", "hot-node"], ["edge", "hot-edge"]].forEach(function (p) {
-        if (p[0] === "node" && step.node === step.parent) return;  // a step inside one box: the box receives
-        var e = find(step[p[0]]);
-        if (e) e.classList.add(p[1]);
+      // Several parents, nodes and edges at once, or one of each (of a step inside one box, the box receives).
+      var hot = {"hot-parent": step.parents || [step.parent], "hot-edge": step.edges || [step.edge],
+                 "hot-node": step.nodes || (step.node === step.parent ? [] : [step.node])};
+      Object.keys(hot).forEach(function (name) {
+        hot[name].forEach(function (id) {
+          var e = find(id);
+          if (e) e.classList.add(name);
+        });
       });
     }
     return step;
@@ -427,16 +442,18 @@ _PAGE = """<!DOCTYPE html>
   document.body.dataset.theme = themeChoice.value;
 
   function room(layout) {{ return layoutRoom(view, layout); }}
+  function layoutsOf(v) {{ return typeof v.layouts === "number" ? views[v.layouts].layouts : v.layouts; }}
   function setZoom(z) {{
     zoom = Math.max(0.1, Math.min(8, z));
     sizeGraph(view, shape, zoom);
   }}
   function fit() {{ setZoom(fitZoom(room(shape), {floor})); bring(); }}
   function draw() {{  // the chosen view in the layout that fits, fitted
-    var v = views[chosen], layout = pickLayout(v.layouts, layoutChoice.value, room, {floor}, view.clientWidth - 32);
-    view.innerHTML = v.layouts[layout].svg;
+    var v = views[chosen], drawn = layoutsOf(v);
+    var layout = pickLayout(drawn, layoutChoice.value, room, {floor}, view.clientWidth - 32);
+    view.innerHTML = drawn[layout].svg;
     view.dataset.layout = layout;
-    shape = v.layouts[layout];
+    shape = drawn[layout];
     steps = v.steps;
     last = steps.length;
     slider.max = last;

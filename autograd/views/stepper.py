@@ -120,10 +120,11 @@ def _stepper_class(AnyWidget: type, traitlets) -> type:
         index = traitlets.Int(0).tag(sync=True)
         notation = traitlets.Unicode("notes").tag(sync=True)
 
-        def __init__(self, drawing: Drawing, style: dict, **kwargs) -> None:
+        def __init__(self, drawing: Drawing, style: dict, layers=None, **kwargs) -> None:
             super().__init__(notation=drawing.notation, **kwargs)
             self._drawings = {drawing.notation: drawing}
             self._style = style
+            self._layers = layers
             self._draw()
             self.observe(lambda change: self._draw(), names="notation")
 
@@ -133,8 +134,10 @@ def _stepper_class(AnyWidget: type, traitlets) -> type:
                 self._drawings[self.notation] = Drawing(
                     one.root, one.parameters, one.group, one.collapse, one.focus, notation=self.notation
                 )
-            records = layout_records(self._drawings[self.notation], style=self._style)
-            self.steps, self.layouts = records["steps"], records["layouts"]
+            drawing = self._drawings[self.notation]
+            records = layout_records(drawing, style=self._style)
+            self.steps = records["steps"] if self._layers is None else self._layers.records(drawing)
+            self.layouts = records["layouts"]
 
         def __repr__(self) -> str:
             return f"<backprop stepper: step {self.index} of {len(self.steps)}>"
@@ -142,16 +145,20 @@ def _stepper_class(AnyWidget: type, traitlets) -> type:
     return Stepper
 
 
-def stepper(root: Value, widget: bool | None = None, notation: str = "notes", **draw):
+def stepper(root: Value, widget: bool | None = None, notation: str = "notes", layers=None, **draw):
     """Step through backward on the graph of `root`: a widget in a notebook (widget=None
     decides, True insists), else the text stepper, which prints and returns None.
     notation: "notes" (the lecture notes' w⁽¹⁾₁₁, ŷ, L; the default) or "paths" (the labels).
-    Keyword arguments go to `draw_graph` (e.g. `**model.graph_style()`)."""
+    layers: an `nn.layer_view` of this loss, to step layer by layer, an equation of the delta
+    recursion a step. Keyword arguments go to `draw_graph` (e.g. `**model.graph_style()`)."""
     structure, style = split_options(draw)
     drawing = Drawing(root, notation=notation, **structure)  # also every view's TypeError for a root not a Value
     Stepper = widget_or_none(widget, _stepper_class, "the notebook stepper", "the text stepper")
     if Stepper is not None:
-        return Stepper(drawing, {"stacked": True, **style})
+        return Stepper(drawing, {"stacked": True, **style}, layers)
+    if layers is not None:
+        print(layers)
+        return None
     text_stepper(drawing)
     return None
 
