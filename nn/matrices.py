@@ -78,15 +78,18 @@ class LayerView:
     def _repr_html_(self) -> str:
         return html_view(self)
 
-    def steps(self, layer: int, name: str, i: int, j: int | None = None) -> list:
+    def steps(self, layer: int, name: str, i: int, j: int | None = None, notation: str = "notes") -> list:
         """backward's steps (autograd.backward_steps on the loss, from zero grads) that an entry stands
-        for: for dW (i, j) and db i the steps into that weight or bias (one per example); for delta i
-        the steps into h⁽ˡ⁾ᵢ and then z⁽ˡ⁾ᵢ (every example's). The graph's grads are left alone."""
+        for, named in `notation`: for dW (i, j) and db i the steps into that weight or bias (one per
+        example); for delta i the steps into h⁽ˡ⁾ᵢ and then z⁽ˡ⁾ᵢ (every example's). Layers and rows
+        count from 1 as the notes do; i and j from 0, as Python's lists. The grads are left alone."""
         from autograd.views.explain import backward_steps
 
-        nodes = entry_nodes(self.layers[layer - 1], name, i, j)
-        wanted = set(nodes)
-        return [step for step in backward_steps(self.loss) if not step.is_seed and step.parent in wanted]
+        if not (isinstance(layer, int) and 1 <= layer <= len(self.layers)):
+            raise ValueError(f"layer counts from 1 to {len(self.layers)}, as the notes' W⁽ˡ⁾; got {layer!r}")
+        wanted = set(entry_nodes(self.layers[layer - 1], name, i, j))
+        steps = backward_steps(self.loss, notation=notation)
+        return [step for step in steps if not step.is_seed and step.parent in wanted]
 
     def records(self, drawing=None) -> list[dict]:
         """backward's steps grouped as the recursion's equations, as records of the step-through page
