@@ -60,6 +60,7 @@ def test_each_view_sorts_once(sorts, tmp_path):
         "render": lambda: autograd.render(o, tmp_path / "g.svg", backend="graphviz-pure"),
         "text stepper": lambda: autograd.stepper(o, widget=False),
         "step_records": lambda: autograd.views.page.step_records(o, backend="graphviz-pure"),
+        "export_slides": lambda: autograd.export_slides(o, tmp_path / "deck.pdf", backend="graphviz-pure"),
     }
     for name, view in views.items():
         sorts.clear()
