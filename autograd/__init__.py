@@ -28,8 +28,9 @@ from autograd.engine import (
     no_grad,
     topological_order,
 )
+from autograd.forward_steps import jvp_steps
 from autograd.function import Function, cos, erf, exp, log, sigmoid, sin, sqrt, tanh
-from autograd.functional import grad, gradcheck, hessian
+from autograd.functional import grad, gradcheck, hessian, jvp
 from autograd.views.drawing import Drawing
 from autograd.views.explain import backward_steps, explain, trace_table
 from autograd.views.page import export_html
@@ -60,6 +61,8 @@ __all__ = [
     "gradcheck",
     "hessian",
     "is_recording",
+    "jvp",
+    "jvp_steps",
     "linear",
     "make_node",
     "no_grad",

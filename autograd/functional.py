@@ -1,16 +1,21 @@
-"""Derivatives as values: `grad` (also of a grad), the `hessian`, and `gradcheck`.
+"""Derivatives as values: `grad` (also of a grad), the `hessian`, `gradcheck`, and forward mode's `jvp`.
 
 `grad` runs the same chain rule as `Value.backward`, but keeps the adjoints
 (dL/d node) in a dict instead of adding them to `.grad`. With
 `create_graph=True` each local derivative is rebuilt as a Value from the op's
 `derivative` (the same formula stored at forward time), so the result is itself
 a graph that can be differentiated again: that is all second derivatives need.
+
+`jvp` runs the chain rule the other way, from the inputs up: the same local
+derivatives, multiplied by tangents (d node/dt along one direction of the inputs)
+instead of adjoints. One pass gives one directional derivative, so a gradient of P
+inputs takes P passes where backward takes one (demos.forward_vs_reverse counts them).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import nullcontext
 from numbers import Real
 
@@ -67,13 +72,20 @@ def _as_result(derivative: float | Value, create_graph: bool) -> float | Value:
     return derivative
 
 
-def _leaves(xs: Sequence[float], who: str) -> list[Value]:
-    """Fresh leaf Values x0, x1, ... at the points `xs`, checked to be numbers."""
+def _numbers(xs: Sequence[float], who: str, name: str = "xs") -> list[float]:
+    """xs as a list of floats, or a TypeError naming the argument and the first thing that is not a number."""
+    if isinstance(xs, (Value, Real, str, bytes)) or not hasattr(xs, "__iter__"):
+        raise TypeError(f"{who}() {name} must be a list of numbers, got {type(xs).__name__} {xs!r}")
     xs = list(xs)
     for i, x in enumerate(xs):
-        if isinstance(x, Value) or not isinstance(x, Real):
-            raise TypeError(f"{who}() xs must be numbers, got {type(x).__name__} {x!r} at position {i}")
-    return [Value(x, label=f"x{i}") for i, x in enumerate(xs)]
+        if x.__class__ is not float and (isinstance(x, Value) or not isinstance(x, Real)):  # floats: the quick way
+            raise TypeError(f"{who}() {name} must be numbers, got {type(x).__name__} {x!r} at position {i}")
+    return [float(x) for x in xs]
+
+
+def _leaves(xs: Sequence[float], who: str, name: str = "xs") -> list[Value]:
+    """Fresh leaf Values x0, x1, ... at the points `xs`, checked to be numbers."""
+    return [Value(x, label=f"x{i}") for i, x in enumerate(_numbers(xs, who, name))]
 
 
 def _call(f: Callable, inputs: list[Value], who: str) -> Value:
@@ -145,3 +157,65 @@ def gradcheck(
             + "\n".join(rows)
         )
     return True
+
+
+# --- forward mode: tangents, from the inputs up --------------------------------------------------
+
+
+def jvp(f: Callable[[list[Value]], Value], inputs: Sequence[float], tangents: Sequence[float]) -> tuple[float, float]:
+    """(f(inputs), df/dt): f and its derivative along the direction `tangents`, by one forward-mode pass.
+
+    df/dt is the derivative of t -> f(inputs + t * tangents) at t = 0, which is the gradient of
+    f dotted with the direction (torch.func.jvp's answer). f takes a list of Values, as hessian's
+    and gradcheck's f; it is called once, on fresh leaves x0, x1, ... Tangents may be nan or
+    +-inf: they go through IEEE arithmetic, as in PyTorch, and a nan never turns into a number.
+    As in backward, a local derivative times a tangent is a product, not a mask: relu(x) at x < 0
+    with a nan or inf tangent gives nan, where PyTorch's relu selects 0.
+    """
+    leaves, direction = _directed_leaves(inputs, tangents, "jvp")
+    out = _call(f, leaves, "jvp")
+    return out.data, tangents_along(topological_order(out), direction).get(out, 0.0)
+
+
+def _directed_leaves(
+    inputs: Sequence[float], tangents: Sequence[float], who: str
+) -> tuple[list[Value], dict[Value, float]]:
+    """Fresh leaves x0, x1, ... at `inputs`, and the direction: each leaf's tangent, checked to be numbers."""
+    leaves = _leaves(inputs, who, "inputs")
+    speeds = _numbers(tangents, who, "tangents")
+    if len(speeds) != len(leaves):
+        raise ValueError(
+            f"{who}() takes one tangent per input, the direction to differentiate along: "
+            f"got {len(leaves)} inputs and {len(speeds)} tangents"
+        )
+    return leaves, dict(zip(leaves, speeds))
+
+
+def tangents_along(order: list[Value], direction: dict[Value, float]) -> dict[Value, float]:
+    """d node/dt for each node of a topological order (parents first) made from a leaf of `direction`
+    (leaf -> its tangent): forward mode's chain rule, node by node,
+
+        d node/dt = sum over its parents p of  d node/d p * d p/dt
+
+    A node made from none of those leaves (a constant) has no tangent, as in PyTorch's jvp: its d/dt
+    is 0 and it adds nothing, even along a local derivative of inf (sqrt of a constant 0)."""
+    tangent = dict(direction)
+    for node in order:
+        if node in tangent:  # one of the leaves of the direction
+            continue
+        total = None
+        for _, _, _, contribution in tangent_terms(node, tangent):
+            total = contribution if total is None else total + contribution
+        if total is not None:
+            tangent[node] = total
+    return tangent
+
+
+def tangent_terms(node: Value, tangent: dict[Value, float]) -> Iterator[tuple[int, Value, float, float]]:
+    """One node's part of forward mode: (parent index, parent, local, contribution) for each parent that
+    has a tangent, where local = d node/d parent and contribution = local * d parent/dt. They add up to
+    d node/dt; `tangents_along` and the step-through (autograd.forward_steps) read them from here."""
+    for index, (parent, local) in enumerate(zip(node.parents, node.locals)):
+        parent_tangent = tangent.get(parent)
+        if parent_tangent is not None:
+            yield index, parent, local, local * parent_tangent

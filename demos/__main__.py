@@ -18,6 +18,7 @@ DEMOS = [
     "gradient_descent",
     "universal_approximation",
     "backprop_by_hand",
+    "forward_vs_reverse",
     "vanishing_gradients",
     "moons",
     "optimizers",
