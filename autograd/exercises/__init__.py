@@ -7,13 +7,14 @@
 >>> report.results                             # {"L": "right", "f": "wrong", "e": "missing", ...}
 >>> print(report.diagnosis)                    # which chain-rule step went wrong, and how
 
-python -m autograd.exercises --level 2 --seed 7         practise in the terminal
-python -m autograd.exercises --worksheet 30 --out DIR   30 worksheets and their answer keys
+python -m autograd.exercises --level 2 --seed 7               practise in the terminal
+python -m autograd.exercises --worksheet 30 --out DIR         30 exercises on a worksheet, and its answer key
+python -m autograd.exercises --worksheet 6 --out DIR --pdf    6, as HTML and as PDF (--paper a4 or letter)
 
 generate.py   the exercise of a seed and level (its graph, answers, steps)
-check.py      marking the answers, and the diagnosis of the first wrong one
-worksheet.py  printable worksheets and keys
-quiz.py       the notebook quiz (a widget)
+checking.py   marking the answers, and the diagnosis of the first wrong one
+paper.py      printable worksheets and keys: HTML pages, and PDFs (`worksheet(..., pdf=True)`)
+notebook.py   the notebook quiz (a widget)
 terminal.py   practising in the terminal, and the command line
 """
 

@@ -1,4 +1,5 @@
-"""Practise in the terminal: `python -m autograd.exercises --level 2 --seed 7`, and worksheets."""
+"""Practise in the terminal: `python -m autograd.exercises --level 2 --seed 7`, and worksheets
+(`--worksheet 6 --level 1 --out DIR`, with `--pdf --paper a4` their PDFs too)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from collections.abc import Callable, Sequence
 from autograd.exercises.checking import Report, check, close, diagnose
 from autograd.exercises.generate import LEVELS, Exercise, exercise, number
 from autograd.exercises.paper import worksheet
+from autograd.views.slides import PAPERS
 
 
 def practise(ex: Exercise, read: Callable[[str], str] = input, write: Callable[[str], None] = print) -> Report:
@@ -59,18 +61,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--worksheet", type=int, metavar="N", help="write N exercises and their key, instead")
     parser.add_argument("--out", default="out/worksheets", help="the worksheets' folder (default out/worksheets)")
     parser.add_argument("--title", default="", help="the course's title, at the top of the worksheets")
+    parser.add_argument("--pdf", action="store_true", help="also write worksheet.pdf and key.pdf, ready to print")
+    parser.add_argument("--paper", choices=sorted(PAPERS), help="the PDFs' paper (default letter)")
     args = parser.parse_args(argv)
+    if args.worksheet is None and (args.pdf or args.paper):
+        parser.error("--pdf and --paper go with --worksheet N")
+    if args.paper and not args.pdf:
+        parser.error(f"--paper {args.paper} is the PDFs' paper: add --pdf")
     if args.worksheet is not None:
         if not 1 <= args.worksheet <= 500:
             parser.error(f"--worksheet takes 1 to 500 exercises, got {args.worksheet}")
         try:
-            sheet, key = worksheet(range(args.seed, args.seed + args.worksheet), args.level, args.out,
-                                   title=args.title)  # fmt: skip
+            written = worksheet(range(args.seed, args.seed + args.worksheet), args.level, args.out, title=args.title,
+                                pdf=args.pdf, paper=args.paper or "letter")  # fmt: skip
         except OSError as error:  # --out is a file, lies under one, or cannot be written
             reason = error.strerror or str(error)
             print(f"error: cannot write the worksheets into the folder {args.out}: {reason}", file=sys.stderr)
             return 2
-        print(f"wrote {sheet} and {key}")
+        except ImportError as error:  # the PDFs' packages are missing: nothing was written
+            print(f"error: {error}", file=sys.stderr)
+            return 2
+        print(f"wrote {', '.join(map(str, written[:-1]))} and {written[-1]}")
         return 0
     practise(exercise(args.seed, args.level))
     return 0
