@@ -8,14 +8,15 @@
 
 `Value` records each operation; `backward()` runs the chain rule over the graph
 in topological order. `grad`, `hessian` and `gradcheck` give derivatives as
-numbers, `no_grad()` turns recording off. `v.backward_steps()`, `explain` and
+numbers, `jvp` one directional derivative by forward mode (`jvp_steps` tells it node by
+node), `no_grad()` turns recording off. `v.backward_steps()`, `explain` and
 `trace_table` show the chain rule step by step; `draw_graph`, `render` and
 `export_html` draw the graph (Graphviz is imported only then), `export_slides` writes
 the step-through as a PDF deck, frames, a GIF, an MP4, a PPTX or a handout.
 
 The engine is autograd/engine.py (Value, backward), ops.py (the op table: each op's
 forward, derivative and rule), function.py (your own op) and functional.py (grad,
-hessian); the views that explain it are in autograd/views/, the exercises in
+hessian, jvp); the views that explain it are in autograd/views/, the exercises in
 autograd/exercises/.
 """
 
@@ -28,11 +29,11 @@ from autograd.engine import (
     no_grad,
     topological_order,
 )
-from autograd.forward_steps import jvp_steps
 from autograd.function import Function, cos, erf, exp, log, sigmoid, sin, sqrt, tanh
 from autograd.functional import grad, gradcheck, hessian, jvp
 from autograd.views.drawing import Drawing
 from autograd.views.explain import backward_steps, explain, trace_table
+from autograd.views.forward_steps import jvp_steps
 from autograd.views.page import export_html
 from autograd.views.render import draw_graph, render
 from autograd.views.slides import export_slides

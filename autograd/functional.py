@@ -214,7 +214,7 @@ def tangents_along(order: list[Value], direction: dict[Value, float]) -> dict[Va
 def tangent_terms(node: Value, tangent: dict[Value, float]) -> Iterator[tuple[int, Value, float, float]]:
     """One node's part of forward mode: (parent index, parent, local, contribution) for each parent that
     has a tangent, where local = d node/d parent and contribution = local * d parent/dt. They add up to
-    d node/dt; `tangents_along` and the step-through (autograd.forward_steps) read them from here."""
+    d node/dt; `tangents_along` and the step-through (autograd.views.forward_steps) read them from here."""
     for index, (parent, local) in enumerate(zip(node.parents, node.locals)):
         parent_tangent = tangent.get(parent)
         if parent_tangent is not None:

@@ -14,8 +14,8 @@ backward sentences write dL/d node (a dot, ṅ, would not sit on names such as x
 The numbers come from the engine's forward mode (autograd.functional: `tangents_along`,
 `tangent_terms`), the local derivatives' formulas from the op table, the names from the
 graph's `Drawing` (one sort); this module only writes them down. It is a view, the twin of
-autograd/views/explain.py's `backward_steps` (whose naming helpers it borrows), kept beside
-functional.py for now because it starts from a function, as `jvp` does, not from a root.
+explain.py's `backward_steps` (whose naming helpers it borrows); it starts from a function,
+as `jvp` does, not from a root.
 """
 
 from __future__ import annotations
