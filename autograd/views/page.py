@@ -148,7 +148,8 @@ def backward_records(drawing: Drawing, show_grad: bool = True) -> list[dict]:
     """A record per step of backward on the drawing's graph: the ids of the node passing gradient
     back, the parent receiving it and the edge (the drawing's ids), the sentence, the rule (in
     words and MathML), and the parent's grad after the step, as the graph shows it ("grad") and as
-    a number ("value"), and for a handout the receiving node's name and the step's local derivative,
+    a number ("value"), and for a handout the names of the receiving node and of the node it receives
+    from ("receives", "from") and the step's local derivative,
     upstream gradient and contribution (4 significant digits). Steps outside a focus are left out.
     The graph's grads are left alone. (The Lab renders the DOT in the browser and shows these records.)"""
     boxes, drawn = drawing.boxes, drawing.drawn
@@ -176,7 +177,8 @@ def backward_records(drawing: Drawing, show_grad: bool = True) -> list[dict]:
                     "math": rule_mathml(step.rule),
                     "grad": grad if show_grad else "",
                     "value": step.parent_grad if math.isfinite(step.parent_grad) else None,  # JSON has no nan
-                    "receives": drawing.names[step.parent],  # the handout's columns: who, and the three numbers
+                    "receives": drawing.names[step.parent],  # the handout's columns: who, from whom, the numbers
+                    "from": drawing.names[step.node],
                     "local": number(step.local),
                     "upstream": number(step.upstream),
                     "contribution": number(step.contribution),

@@ -80,6 +80,8 @@ class GraphPicture:
             if texts and all(i.svgid.startswith("a_") for i in inner):  # a node or an edge, not the graph or a box
                 self._grad_texts[key] = texts[-1]
         self._initial = {key: text.text for key, text in self._grad_texts.items()}
+        sizes = [text.fontSize for text in self._leaves(self.drawing, shapes.String)]
+        self.smallest_text = min(sizes, default=GRAPH_TEXT)  # pt at scale 1: a box's title is 10, an edge's label 9
         self._undo: list[tuple[object, str, object]] = []
 
     def _walk(self, group, outer) -> None:
@@ -117,13 +119,14 @@ class GraphPicture:
             wanted = grads.get(key, self._initial[key])
             if text.text != wanted:
                 self._set(text, "text", wanted)
-        for kind, width in (("node", 2.0), ("parent", 2.5)):
+        for kind, width, dashes in (("node", 2.0, [5, 2.5]), ("parent", 2.5, None)):  # dashed: not colour alone
             fill = colors.HexColor(colours[kind])
             for key in hot.get(kind, ()):
                 for shape in self._leaves(self.items.get(key), (shapes.Polygon, shapes.Path)):
                     if getattr(shape, "fillColor", None) is not None:
                         self._set(shape, "fillColor", fill)
                         self._set(shape, "strokeWidth", width)
+                        self._set(shape, "strokeDashArray", dashes)
         line = colors.HexColor(colours["parent"])
         for key in hot.get("edge", ()):
             for shape in self._leaves(self.items.get(key), (shapes.Polygon, shapes.Path)):
@@ -150,13 +153,26 @@ class GraphPicture:
         render_pdf.draw(self.drawing, canvas, 0, 0)
         canvas.restoreState()
 
-    def window(self, scale: float, width: float, height: float, around: str | None) -> tuple:
-        """The part of the picture, `width` x `height` points on the page at `scale`, with the node
-        `around` as near its middle as the picture's edges allow (its whole width or height when it
-        fits that way): (x0, y0, w, h) in the picture's points."""
+    def bounds(self, ids) -> tuple[float, float, float, float] | None:
+        """The box around the shapes of `ids` (the ones drawn), or None."""
+        boxes = [self.boxes[key] for key in ids if key in self.boxes]
+        if not boxes:
+            return None
+        return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+    def window(self, scale: float, width: float, height: float, around=()) -> tuple:
+        """The part of the picture, `width` x `height` points on the page at `scale`, with the shapes of
+        the ids `around` as near its middle as the picture's edges allow (its whole width or height
+        when it fits that way); when they do not all fit, the first of them whole, the window moved
+        as far toward the others as it can: (x0, y0, w, h) in the picture's points."""
         w, h = min(self.width, width / scale), min(self.height, height / scale)
-        box = self.boxes.get(around or "")
+        box, first = self.bounds(around), self.bounds(list(around)[:1])
         cx, cy = ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2) if box else (self.width / 2, self.height)
+        if first is not None:  # keep the first whole: its centre within reach of the window's middle
+            reach_x = max(0.0, (w - (first[2] - first[0])) / 2 - 6)
+            reach_y = max(0.0, (h - (first[3] - first[1])) / 2 - 6)
+            fx, fy = (first[0] + first[2]) / 2, (first[1] + first[3]) / 2
+            cx, cy = min(max(cx, fx - reach_x), fx + reach_x), min(max(cy, fy - reach_y), fy + reach_y)
         x0 = min(max(cx - w / 2, 0.0), self.width - w)
         y0 = min(max(cy - h / 2, 0.0), self.height - h)
         return (x0, y0, w, h)

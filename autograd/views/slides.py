@@ -17,6 +17,7 @@ rule under that, a step counter above. The PDF is vector shapes and real text; t
 from __future__ import annotations
 
 import io
+import math
 import os
 import secrets
 import shutil
@@ -28,6 +29,7 @@ from xml.sax.saxutils import escape
 from autograd.engine import Value
 from autograd.files import write_atomically
 from autograd.views.drawing import drawing_of
+from autograd.views.notation import notes_box, number
 from autograd.views.page import backward_records, layouts, split_options
 from autograd.views.pdf import (
     BOLD,
@@ -42,14 +44,15 @@ from autograd.views.pdf import (
     numbered_canvas,
     rasterize,
 )
-from autograd.views.render import HIGHLIGHT_NODE, HIGHLIGHT_PARENT
+from autograd.views.render import FILLS, HIGHLIGHT_NODE, HIGHLIGHT_PARENT
 
 FORMATS = ("pdf", "png", "gif", "mp4", "pptx", "handout")
 ASPECTS = {"16:9": (960.0, 540.0), "4:3": (720.0, 540.0)}  # pt: PowerPoint's slide sizes
 PAPERS = {"letter": (612.0, 792.0), "a4": (595.28, 841.89)}  # pt, portrait
 FORWARD = "The forward pass is done: every grad is 0. Backprop starts at L, with dL/dL = 1."
-SLIDE_TEXT = (11, 22)  # pt: the graph's text on a slide, at least and at most
+SLIDE_TEXT = (14, 24)  # pt: the graph's text on a slide, at least (9 when a step's two ends need it) and at most
 SENTENCE_SIZES = (24, 22, 20, 18, 16, 14, 12)  # pt: the largest that fits the panel
+RULE_SIZE = 18  # pt
 INK, MUTED, PANEL = "#111827", "#4b5563", "#f3f4f6"
 COLOURS = {"parent": HIGHLIGHT_PARENT, "node": HIGHLIGHT_NODE}
 
@@ -63,7 +66,8 @@ class Frame:
     rules: list[str]
     grads: dict[str, str]
     hot: dict[str, list[str]] = field(default_factory=dict)
-    around: str = ""  # the id brought to the middle when the graph is larger than the page
+    around: list[str] = field(default_factory=list)  # ids kept in the middle when the graph is larger than the page
+    where: str = ""  # the boxes the receiving node is drawn in: "layer 2, neuron 1"
 
 
 def frames(steps: list[dict], group_by: str = "step") -> list[Frame]:
@@ -71,7 +75,7 @@ def frames(steps: list[dict], group_by: str = "step") -> list[Frame]:
     each node when its grad is finished, with every step into it ("node")."""
     if group_by not in ("step", "node"):
         raise ValueError(f"group_by must be 'step' or 'node', got {group_by!r}")
-    start = steps[0]["parent"] if steps else ""
+    start = [steps[0]["parent"]] if steps else []
     pages = [Frame("", [FORWARD], [], {}, {}, start)]
     grads: dict[str, str] = {}
     if group_by == "step":
@@ -81,7 +85,8 @@ def frames(steps: list[dict], group_by: str = "step") -> list[Frame]:
             hot = {"parent": [step["parent"]], "edge": [step["edge"]] if step["edge"] else []}
             if step["node"] and step["node"] != step["parent"]:
                 hot["node"] = [step["node"]]
-            pages.append(Frame("", [step["sentence"]], [step["rule"]], dict(grads), hot, step["parent"]))
+            around = [step["parent"], *hot.get("node", [])]  # both ends of the step stay in view
+            pages.append(Frame("", [step["sentence"]], [step["rule"]], dict(grads), hot, around))
     else:
         last = {step["parent"]: k for k, step in enumerate(steps)}  # a grad is finished after its last step
         into: dict[str, list[dict]] = {}
@@ -95,7 +100,14 @@ def frames(steps: list[dict], group_by: str = "step") -> list[Frame]:
             hot = {"parent": [step["parent"]], "edge": [s["edge"] for s in received if s["edge"]],
                    "node": sorted({s["node"] for s in received if s["node"] and s["node"] != s["parent"]})}  # fmt: skip
             rules = list(dict.fromkeys(s["rule"] for s in received))
-            pages.append(Frame("", [s["sentence"] for s in received], rules, dict(grads), hot, step["parent"]))
+            said = [s["sentence"] for s in received]
+            if len(received) > 1:  # the paths' contributions, added up: the finished grad
+                total = " + ".join(s["contribution"] for s in received).replace("+ -", "- ")
+                value = received[-1]["value"]
+                finished = number(value) if value is not None else "nan"
+                said.append(f"{received[-1]['receives']}.grad = {total} = {finished}")
+            around = [step["parent"], *hot["node"]]
+            pages.append(Frame("", said, rules, dict(grads), hot, around))
     what = "step" if group_by == "step" else "node"
     for k, page in enumerate(pages):
         page.counter = f"{what} {k} of {len(pages) - 1}"
@@ -119,8 +131,20 @@ class Deck:
         self.layouts = layouts(self.drawing, backend, **style)
         self.steps = backward_records(self.drawing, style.get("show_grad", True))
         self.frames = frames(self.steps, group_by)
+        by_id = {key: node for node, key in self.drawing.ids.items()}
+        for frame in self.frames:
+            receiving = by_id.get(frame.hot.get("parent", [""])[0])
+            frame.where = self._where(receiving) if receiving is not None else ""
         self.title = self.drawing.title()
         self._pictures: dict[str, GraphPicture] = {}
+        self._panels: dict[tuple, float] = {}
+
+    def _where(self, node: Value) -> str:
+        """The boxes a node is drawn in, outermost first: "layer 2, neuron 1" (in the drawing's notation)."""
+        group = self.drawing.group
+        path = list(group(node) or ()) if group is not None else []
+        notes = self.drawing.notation != "paths"
+        return ", ".join(notes_box(name) if notes else name for name in path)
 
     def write(self, format: str, path: Path, aspect: str, pixels: tuple[int, int], seconds: float, paper: str) -> Path:
         """The deck in `format` at `path` (export_slides has checked the arguments)."""
@@ -164,17 +188,17 @@ class Deck:
         return name, min(max(fit, floor / GRAPH_TEXT), cap / GRAPH_TEXT)
 
     def pdf(self, size: tuple[float, float], text: bool = True) -> bytes:
-        """The deck as PDF, one page of `size` pt per frame; text=False leaves the panel empty (the
-        PPTX writes its sentence as text over it)."""
+        """The deck as PDF, one page of `size` pt per frame; text=False leaves out the sentence, the
+        rule and the counter (the PPTX writes them as text over the picture)."""
         canvas_module = need("reportlab.pdfgen.canvas", "reportlab")
         width, height = size
-        panel = _panel_height(height)
+        panel = self.panel_height(size)
         out = io.BytesIO()
-        canvas = canvas_module.Canvas(out, pagesize=size, pageCompression=1)
+        canvas = canvas_module.Canvas(out, pagesize=size, pageCompression=1, initialFontName=FONT)
         canvas.setTitle(f"Backprop step by step: {self.title}")
         canvas.setCreator("backprop-lab (autograd.export_slides)")
         for frame in self.frames:
-            self._top(canvas, frame, width, height)
+            self._top(canvas, frame, width, height, counter=text)
             picture, scale, x, y, window = self.place(frame, size)
             picture.paint(frame.grads, frame.hot, COLOURS)
             picture.draw(canvas, x, y, scale, window)
@@ -188,50 +212,71 @@ class Deck:
         canvas.save()
         return out.getvalue()
 
+    def panel_height(self, size: tuple[float, float]) -> float:
+        """The sentence's panel, the same on every page of a deck: as tall as its longest sentences at
+        24 pt need, with the rule, from a sixth to 30% of the page."""
+        if size not in self._panels:
+            width, height = size
+            tallest = 0.0
+            for frame in self.frames:
+                paragraphs, font_size = fitted(frame.sentences, width - 48, height * 0.3, MONO, SENTENCE_SIZES[:1])
+                tallest = max(tallest, sum(p.wrap(width - 48, height)[1] for p in paragraphs)
+                              + font_size * 0.25 * (len(paragraphs) - 1))  # fmt: skip
+            self._panels[size] = round(min(max(tallest + 20 + RULE_SIZE + 14, height / 6), height * 0.3))
+        return self._panels[size]
+
     def place(self, frame: Frame, size: tuple[float, float]) -> tuple:
         """Where a frame's graph goes on a page of `size` pt: (picture, scale, x, y, window), the
         window (as GraphPicture.window) None when the whole graph is drawn."""
         width, height = size
-        panel = _panel_height(height)
-        area = (24.0, panel + 10.0, width - 48.0, height - panel - 10.0 - 40.0)
+        panel = self.panel_height(size)
+        area = (24.0, panel + 10.0, width - 48.0, height - panel - 10.0 - 44.0)
         name, scale = self.pick(area[2], area[3], *SLIDE_TEXT)
         picture = self.picture(name)
+        box = picture.bounds(frame.around)
+        if box is not None:  # both ends of the step in view: smaller, down to 9 pt text, if that is enough
+            needed = min(area[2] / max(box[2] - box[0] + 24, 1), area[3] / max(box[3] - box[1] + 24, 1))
+            if needed * picture.smallest_text >= 9:  # else the receiving node whole at the deck's size (window)
+                scale = min(scale, needed)
         window = picture.window(scale, area[2], area[3], frame.around)
         x = area[0] + (area[2] - window[2] * scale) / 2  # centred where the picture is smaller than the area
         y = area[1] + (area[3] - window[3] * scale) / 2
         whole = window[2] >= picture.width - 1e-6 and window[3] >= picture.height - 1e-6
         return picture, scale, x, y, None if whole else window
 
-    def _top(self, canvas, frame: Frame, width: float, height: float) -> None:
-        """The title at the left, the legend in the middle, the counter at the right."""
+    def _top(self, canvas, frame: Frame, width: float, height: float, counter: bool = True) -> None:
+        """The counter at the right, where the step is (or the title) at the left, the legend under them."""
         metrics = need("reportlab.pdfbase.pdfmetrics", "reportlab")
-        y = height - 26
+        y = height - 24
         canvas.setFillColor(INK)
-        canvas.setFont(BOLD, 14)
-        canvas.drawRightString(width - 24, y, frame.counter)
-        room = width * 0.42
-        title = self.title
-        while title and metrics.stringWidth(title, FONT, 12) > room:
-            title = title[:-2] + "…"
-        canvas.setFillColor(MUTED)
-        canvas.setFont(FONT, 12)
-        canvas.drawString(24, y, title)
-        x = width * 0.47
-        for colour, words in ((HIGHLIGHT_PARENT, "receives gradient"), (HIGHLIGHT_NODE, "passes it back")):
+        canvas.setFont(BOLD, 16)
+        if counter:
+            canvas.drawRightString(width - 24, y, frame.counter)
+        room = width - 48 - metrics.stringWidth("step 888 of 888", BOLD, 16) - 24
+        canvas.setFont(BOLD if frame.where else FONT, 14)
+        canvas.setFillColor(INK if frame.where else MUTED)
+        canvas.drawString(24, y, _clipped(f"in {frame.where}" if frame.where else self.title, FONT, 14, room))
+        x, y = 24.0, height - 42
+        legend = ((HIGHLIGHT_PARENT, "receives gradient", None), (HIGHLIGHT_NODE, "passes it back (dashed)", [3, 1.5]),
+                  (FILLS["parameter"], "parameter", None), (FILLS["input"], "input or constant", None),
+                  (FILLS["output"], "output", None))  # fmt: skip
+        for colour, words, dashes in legend:
             canvas.setFillColor(colour)
             canvas.setStrokeColor(INK)
+            canvas.setDash(*(dashes or [1, 0]))
             canvas.rect(x, y - 1, 10, 10, stroke=1, fill=1)
+            canvas.setDash(1, 0)
             canvas.setFillColor(INK)
-            canvas.setFont(FONT, 11)
+            canvas.setFont(FONT, 12)
             canvas.drawString(x + 14, y, words)
-            x += 20 + metrics.stringWidth(words, FONT, 11)
+            x += 26 + metrics.stringWidth(words, FONT, 12)
 
     def _panel(self, canvas, frame: Frame, width: float, panel: float) -> None:
         """The sentences (monospace, the largest size that fits) and the rule under them."""
         rule = "rule: " + "; ".join(frame.rules) if frame.rules else ""
-        rule_height = 22 if rule else 0
+        rule_height = RULE_SIZE + 8 if rule else 0
         room_width, room_height = width - 48, panel - 20 - rule_height
-        paragraphs, size = fitted(frame.sentences, room_width, room_height, MONO, SENTENCE_SIZES)
+        paragraphs, size = fitted(frame.sentences, room_width, room_height, MONO, SENTENCE_SIZES, breaking=True)
         y = panel - 12
         for paragraph in paragraphs:
             _, h = paragraph.wrap(room_width, room_height)
@@ -239,23 +284,26 @@ class Deck:
             y -= h + size * 0.25
         if rule:
             canvas.setFillColor(MUTED)
-            canvas.setFont(FONT, 14)
-            canvas.drawString(24, 12, _clipped(rule, FONT, 14, room_width))
+            canvas.setFont(FONT, RULE_SIZE)
+            canvas.drawString(24, 12, _clipped(rule, FONT, RULE_SIZE, room_width))
 
 
-def _panel_height(height: float) -> float:
-    return round(height * 0.245)  # pt: the sentence's panel, a quarter of the page
+def at_equals(sentence: str) -> str:
+    """The sentence with its lines breaking only before an " = " (the spaces inside each side are
+    no-break spaces): the symbols on one line, the numbers on the next, never "1 *" then "0.5"."""
+    return " = ".join(part.replace(" ", "\u00a0") for part in sentence.split(" = "))
 
 
-def fitted(texts: list[str], width: float, height: float, font: str, sizes) -> tuple[list, float]:
+def fitted(texts: list[str], width: float, height: float, font: str, sizes, breaking: bool = False):
     """Paragraphs of `texts` at the largest of `sizes` whose total height fits; at the smallest, the
-    texts that fit and a last line saying how many more there are."""
+    texts that fit and a last line saying how many more there are. (paragraphs, size)."""
     platypus = need("reportlab.platypus", "reportlab")
     styles = need("reportlab.lib.styles", "reportlab")
+    shaped = at_equals if breaking else (lambda text: text)
 
     def made(size: float, chosen: list[str]) -> tuple[list, float]:
         style = styles.ParagraphStyle("s", fontName=font, fontSize=size, leading=size * 1.2, textColor=INK)
-        paragraphs = [platypus.Paragraph(escape(t), style) for t in chosen]
+        paragraphs = [platypus.Paragraph(escape(shaped(t)), style) for t in chosen]
         total = sum(p.wrap(width, height)[1] for p in paragraphs) + size * 0.25 * (len(paragraphs) - 1)
         return paragraphs, total
 
@@ -284,7 +332,7 @@ def export_slides(
     format: str = "pdf",
     aspect: str = "16:9",
     size: tuple[int, int] | None = None,
-    seconds: float = 2.0,
+    seconds: float = 4.0,
     group_by: str = "step",
     paper: str = "letter",
     backend: str = "auto",
@@ -295,7 +343,7 @@ def export_slides(
 
     format: "pdf" (one vector page per step, `aspect` "16:9" or "4:3"), "png" (`path` a folder of
     frame-000.png, frame-001.png ... of `size` pixels, default 1920 x 1080; 1440 x 1080 for 4:3),
-    "gif" (looping, `seconds` per step, default size 1280 x 720), "mp4" (H.264, `seconds` per
+    "gif" (looping, `seconds` per step, 4 by default; 1280 x 720 by default), "mp4" (H.264, `seconds` per
     step, one frame each), "pptx" (a slide per step: the frame as a picture, the sentence as text,
     the rule in the speaker notes) or "handout" (a PDF on `paper`, "letter" or "a4": the graph with
     every grad, then a table of the steps). group_by: "step", or "node" (one page per node, when
@@ -318,7 +366,7 @@ def export_slides(
 
 
 def export_deck(
-    root: Value, folder: str | os.PathLike, name: str = "backprop", backend: str = "auto", seconds: float = 2.0, **draw
+    root: Value, folder: str | os.PathLike, name: str = "backprop", backend: str = "auto", seconds: float = 4.0, **draw
 ) -> list[Path]:
     """Every format of export_slides in `folder`, from one layout of the graph: name.pdf (16:9),
     name-4x3.pdf, name-handout.pdf, name.pptx, name.gif, name.mp4 and the PNG frames in name-frames/.
@@ -427,35 +475,49 @@ def _mp4(images: list, path: Path, pixels: tuple[int, int], seconds: float) -> P
 
 
 def _pptx(deck: Deck, page: tuple[float, float], pixels: tuple[int, int]) -> bytes:
-    """A slide per frame: the frame without its sentence as the picture, the sentence as a text box
-    over the panel, the rule (and every digit of the step) in the speaker notes."""
+    """A slide per frame: the frame without its texts as the picture; the counter, the sentence and
+    the rule as text boxes over it (editable, and in the outline); every digit in the speaker notes."""
     pptx = need("pptx", "python-pptx")
     util = need("pptx.util", "python-pptx")
     dml = need("pptx.dml.color", "python-pptx")
     width, height = page
     images = rasterize(deck.pdf(page, text=False), *pixels)
-    panel = _panel_height(height)
+    panel = deck.panel_height(page)
     presentation = pptx.Presentation()
     presentation.slide_width, presentation.slide_height = util.Pt(width), util.Pt(height)
     blank = presentation.slide_layouts[6]
     exact = [""] + [step["exact"] for step in deck.steps]
+
+    def text_box(slide, x, y, w, h, lines, size, font, colour, bold=False, right=False):
+        box = slide.shapes.add_textbox(util.Pt(x), util.Pt(y), util.Pt(w), util.Pt(h))
+        frame = box.text_frame
+        frame.word_wrap = True
+        for j, line in enumerate(lines):
+            paragraph = frame.paragraphs[0] if j == 0 else frame.add_paragraph()
+            if right:
+                paragraph.alignment = pptx.enum.text.PP_ALIGN.RIGHT
+            run = paragraph.add_run()  # the font on the run: PowerPoint keeps it when the text is edited
+            run.text = line
+            run.font.size, run.font.name, run.font.bold = util.Pt(size), font, bold
+            run.font.color.rgb = dml.RGBColor.from_string(colour[1:])
+        return box
+
     for k, (frame, image) in enumerate(zip(deck.frames, images)):
         slide = presentation.slides.add_slide(blank)
         picture = io.BytesIO()
         image.save(picture, format="PNG")
         picture.seek(0)
-        slide.shapes.add_picture(picture, 0, 0, presentation.slide_width, presentation.slide_height)
-        box = slide.shapes.add_textbox(util.Pt(24), util.Pt(height - panel + 8), util.Pt(width - 48),
-                                       util.Pt(panel - 16))  # fmt: skip
-        text = box.text_frame
-        text.word_wrap = True
-        _, size = fitted(frame.sentences, width - 48, panel - 20, MONO, SENTENCE_SIZES)
-        for j, sentence in enumerate(frame.sentences):
-            paragraph = text.paragraphs[0] if j == 0 else text.add_paragraph()
-            paragraph.text = sentence
-            paragraph.font.size = util.Pt(size)
-            paragraph.font.name = "Consolas"
-            paragraph.font.color.rgb = dml.RGBColor.from_string(INK[1:])
+        shape = slide.shapes.add_picture(picture, 0, 0, presentation.slide_width, presentation.slide_height)
+        shape.name = f"graph, {frame.counter}"
+        shape._element.nvPicPr.cNvPr.set("descr", f"The graph at {frame.counter}: {frame.sentences[0]}")
+        text_box(slide, width - 224, 8, 200, 28, [frame.counter], 16, "Calibri", INK, bold=True, right=True)
+        rule_room = RULE_SIZE + 14 if frame.rules else 0
+        _, size = fitted(frame.sentences, width - 48, panel - 20 - rule_room, MONO, SENTENCE_SIZES, breaking=True)
+        text_box(slide, 24, height - panel + 6, width - 48, panel - 12 - rule_room, frame.sentences, size,
+                 "Consolas", INK)  # fmt: skip
+        if frame.rules:
+            rule = "rule: " + "; ".join(frame.rules)
+            text_box(slide, 24, height - rule_room - 6, width - 48, rule_room, [rule], RULE_SIZE, "Calibri", MUTED)
         notes = ["rule: " + "; ".join(frame.rules)] if frame.rules else []
         if len(frame.sentences) == 1 and k < len(exact) and exact[k]:
             notes.append("every digit: " + exact[k])
@@ -465,12 +527,13 @@ def _pptx(deck: Deck, page: tuple[float, float], pixels: tuple[int, int]) -> byt
     return out.getvalue()
 
 
-HANDOUT_COLUMNS = ("step", "node", "sentence", "rule", "local", "upstream", "contribution")
+HANDOUT_COLUMNS = ("step", "node", "from", "sentence", "rule", "local", "upstream", "contribution", "grad after")
 
 
 def handout(deck: Deck, paper: str = "letter") -> bytes:
     """A PDF for students to follow on paper (landscape): the graph with every grad, at 9 pt text
-    or more (over several pages if it must), then every step in a table of HANDOUT_COLUMNS."""
+    or more (over several pages if it must), then every step in a table of HANDOUT_COLUMNS: who
+    receives, from whom, the sentence, the rule, the three numbers and the grad after the step."""
     platypus = need("reportlab.platypus", "reportlab")
     styles = need("reportlab.lib.styles", "reportlab")
     colors = need("reportlab.lib.colors", "reportlab")
@@ -491,19 +554,19 @@ def handout(deck: Deck, paper: str = "letter") -> bytes:
             final[step["parent"]] = step["grad"]
     tiles = _tiles(picture, scale, frame_width - 12, graph_height)
     for k, window in enumerate(tiles, start=1):
-        if len(tiles) > 1:
+        tile = graph_flowable(picture, scale, window, final, {}, COLOURS)
+        if len(tiles) > 1:  # the caption on its tile's page
             words = f"The graph after backward, part {k} of {len(tiles)} (by rows from the top, each left to right)"
-            story.append(platypus.Paragraph(words, caption))
-        story.append(graph_flowable(picture, scale, window, final, {}, COLOURS))
-    story.append(platypus.PageBreak())
+            tile = platypus.KeepTogether([platypus.Paragraph(words, caption), tile])
+        story.append(tile)
+    story.append(platypus.Spacer(1, 12))
     rows = [[platypus.Paragraph(f"<b>{c}</b>", cell) for c in HANDOUT_COLUMNS]]
     for k, step in enumerate(deck.steps, start=1):
-        rows.append([platypus.Paragraph(str(k), cell), platypus.Paragraph(escape(step["receives"]), cell),
-                     platypus.Paragraph(escape(step["sentence"]), mono), platypus.Paragraph(escape(step["rule"]), cell),
-                     platypus.Paragraph(step["local"], cell), platypus.Paragraph(step["upstream"], cell),
-                     platypus.Paragraph(step["contribution"], cell)])  # fmt: skip
-    widths = [32, 78, 0, 130, 62, 62, 72]
-    widths[2] = frame_width - sum(widths)
+        texts = [str(k), step["receives"], step["from"], step["sentence"], step["rule"], step["local"],
+                 step["upstream"], step["contribution"], step["grad"].removeprefix("grad ")]  # fmt: skip
+        rows.append([platypus.Paragraph(escape(t), mono if c == 3 else cell) for c, t in enumerate(texts)])
+    widths = [30, 60, 60, 0, 112, 46, 58, 70, 50]
+    widths[3] = frame_width - sum(widths)
     table = platypus.Table(rows, colWidths=widths, repeatRows=1)
     table.setStyle(platypus.TableStyle([
         ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#9ca3af")),
@@ -520,16 +583,12 @@ def handout(deck: Deck, paper: str = "letter") -> bytes:
 
 
 def _tiles(picture: GraphPicture, scale: float, width: float, height: float) -> list[tuple | None]:
-    """The windows that cover the picture at `scale` in pages of width x height pt (None: it fits whole)."""
+    """The windows that cover the picture at `scale` in pages of width x height pt (None: it fits
+    whole), all of one size, so that none is a sliver: by rows from the top, each left to right."""
     w, h = width / scale, height / scale
     if picture.width <= w + 1e-6 and picture.height <= h + 1e-6:
         return [None]
-    columns = max(1, -int(-picture.width // w))
-    rows = max(1, -int(-picture.height // h))
-    tiles = []
-    for r in range(rows):  # from the top, left to right, as one reads
-        for c in range(columns):
-            x0 = min(c * w, max(0.0, picture.width - w))
-            y0 = max(0.0, picture.height - (r + 1) * h)
-            tiles.append((x0, y0, min(w, picture.width), min(h, picture.height)))
-    return tiles
+    columns, rows = max(1, math.ceil(picture.width / w - 1e-9)), max(1, math.ceil(picture.height / h - 1e-9))
+    tile_width, tile_height = picture.width / columns, picture.height / rows
+    return [(c * tile_width, picture.height - (r + 1) * tile_height, tile_width, tile_height)
+            for r in range(rows) for c in range(columns)]  # fmt: skip
