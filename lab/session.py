@@ -454,6 +454,16 @@ class Lab:
         return derive(self, parameter, example, view, paths_only, notation)
 
     @page_call
+    def matrices(self, example: int = 0, batch: bool = False, view: str = "neuron") -> dict:
+        """Every layer's matrices of the notes' delta recursion (nn.layer_view) on the weights as they
+        are now, for one training example (the Chain rule tab's) or, batch=True, the next step's batch;
+        each entry with its name, the network diagram's weight or neuron, and its node in the Chain rule
+        tab's graph (`view`): see lab.derivation.matrices. Nothing is changed."""
+        from lab.derivation import matrices
+
+        return matrices(self, example, batch, view)
+
+    @page_call
     def python(self, code: str) -> dict:
         """Run a line (or lines) in the page's Python console: {"output", "more", "graphs"}."""
         return self._the_console().run(code)
