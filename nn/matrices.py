@@ -83,13 +83,16 @@ class LayerView:
         for, named in `notation`: for dW (i, j) and db i the steps into that weight or bias (one per
         example); for delta i the steps into h⁽ˡ⁾ᵢ and then z⁽ˡ⁾ᵢ (every example's). Layers and rows
         count from 1 as the notes do; i and j from 0, as Python's lists. The grads are left alone."""
+        from autograd.engine import grads_set_aside
+        from autograd.views.drawing import Drawing
         from autograd.views.explain import backward_steps
 
         if not (isinstance(layer, int) and 1 <= layer <= len(self.layers)):
             raise ValueError(f"layer counts from 1 to {len(self.layers)}, as the notes' W⁽ˡ⁾; got {layer!r}")
         wanted = set(entry_nodes(self.layers[layer - 1], name, i, j))
-        steps = backward_steps(self.loss, notation=notation)
-        return [step for step in steps if not step.is_seed and step.parent in wanted]
+        drawing = Drawing(self.loss, notation=notation)
+        with grads_set_aside(drawing.order, keep=False):  # backward from zero, then the grads as they were
+            return [step for step in backward_steps(drawing) if not step.is_seed and step.parent in wanted]
 
     def records(self, drawing=None) -> list[dict]:
         """backward's steps grouped as the recursion's equations, as records of the step-through page

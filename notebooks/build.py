@@ -267,6 +267,74 @@ print("delta1", delta1, " engine", [z[f"layers.0.neurons.{i}.z"].grad for i in r
         ),
         (
             "md",
+            """## From the graph to the matrices: `nn.layer_view`
+
+The same recursion, read from the scalar graph and printed the way the notes write it
+(seed 002): $\\boldsymbol\\delta^{(L)} = \\varphi'(\\mathbf z^{(L)}) \\odot \\nabla_{\\hat y}\\ell$,
+$\\boldsymbol\\delta^{(l)} = \\varphi'(\\mathbf z^{(l)}) \\odot (W^{(l+1)\\top}\\boldsymbol\\delta^{(l+1)})$,
+$\\partial L/\\partial W^{(l)} = \\boldsymbol\\delta^{(l)}\\mathbf h^{(l-1)\\top}$, with the shape of every product
+(seed 004: $W^{(l)} \\in \\mathbb R^{n_l \\times n_{l-1}}$). Each entry is a node's grad: $\\delta^{(l)}_i$ is the
+grad of the node $z^{(l)}_i$, and numpy's matrix products agree with it to 1e-12.""",
+        ),
+        (
+            "code",
+            """import autograd
+
+view = nn.layer_view(loss, model, x)
+print(view)""",
+        ),
+        (
+            "md",
+            """One entry, three ways: a weight's grad on the graph, an entry of
+$\\delta^{(1)}\\mathbf h^{(0)\\top}$, and the backward step that put it there.""",
+        ),
+        (
+            "code",
+            """w = model.layers[0].neurons[1].w[2]
+(step,) = view.steps(1, "dW", 1, 2)
+print("the graph:  ", w.grad)
+print("the matrix: ", view.layers[0].delta[1] * x[2], "= delta1[1] * x[2]")
+print("backward:   ", step)""",
+        ),
+        (
+            "md",
+            """Over a batch, each example's $\\boldsymbol\\delta$ is a column of $\\Delta^{(l)}$ and
+$\\partial L/\\partial W^{(l)} = \\frac1N \\Delta^{(l)} H^{(l-1)\\top}$ (seed 001's mean of outer products).
+`autograd.stepper(loss, layers=view)` steps through backprop an equation at a time, each with
+its scalar steps highlighted together on the graph.""",
+        ),
+        (
+            "code",
+            """X = [[0.5, -1.0, 2.0], [1.0, 0.0, -0.5], [0.2, 0.3, 0.1]]
+model.zero_grad()
+batch_loss = nn.mse_loss([model(xk) for xk in X], [1.0, 0.0, 1.0])
+batch_loss.backward()
+batch = nn.layer_view(batch_loss, model, X)
+print("Delta1 (a column per example):", batch.layers[0].delta)
+print("dL/dW1 = (1/N) Delta1 X^T:", batch.layers[0].dW)
+autograd.stepper(batch_loss, layers=batch, **model.graph_style())""",
+        ),
+        (
+            "md",
+            """## Why reverse mode (seed 004: computational efficiency)
+
+Forward mode (`autograd.jvp`) carries one direction through the graph: one pass gives the
+derivative along one input direction. The gradient of a loss over $P$ parameters needs $P$
+such passes; backprop gets all of it in one pass back. `python -m demos.forward_vs_reverse`
+times both against $P$.""",
+        ),
+        (
+            "code",
+            """f = lambda v: (v[0] * v[1] + v[2]).tanh()
+point = [0.5, -1.0, 2.0]
+value, along_x0 = autograd.jvp(f, point, [1.0, 0.0, 0.0])
+leaves = [autograd.Value(a) for a in point]
+print("forward mode along x0:", along_x0, "  backward's dL/dx0:", autograd.grad(f(leaves), leaves)[0])
+for step in autograd.jvp_steps(f, point, [1.0, 0.0, 0.0]):
+    print(step)""",
+        ),
+        (
+            "md",
             """**Exercise (forward pass, then backward).** For a two-layer network, the forward pass
 computes each node from its inputs; the backward pass sends dL/d node back along each edge,
 multiplied by the edge's local derivative. The engine prints every step:""",

@@ -115,6 +115,9 @@ def test_an_entry_stands_for_backwards_steps_into_its_nodes():
     loss.backward()
     view = layer_view(loss, model, x)
     layer = view.layers[0]
+    grads = [p.grad for p in model.parameters()]
+    view.steps(1, "dW", 0, 0)
+    assert [p.grad for p in model.parameters()] == grads  # the steps leave the grads as they were
     for i in range(3):
         for j in range(2):
             (step,) = view.steps(1, "dW", i, j)  # one step into each weight: δ⁽¹⁾ᵢ h⁽⁰⁾ⱼ
