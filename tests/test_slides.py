@@ -78,6 +78,7 @@ def test_a_deck_has_a_page_per_step_and_every_sentence_in_order(tmp_path):
     path = export_slides(o, tmp_path / "neuron.pdf", params=weights_of(o))
     reader = pypdf.PdfReader(str(path))
     assert len(reader.pages) == len(said) + 1  # the forward pass, then the page's steps: step 0 to step N
+    assert reader.page_labels == [str(k) for k in range(len(said) + 1)]  # a viewer numbers the pages as the steps
     box = reader.pages[0].mediabox
     assert (float(box.width), float(box.height)) == ASPECTS["16:9"]
     text = squashed(pdftotext(path))

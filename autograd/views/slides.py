@@ -197,6 +197,8 @@ class Deck:
         canvas = canvas_module.Canvas(out, pagesize=size, pageCompression=1, initialFontName=FONT)
         canvas.setTitle(f"Backprop step by step: {self.title}")
         canvas.setCreator("backprop-lab (autograd.export_slides)")
+        canvas.addPageLabel(0, prefix="0")  # a viewer's page numbers are the steps': 0 the forward pass, then 1...
+        canvas.addPageLabel(1, style="D", start=1)
         for frame in self.frames:
             self._top(canvas, frame, width, height, counter=text)
             picture, scale, x, y, window = self.place(frame, size)
