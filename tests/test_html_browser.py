@@ -493,3 +493,85 @@ def test_the_printed_page_is_a_handout_the_graph_then_every_step(browser, serve,
         assert " ".join(sentence.split()) in text, sentence
     first = " ".join(pdf.pages[0].extract_text().split())
     assert "x1*w1 + x2*w2" in first and "grad -1.5000" in first  # the graph, with its final grads
+
+
+def test_axe_finds_nothing_on_the_page_at_any_step_in_any_theme(browser, serve, tmp_path):
+    from tests.a11y import axe_violations
+
+    page_file = export_html(classic_neuron(), tmp_path / "steps.html")
+    elsewhere = []
+    page = open_page(browser, serve(page_file), elsewhere, viewport=(1024, 768))
+    for theme in ("light", "dark", "contrast"):
+        page.select_option("#theme", theme)
+        for key, times in (("Home", 1), ("PageDown", 5), ("End", 1)):
+            for _ in range(times):
+                page.keyboard.press(key)
+            assert axe_violations(page) == [], (theme, page.inner_text("#counter"))
+    page.keyboard.press("t")  # the text alternative, shown
+    assert axe_violations(page) == []
+    page.close()
+    assert elsewhere == []
+
+
+def test_a_keyboard_reaches_every_control_and_every_node_and_steps_are_spoken(browser, serve, tmp_path):
+    page_file = export_html(classic_neuron(), tmp_path / "steps.html")
+    elsewhere = []
+    page = open_page(browser, serve(page_file), elsewhere, viewport=(1024, 768))
+    reached = []
+    for _ in range(30):  # Tab from the top: every control, then the graph's one tab stop
+        page.keyboard.press("Tab")
+        reached.append(page.evaluate("document.activeElement.id || document.activeElement.tagName"))
+    controls = ["prev", "next", "play", "slider", "zoom-out", "zoom-in", "fit", "layout", "theme", "present", "table"]
+    assert all(c in reached for c in controls) and "value-9" in reached  # the output: where backprop starts
+    assert [reached.index(c) for c in controls] == sorted(reached.index(c) for c in controls)  # in reading order
+    ids = [f"value-{k}" for k in range(10)]  # from the output, the arrow keys reach every node of the neuron
+    seen, todo = {"value-9"}, ["value-9"]
+    while todo:
+        start = todo.pop()
+        for key in ("ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown"):
+            page.focus(f'[id="{start}"]')
+            page.keyboard.press(key)
+            now = page.evaluate("document.activeElement.id")
+            if now not in seen:
+                seen.add(now)
+                todo.append(now)
+    assert seen == set(ids)
+    name = page.evaluate("document.getElementById('value-9').getAttribute('aria-label')")
+    assert name.startswith("o data 0.7071 grad 0.0000") and "tanh of n" in name  # its name, value and grad
+    spoken = []
+    page.focus("#next")
+    for _ in range(3):
+        page.keyboard.press("Enter")  # the focused button presses: one step each
+        spoken.append(page.inner_text("#announce"))
+    assert spoken[0] == "step 1 of 10: the gradient of L is 1, the seed; L is o"
+    assert spoken[1].startswith("step 2 of 10: the gradient of n grows by 0.5, to 0.5")
+    assert len(set(spoken)) == 3 and not any("**" in s or "d(" in s for s in spoken)
+    assert page.evaluate("document.getElementById('value-9').getAttribute('aria-label')").startswith(
+        "o data 0.7071 grad 1.0000"
+    )  # the name follows the grad the step reached
+    page.focus('[id="value-7"]')  # Enter on a node: the step into it
+    page.keyboard.press("Enter")
+    assert "b.grad +=" in page.inner_text("#sentence")
+    page.close()
+    assert elsewhere == []
+
+
+def test_reduced_motion_stops_play_and_the_page_reflows_at_320_px(browser, serve, tmp_path):
+    page_file = export_html(classic_neuron(), tmp_path / "steps.html")
+    elsewhere = []
+    context = browser.new_context(viewport={"width": 320, "height": 640}, reduced_motion="reduce")
+    page = context.new_page()
+    page.route("**/*", lambda route: route.continue_() if "127.0.0.1" in route.request.url else
+               (elsewhere.append(route.request.url), route.abort()))  # fmt: skip
+    page.goto(serve(page_file))
+    assert page.is_disabled("#play") and "reduced motion" in page.get_attribute("#play", "title")
+    page.wait_for_timeout(1500)
+    assert page.inner_text("#counter") == "step 0 of 10"  # nothing moves by itself
+    page.keyboard.press("PageDown")
+    assert page.inner_text("#counter") == "step 1 of 10"
+    width = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert width[0] <= width[1]  # no scrolling across at 320 px (the graph scrolls inside its own box)
+    page.keyboard.press("t")
+    assert page.is_visible("#alternative table")
+    context.close()
+    assert elsewhere == []

@@ -23,7 +23,7 @@ from autograd.engine import Value, chain_rule, grads_set_aside, seed_of
 from autograd.functional import adjoints
 from autograd.ops import number_in_formula
 from autograd.views.drawing import Drawing, drawing_of
-from autograd.views.notation import exact, fixed, number
+from autograd.views.notation import exact, fixed, number, spoken
 
 _OPERATORS = set(" +-*/·()^,=<>|")  # a name with one of these is an expression: d(x1*w1), (x1*w1).grad
 
@@ -85,6 +85,7 @@ class Step:
     rule: str
     text: str = field(repr=False)
     exact: str = field(default="", repr=False)  # the sentence with every number in full (shown on hover)
+    spoken: str = field(default="", repr=False)  # the sentence as a screen reader should say it
 
     @property
     def is_seed(self) -> bool:
@@ -111,10 +112,12 @@ def _steps(drawing: Drawing, seed: float) -> Iterator[Step]:
     said = {**names, root: "L"}.get
     with grads_set_aside(drawing.order):
         root.grad = seed
-        where = "" if names[root] == "L" else f" (L is {names[root]})"
+        root_is_l = names[root] == "L"
+        where = "" if root_is_l else f" (L is {names[root]})"
         head = f"{_grad_of(names[root])} = dL/dL = "
+        told = f"the gradient of L is {number(seed)}, the seed" + ("" if root_is_l else f"; L is {spoken(names[root])}")
         yield Step(0, root, root, -1, 1.0, seed, seed, seed, "dL/dL = 1",
-                   f"{head}{number(seed)}, the seed{where}", f"{head}{exact(seed)}, the seed{where}")  # fmt: skip
+                   f"{head}{number(seed)}, the seed{where}", f"{head}{exact(seed)}, the seed{where}", told)  # fmt: skip
         index = 1
         for node in reversed(drawing.order):
             upstream = node.grad
@@ -126,8 +129,12 @@ def _steps(drawing: Drawing, seed: float) -> Iterator[Step]:
                 short = f"{_wrapped(node.op.formula(i, node))} * {number_in_formula(upstream)} = {number(contribution)}"
                 full = (f"{_wrapped(node.op.formula(i, node, exact=True))} * {number_in_formula(upstream, exact=True)}"
                         f" = {exact(contribution)}")  # fmt: skip
+                said_node, said_parent = spoken(node_name), spoken(parent_name)
+                told = (f"the gradient of {said_parent} grows by {number(contribution)}, to {number(parent.grad)}: "
+                        f"the derivative of {said_node} by {said_parent}, {spoken(node.op.formula(i, node))}, "
+                        f"times the gradient of {said_node}, {number(upstream)}")  # fmt: skip
                 yield Step(index, node, parent, i, local, upstream, contribution, parent.grad,
-                           node.op.rule(i, arity), head + short, head + full)  # fmt: skip
+                           node.op.rule(i, arity), head + short, head + full, told)  # fmt: skip
                 index += 1
 
 

@@ -104,3 +104,34 @@ def power(exponent: str, plain: bool) -> str:
     if not plain and re.fullmatch(r"-?\d+", exponent):
         return exponent.translate(_SUP)
     return "^" + exponent
+
+
+_SPOKEN_MARKS = {"⁽": " super ", "⁾": " ", "ŷ": "y hat", "·": " times ", "√": "square root of "}
+_SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
+_SUBSCRIPT_DIGITS = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
+_SPOKEN_OPERATORS = [("**", " to the power "), ("*", " times "), ("+", " plus "), (" - ", " minus "),
+                     ("/", " over "), ("^", " to the power "), (")", " ")]  # fmt: skip
+
+
+def spoken(name: str) -> str:
+    """A name or formula as a screen reader should say it: w⁽¹⁾₁₂ as "w super 1 sub 1 2", x1*w1 as
+    "x1 times w1", ŷ as "y hat", (1 - 0.7071^2) as "1 minus 0.7071 to the power 2"."""
+    out = []
+    for k, c in enumerate(name):
+        if c in _SPOKEN_MARKS:
+            out.append(_SPOKEN_MARKS[c])
+        elif c == "(":  # a call, tanh(n): "tanh of n"; a group, (1 - a): said without it
+            out.append(" of " if k > 0 and name[k - 1].isalnum() else " ")
+        elif c in "₀₁₂₃₄₅₆₇₈₉":
+            first = k == 0 or name[k - 1] not in "₀₁₂₃₄₅₆₇₈₉,"
+            out.append((" sub " if first else " ") + c.translate(_SUBSCRIPT_DIGITS))
+        elif c in "⁰¹²³⁴⁵⁶⁷⁸⁹⁻":
+            inside = k > 0 and name[k - 1] in "⁽⁰¹²³⁴⁵⁶⁷⁸⁹⁻"  # a layer's mark, w⁽¹²⁾; else a power, x²
+            out.append(("" if inside else " to the power ") + c.translate(_SUPERSCRIPT_DIGITS))
+        else:
+            out.append(c)
+    text = "".join(out)
+    for symbol, words in _SPOKEN_OPERATORS:
+        text = text.replace(symbol, words)
+    text = text.replace("-", " minus ") if text.startswith("-") and not text[1:2].isdigit() else text
+    return " ".join(text.split())

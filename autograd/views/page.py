@@ -26,10 +26,10 @@ from pathlib import Path
 
 from autograd.engine import Value, grads_set_aside
 from autograd.files import write_atomically
-from autograd.views.drawing import Drawing, drawing_of
+from autograd.views.drawing import Drawing, drawing_of, expression
 from autograd.views.explain import backward_steps
 from autograd.views.mathml import rule_mathml
-from autograd.views.notation import fixed, number
+from autograd.views.notation import fixed, number, spoken
 from autograd.views.render import FILLS, HIGHLIGHT_NODE, HIGHLIGHT_PARENT, svg
 
 FORWARD_DONE = "The forward pass is done: every grad is 0. Press Next (or PageDown, Space, →) to start backprop."
@@ -90,6 +90,7 @@ def export_html(
         title=html.escape(drawing.title()),
         forward_done_js=_script_json(FORWARD_DONE),
         step_js=STEP_JS,
+        a11y_js=GRAPH_A11Y_JS,
         layout_js=LAYOUT_JS,
         highlight_css=HIGHLIGHT_CSS,
         theme_css=THEME_CSS,
@@ -128,7 +129,51 @@ def layout_records(drawing: Drawing, backend: str = "auto", style: dict | None =
     both ways, and the steps: what the page and the notebook stepper show."""
     style = dict(style or {})
     show_grad = style.get("show_grad", True)
-    return {"layouts": layouts(drawing, backend, **style), "steps": backward_records(drawing, show_grad)}
+    return {"layouts": layouts(drawing, backend, **style), "steps": backward_records(drawing, show_grad),
+            "nodes": node_descriptions(drawing)}  # fmt: skip
+
+
+_KINDS_SAID = {"parameter": "a parameter", "input": "an input", "constant": "a constant", "output": "the output"}
+
+
+def node_descriptions(drawing: Drawing) -> dict[str, dict]:
+    """For each node drawn (by id), what a screen reader says of it and where the arrow keys go:
+    {"label": "o, the output, tanh of n", "row": [name, op, inputs, value] for the text
+    alternative's table, "parents": ids, "children": ids}, in the drawing's order. The page puts
+    the node's own texts (its name, data and grad as drawn) first; the edges' names say their
+    local derivative."""
+    names, shown, boxes = drawing.names, drawing.shown, drawing.boxes
+    described: dict[str, dict] = {}
+    for node in drawing.nodes:
+        key = shown(node)
+        if key in described:  # a box: its members share one entry
+            continue
+        if node in boxes.box_of:
+            box = boxes.box_of[node]
+            label = f"{spoken(box)}, a box of {len(boxes.members[box])} nodes"
+            row = [box, "box", "", boxes.text(box, "data")]
+        else:
+            inputs = [names[p] for p in node.parents]
+            made = expression(str(node.op), inputs, notes=drawing.notation != "paths") if node.parents else ""
+            kind = _KINDS_SAID.get(drawing.kind(node), "")
+            what = [kind] if not made or kind == "the output" else []
+            if made and made != names[node]:  # "n, x1 times w1 plus b"; a node named by its expression once
+                what.append(spoken(made))
+            label = ", ".join([spoken(names[node]), *what])
+            row = [names[node], str(node.op) if node.parents else kind.split(" ", 1)[-1], ", ".join(inputs),
+                   number(node.data)]  # fmt: skip
+        described[key] = {"label": label, "row": row, "parents": [], "children": []}
+    for node in drawing.nodes:
+        for parent in node.parents:
+            if parent not in drawing.drawn:
+                continue
+            a, b = shown(parent), shown(node)
+            if a != b and a in described and b in described:
+                if a not in described[b]["parents"]:
+                    described[b]["parents"].append(a)
+                if b not in described[a]["children"]:
+                    described[a]["children"].append(b)
+    return described
 
 
 def _choice(views: list[dict]) -> str:
@@ -173,6 +218,7 @@ def backward_records(drawing: Drawing, show_grad: bool = True) -> list[dict]:
                     else drawing.edge_id(step.parent, step.node, step.parent_index),
                     "sentence": str(step),
                     "exact": step.exact,  # every digit: shown on hover
+                    "spoken": step.spoken,  # as a screen reader says it: the live region's words
                     "rule": step.rule,
                     "math": rule_mathml(step.rule),
                     "grad": grad if show_grad else "",
@@ -229,6 +275,71 @@ function bringIntoView(box, id) {
 }
 """
 
+# What every view of a graph shares for a keyboard and a screen reader: each node focusable with its
+# name, value and grad said (Python's words, the grad the picture shows), edges named by their local
+# derivative, the arrow keys moving along edges, Enter doing what a click does.
+GRAPH_A11Y_JS = r"""
+function accessibleGraph(graph, nodes, steps, onActivate) {
+  // graph: the element holding the SVG; nodes: node_descriptions(); steps: the records, for edge names.
+  var svg = graph.querySelector("svg"), ids = Object.keys(nodes);
+  if (!svg || !ids.length) return null;
+  svg.setAttribute("role", "group");
+  svg.setAttribute("aria-label", "the computation graph, " + ids.length + " nodes: arrow keys move along its edges");
+  svg.querySelectorAll("title").forEach(function (t) { t.remove(); });  // not "value-3": the names below
+  function find(id) { return graph.querySelector('[id="' + id + '"]'); }
+  function name(id) {  // what the node shows ("x1 data 2.0000 grad 0.0000"), then what it is, in words
+    var shown = [].map.call(find(id).querySelectorAll("text"), function (t) { return t.textContent; }).join(" ");
+    return shown + "; " + nodes[id].label;
+  }
+  var current = ids[ids.length - 1];  // the output: where backprop starts
+  ids.forEach(function (id) {
+    var e = find(id);
+    if (!e) return;
+    e.setAttribute("role", "button");
+    e.setAttribute("tabindex", id === current ? "0" : "-1");  // one tab stop; the arrows do the rest
+    e.setAttribute("aria-label", name(id));
+    e.addEventListener("focus", function () { current = id; e.setAttribute("aria-label", name(id)); });
+  });
+  var local = {};
+  steps.forEach(function (s) { if (s.edge) local[s.edge] = s.local; });
+  svg.querySelectorAll(".edge").forEach(function (e) {
+    var parts = /^(.*)-to-(value-\d+)-op-\d+$/.exec(e.id || "");
+    if (!parts) return;
+    var from = nodes[parts[1]], to = nodes[parts[2]];
+    e.setAttribute("role", "img");
+    e.setAttribute("aria-label", "edge from " + (from ? from.row[0] : parts[1]) + " to " + (to ? to.row[0] : parts[2])
+      + (e.id in local ? ", local derivative " + local[e.id] : ""));
+  });
+  function move(to) {
+    if (!to || !find(to)) return;
+    find(current).setAttribute("tabindex", "-1");
+    current = to;
+    find(to).setAttribute("tabindex", "0");
+    find(to).focus();
+  }
+  svg.addEventListener("keydown", function (event) {
+    var node = nodes[current], key = event.key, to = null;
+    if (key === "ArrowLeft") to = node.parents[0];  // toward the inputs
+    else if (key === "ArrowRight") to = node.children[0];  // toward the output
+    else if (key === "ArrowUp" || key === "ArrowDown") {  // a sibling: another input of the same node
+      var child = nodes[node.children[0]], row = child ? child.parents : [];
+      var k = row.indexOf(current) + (key === "ArrowDown" ? 1 : -1);
+      to = row[(k + row.length) % row.length];
+    } else if (key === "Enter" || key === " ") {
+      event.preventDefault();
+      event.stopPropagation();
+      if (onActivate) onActivate(current);
+      return;
+    } else return;
+    event.preventDefault();
+    event.stopPropagation();  // the arrows move in the graph here, not through the steps
+    move(to);
+  });
+  return { focus: function () { find(current).focus(); }, refresh: function () {
+    ids.forEach(function (id) { var e = find(id); if (e) e.setAttribute("aria-label", name(id)); });
+  } };
+}
+"""
 # What the page and the notebook stepper share: how a step is shown on the graph.
 STEP_JS = """
 function backpropSteps(graph, steps) {
@@ -378,6 +489,16 @@ _PAGE = """<!DOCTYPE html>
   body.presenting #sentence {{ font-size: 2rem; }}
   body.presenting #rule {{ font-size: 1.3rem; }}
   #handout {{ display: none; }}
+  .sr-only {{ position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px; overflow: hidden;
+              clip: rect(0 0 0 0); white-space: nowrap; border: 0; }}
+  #alternative.shown {{ position: static; width: auto; height: auto; margin: 0; overflow: auto; clip: auto;
+                        white-space: normal; flex: 1 1 auto; padding: .5rem 1rem; background: var(--paper); }}
+  #alternative table {{ border-collapse: collapse; }}
+  #alternative td, #alternative th {{ border: 1px solid var(--line); padding: .2rem .6rem; text-align: left; }}
+  svg .node:focus {{ outline: 3px solid #1d4ed8; outline-offset: 3px; }}
+  svg .node:focus polygon, svg .node:focus ellipse {{ stroke: #1d4ed8; stroke-width: 3; }}
+  button:focus-visible, select:focus-visible, input:focus-visible {{ outline: 3px solid #1d4ed8; outline-offset: 2px; }}
+  @media (max-width: 480px) {{ #rule {{ flex-wrap: wrap; }} #sentence {{ font-size: 1.1rem; }} }}
   @media print {{
     html, body {{ height: auto; display: block; background: #ffffff; color: #000000; }}
     header, footer, #view {{ display: none !important; }}
@@ -399,7 +520,7 @@ _PAGE = """<!DOCTYPE html>
   <button id="next" data-testid="next" title="PageDown, Space, →">Next &rarr;</button>
   <button id="play" data-testid="play">Play</button>
   <input id="slider" data-testid="slider" type="range" min="0" value="0" aria-label="step">
-  <span id="counter" data-testid="counter" aria-live="polite"></span>
+  <span id="counter" data-testid="counter"></span>
   <button id="zoom-out" title="zoom out (Ctrl+wheel)" aria-label="zoom out">&minus;</button>
   <button id="zoom-in" title="zoom in (Ctrl+wheel)" aria-label="zoom in">+</button>
   <button id="fit" data-testid="fit" title="fit the graph to the window, its text never below {floor} px">Fit</button>
@@ -411,6 +532,8 @@ _PAGE = """<!DOCTYPE html>
     <option value="light">light</option><option value="dark">dark</option>
     <option value="contrast">high contrast</option></select></label>
   <button id="present" data-testid="present" title="Full screen for a room (F; Esc leaves)">Present</button>
+  <button id="table" data-testid="table" aria-controls="alternative" aria-expanded="false"
+          title="the graph as a table, and every step (T)">Table</button>
 </nav>
 <div class="legend" aria-label="legend">
   <span style="--swatch: var(--g-hot-parent)">receives gradient in this step</span>
@@ -422,6 +545,13 @@ _PAGE = """<!DOCTYPE html>
 </div>
 </header>
 <main id="view" data-testid="graph"></main>
+<section id="alternative" class="sr-only" data-testid="alternative" aria-label="the graph as a table">
+  <h2>The graph as a table</h2>
+  <table><thead><tr><th scope="col">node</th><th scope="col">op</th><th scope="col">inputs</th>
+    <th scope="col">value</th><th scope="col">grad</th></tr></thead><tbody></tbody></table>
+  <h2>The steps of backprop</h2><ol></ol>
+</section>
+<p id="announce" class="sr-only" data-testid="announce" aria-live="polite"></p>
 <footer>
   <p id="sentence" data-testid="sentence"></p>
   <p id="rule"><span id="rule-text"></span><span id="rule-math" data-testid="rule-math"></span></p>
@@ -432,19 +562,22 @@ _PAGE = """<!DOCTYPE html>
 <script>
 {layout_js}
 {step_js}
+{a11y_js}
 (function () {{
   // Every text shown here was computed by Python: this script only lays out, places texts and classes.
   var views = JSON.parse(document.getElementById("views").textContent);
   var view = document.getElementById("view"), slider = document.getElementById("slider");
   var settings = new URLSearchParams(location.hash.slice(1));  // layout and theme, kept in the link
   var layoutChoice = document.getElementById("layout"), themeChoice = document.getElementById("theme");
-  var chosen = 0, steps, last, apply, shape, zoom = 1, current = 0, timer = null;
+  var chosen = 0, steps, last, apply, shape, zoom = 1, current = 0, timer = null, reader = null;
+  var still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
   if (["auto", "LR", "TB"].indexOf(settings.get("layout")) >= 0) layoutChoice.value = settings.get("layout");
   if (["light", "dark", "contrast"].indexOf(settings.get("theme")) >= 0) themeChoice.value = settings.get("theme");
   document.body.dataset.theme = themeChoice.value;
 
   function room(layout) {{ return layoutRoom(view, layout); }}
   function layoutsOf(v) {{ return typeof v.layouts === "number" ? views[v.layouts].layouts : v.layouts; }}
+  function nodesOf(v) {{ return typeof v.layouts === "number" ? views[v.layouts].nodes : v.nodes; }}
   function setZoom(z) {{
     zoom = Math.max(0.1, Math.min(8, z));
     sizeGraph(view, shape, zoom);
@@ -461,6 +594,40 @@ _PAGE = """<!DOCTYPE html>
     slider.max = last;
     apply = backpropSteps(view, steps);
     setZoom(fitZoom(room(shape), {floor}));
+    reader = accessibleGraph(view, nodesOf(v), steps, function (id) {{  // Enter on a node: the step into it
+      for (var k = 0; k < steps.length; k++) {{
+        if (steps[k].parent === id || (steps[k].parents || []).indexOf(id) >= 0) {{ show(k + 1); return; }}
+      }}
+    }});
+    alternative(nodesOf(v));
+  }}
+  function alternative(nodes) {{  // the text alternative: the nodes as a table, every step in a list
+    var body = document.querySelector("#alternative tbody"), list = document.querySelector("#alternative ol");
+    body.innerHTML = "";
+    list.innerHTML = "";
+    Object.keys(nodes).forEach(function (id) {{
+      var tr = document.createElement("tr");
+      nodes[id].row.concat([""]).forEach(function (text, k) {{
+        var cell = document.createElement(k === 0 ? "th" : "td");
+        if (k === 0) cell.scope = "row";
+        cell.textContent = text;
+        tr.appendChild(cell);
+      }});
+      tr.dataset.node = id;
+      body.appendChild(tr);
+    }});
+    steps.forEach(function (s) {{
+      var item = document.createElement("li");
+      item.textContent = s.sentence;
+      list.appendChild(item);
+    }});
+  }}
+  function alternativeGrads() {{  // the table's grads: the texts the graph shows now
+    document.querySelectorAll("#alternative tbody tr").forEach(function (tr) {{
+      var e = view.querySelector('[id="' + tr.dataset.node + '"]'), texts = e ? e.querySelectorAll("text") : [];
+      var last = texts.length ? texts[texts.length - 1].textContent : "";
+      tr.lastChild.textContent = last.indexOf("grad ") === 0 ? last.slice(5) : "";
+    }});
   }}
   function bring() {{  // the step's node (at step 0 the output, where backprop starts) to the middle
     var step = current > 0 ? steps[current - 1] : steps[0];
@@ -477,6 +644,10 @@ _PAGE = """<!DOCTYPE html>
     document.body.dataset.parent = step ? step.parent : "";
     slider.value = current;
     document.getElementById("counter").textContent = "step " + current + " of " + last;
+    document.getElementById("announce").textContent = "step " + current + " of " + last + ": "
+      + (step ? step.spoken || step.sentence : {forward_done_js});
+    if (reader) reader.refresh();
+    alternativeGrads();
     bring();
   }}
   function remember() {{
@@ -487,6 +658,7 @@ _PAGE = """<!DOCTYPE html>
   function play() {{
     var button = document.getElementById("play");
     if (timer) {{ clearInterval(timer); timer = null; button.textContent = "Play"; return; }}
+    if (still) return;  // the system asks for reduced motion: no auto-advance (Next steps)
     if (current === last) show(0);
     button.textContent = "Pause";
     timer = setInterval(function () {{ if (current === last) play(); else show(current + 1); }}, 1200);
@@ -527,6 +699,22 @@ _PAGE = """<!DOCTYPE html>
   document.getElementById("prev").onclick = function () {{ show(current - 1); }};
   document.getElementById("next").onclick = function () {{ show(current + 1); }};
   document.getElementById("play").onclick = play;
+  if (still) {{
+    document.getElementById("play").disabled = true;
+    document.getElementById("play").title = "off: your system asks for reduced motion; Next steps one at a time";
+  }}
+  function table(on) {{
+    var box = document.getElementById("alternative"), button = document.getElementById("table");
+    box.classList.toggle("shown", on);
+    if (on) box.setAttribute("tabindex", "0");  // it scrolls: the keyboard can reach it
+    else box.removeAttribute("tabindex");
+    view.hidden = on;
+    button.setAttribute("aria-expanded", on ? "true" : "false");
+    button.textContent = on ? "Graph" : "Table";
+  }}
+  document.getElementById("table").onclick = function () {{
+    table(!document.getElementById("alternative").classList.contains("shown"));
+  }};
   document.getElementById("fit").onclick = fit;
   document.getElementById("present").onclick = function () {{
     present(!document.body.classList.contains("presenting"));
@@ -556,6 +744,7 @@ _PAGE = """<!DOCTYPE html>
   document.addEventListener("keydown", function (e) {{
     if (e.target === slider && (e.key === "ArrowRight" || e.key === "ArrowLeft")) return;
     if (e.target.tagName === "SELECT") return;  // its own keys choose an option
+    if (e.target.tagName === "BUTTON" && (e.key === " " || e.key === "Enter")) return;  // it presses the button
     if (e.key in keys) {{ e.preventDefault(); show(current + keys[e.key]); }}
     else if (e.key === "Home") {{ e.preventDefault(); show(0); }}
     else if (e.key === "End") {{ e.preventDefault(); show(last); }}
@@ -563,6 +752,7 @@ _PAGE = """<!DOCTYPE html>
     else if (e.key === "-") setZoom(zoom / 1.25);
     else if (e.key === "f" || e.key === "F") present(!document.body.classList.contains("presenting"));
     else if (e.key === "Escape" && document.body.classList.contains("presenting")) present(false);
+    else if (e.key === "t" || e.key === "T") table(!document.getElementById("alternative").classList.contains("shown"));
   }});
   handout();
   draw();
