@@ -398,6 +398,170 @@ def test_step_mode_plays_backward_edge_by_edge(lab):
     lab.page.screenshot(path=SHOTS / "lab-step-mode.png")
 
 
+# --- the Matrices tab: the delta recursion layer by layer -------------------------------------
+
+MATRICES = ("W", "b", "h_prev", "z", "h", "dphi", "upstream", "delta", "dW", "db")
+
+
+def open_matrices(lab, example=0, over="example"):
+    """The panel's Matrices tab for training example `example`, over one example or the batch, drawn."""
+    if not lab("window.lab.derivation.isOpen"):
+        lab.page.get_by_test_id("open-derivation").click()
+        lab.page.wait_for_function("window.lab.derivation.current")
+    lab.page.get_by_test_id("matrices-tab").click()
+    lab.page.get_by_test_id("matrices-over").select_option(over)
+    lab.page.get_by_test_id("example").fill(str(example))
+    lab.page.get_by_test_id("example").press("Enter")
+    batch = "true" if over == "batch" else "false"
+    lab.page.wait_for_function(f"""(() => {{ const m = window.lab.derivation.matrices.current;
+        return m && m.example === {example} && m.batch === {batch}; }})()""")
+    lab.page.wait_for_function("!window.lab.worker.busy")
+
+
+def shown_entries(lab):
+    """Every matrix the tab shows, by its data-testid (those shown once more as a factor left out):
+    [row, column, text, hover] of each entry, as on the page."""
+    return lab("""() => Object.fromEntries([...document.querySelectorAll('#matrices-body figure.matrix')]
+        .filter(f => !f.dataset.testid.endsWith('-T') && !f.dataset.testid.includes('-in-'))
+        .map(f => [f.dataset.testid, [...f.querySelectorAll('td')].map(td =>
+            [Number(td.dataset.i), Number(td.dataset.j), td.textContent, td.title])]))""")  # fmt: skip
+
+
+def assert_entries_are(lab, view):
+    """The tab's entries are `view`'s (CPython's nn.layer_view): to 4 significant digits, every digit on hover."""
+    from autograd.views.notation import number
+
+    shown = shown_entries(lab)
+    assert len(shown) == len(MATRICES) * len(view.layers)
+    for layer in view.layers:
+        for name in MATRICES:
+            values = [row if isinstance(row, list) else [row] for row in getattr(layer, name)]
+            entries = shown[f"matrix-{layer.index}-{name}"]
+            assert len(entries) == sum(len(row) for row in values), (layer.index, name)
+            for i, j, text, hover in entries:
+                value = values[i][j]
+                assert text == number(value), (layer.index, name, i, j)
+                assert float(hover.rsplit(" = ", 1)[1]) == pytest.approx(value, rel=1e-12, abs=1e-15)
+
+
+def test_the_matrices_tab_shows_cpythons_layer_view_on_the_browsers_weights(lab):
+    from nn.matrices import layer_view
+
+    lab("c => window.lab.configure(c)", {**DEFAULTS, "seed": 7})
+    lab("window.lab.step(12)")
+    open_matrices(lab, example=5)
+    state = lab.state()
+    model = nn.MLP(2, [4, 2, 1], "tanh")
+    model.load_state_dict(state["model"])  # the browser's weights, in CPython
+    row = state["data"]["train"][5]
+    loss = nn.logistic_loss([model(row[:2])], [2 * row[2] - 1])
+    loss.backward()
+    assert_entries_are(lab, layer_view(loss, model, row[:2]))
+    headings = lab("[...document.querySelectorAll('#matrices-body h4')].map(h => h.textContent)")
+    assert headings == [
+        "Layer 3, the output (φ = identity): W⁽³⁾ is n₃ × n₂ = 1 × 2",
+        "Layer 2 (φ = tanh): W⁽²⁾ is n₂ × n₁ = 2 × 4",
+        "Layer 1 (φ = tanh): W⁽¹⁾ is n₁ × n₀ = 4 × 2",
+    ]  # fmt: skip  (from the output down)
+    equations = lab(
+        "[...document.querySelectorAll('[data-testid=matrices-layer-1] .mx-formula')].map(e => e.innerText)"
+    )
+    assert "δ⁽¹⁾ = φ'(z⁽¹⁾) ⊙ (W⁽²⁾ᵀδ⁽²⁾)" in equations and "∂L/∂W⁽¹⁾ = δ⁽¹⁾h⁽⁰⁾ᵀ" in equations
+    open_matrices(lab, example=5, over="batch")  # the next step's batch: (1/N) Δ Hᵀ
+    examples = lab("window.lab.derivation.matrices.current.examples")
+    model.zero_grad()
+    rows = [state["data"]["train"][i] for i in examples]
+    loss = nn.logistic_loss([model(r[:2]) for r in rows], [2 * r[2] - 1 for r in rows])
+    loss.backward()
+    assert len(examples) == DEFAULTS["batchSize"]
+    assert_entries_are(lab, layer_view(loss, model, [r[:2] for r in rows]))
+    lab.page.get_by_test_id("matrices-over").select_option("example")
+    lab.page.get_by_test_id("derivation-close").click()
+
+
+def marked(lab, selector):
+    return lab(f"[...document.querySelectorAll('{selector}')].map(e => e.dataset.param ?? e.dataset.neuron ?? e.id)")
+
+
+def picked_entries(lab):
+    return lab("[...document.querySelectorAll('#matrices-body td.mx-picked')].map(td => [td.dataset.name, "
+               "Number(td.dataset.i), Number(td.dataset.j)])")  # fmt: skip
+
+
+def test_an_entry_marks_its_edge_or_neuron_and_a_click_on_the_network_marks_its_entries(lab):
+    lab("c => window.lab.configure(c)", {**DEFAULTS, "seed": 8})
+    lab("window.lab.step(5)")
+    open_matrices(lab)
+    lab.page.locator("[data-testid=matrix-1-dW] td[data-i='2'][data-j='1']").click()  # ∂L/∂w⁽¹⁾₃₂
+    assert marked(lab, "#edges path.mx-link") == ["layers.0.neurons.2.w.1"]  # its edge in the network diagram
+    assert picked_entries(lab) == [["W", 2, 1], ["dW", 2, 1]]  # the weight and its gradient
+    click_edge(lab, "layers.1.neurons.0.w.3")  # an edge, with the tab open: its entries, not the Chain rule
+    lab.page.wait_for_function("document.querySelectorAll('#matrices-body td.mx-picked').length === 2")
+    assert lab.page.get_by_test_id("matrices").is_visible() and lab.page.get_by_test_id("chain-rule").is_hidden()
+    assert picked_entries(lab) == [["W", 0, 3], ["dW", 0, 3]]
+    assert marked(lab, "#edges path.mx-link") == ["layers.1.neurons.0.w.3"]
+    entry = lab.page.locator("[data-testid=matrix-2-dW] td[data-i='0'][data-j='3']")
+    assert inside(entry.bounding_box(), lab.page.get_by_test_id("matrices-body").bounding_box())  # scrolled to it
+    lab.page.locator("[data-testid=matrix-2-delta] td[data-i='1']").focus()  # the keyboard: Tab to it, Enter
+    lab.page.keyboard.press("Enter")
+    assert marked(lab, "#diagram .node.mx-link") == ["layers.1.neurons.1"]  # a δ is its neuron's
+    assert ["delta", 1, 0] in picked_entries(lab) and ["z", 1, 0] in picked_entries(lab)
+    step = lab.state()["step"]
+    lab.page.keyboard.press("ArrowRight")  # a step: the tab is drawn again, the focus and the marks stay
+    lab.page.wait_for_function(f"document.querySelector('[data-testid=step-count]').textContent === '{step + 1}'")
+    lab.page.wait_for_function("!window.lab.worker.busy")
+    focused = lab("(td => [td.closest('figure').dataset.testid, td.dataset.i])(document.activeElement)")
+    assert focused == ["matrix-2-delta", "1"] and ["delta", 1, 0] in picked_entries(lab)
+    lab.page.locator("[data-neuron='layers.0.neurons.3']").click()  # a neuron: its entries
+    assert ["delta", 3, 0] in picked_entries(lab) and ["b", 3, 0] not in picked_entries(lab)
+    lab.page.get_by_test_id("matrices-graph").check()  # with the chain rule's graph: the entry's node there too
+    lab.page.get_by_test_id("derivation-graph").locator("svg").wait_for()
+    lab.page.wait_for_function("!window.lab.worker.busy")
+    lab.page.locator("[data-testid=matrix-2-W] td[data-i='1'][data-j='0']").click()
+    node = lab("window.lab.derivation.matrices.current.layers[1].matrices.W.ids[1][0]")
+    assert node and marked(lab, "#derive-graph g.node.mx-link") == [node]
+    assert lab(f"document.querySelector('#derive-graph [id=\"{node}\"] title').textContent") == node
+    lab.page.get_by_test_id("matrices-graph").uncheck()
+    lab.page.get_by_test_id("derivation-close").click()
+
+
+def test_the_matrices_follow_each_step_while_the_tab_is_open_and_only_then(lab):
+    lab("c => window.lab.configure(c)", DEFAULTS)
+    lab("""() => {  // count the worker's matrices calls
+        const py = window.lab.worker, call = Object.getPrototypeOf(py).call;
+        window.__calls = 0;
+        py.call = (method, args) => (method === 'matrices' && window.__calls++, call.call(py, method, args));
+    }""")
+    try:
+        open_matrices(lab)
+        before = lab("window.lab.derivation.matrices.current.layers[0].matrices.W.values")
+        calls = lab("window.__calls")
+        lab.page.get_by_test_id("step").click()
+        lab.page.wait_for_function(f"window.__calls > {calls} && !window.lab.worker.busy")
+        after = lab("window.lab.derivation.matrices.current")
+        state = lab.state()
+        assert after["layers"][0]["matrices"]["W"]["values"] != before
+        assert after["layers"][0]["matrices"]["W"]["values"][1][0] == state["model"]["layers.0.neurons.1.w.0"]
+        calls = lab("window.__calls")
+        lab("window.lab.play()")
+        lab.page.wait_for_timeout(1500)
+        lab("window.lab.pause()")
+        lab.page.wait_for_function("!window.lab.worker.busy")
+        assert lab("window.__calls") >= calls + 3  # every frame while playing
+        assert lab("window.lab.derivation.matrices.current.layers[0].matrices.W.values[1][0]") == (
+            lab.state()["model"]["layers.0.neurons.1.w.0"])  # fmt: skip
+        lab.page.locator("#tab-button-chain").click()  # another tab: no matrices asked for
+        lab.page.wait_for_function("!window.lab.worker.busy")
+        calls = lab("window.__calls")
+        lab("window.lab.step(2)")
+        lab.page.get_by_test_id("derivation-close").click()  # the panel closed: none either
+        lab("window.lab.step(2)")
+        lab.page.wait_for_function("!window.lab.worker.busy")
+        assert lab("window.__calls") == calls
+    finally:
+        lab("() => { delete window.lab.worker.call; }")  # the prototype's again
+
+
 def test_the_console_runs_project_code(lab):
     lab("c => window.lab.configure(c)", DEFAULTS)
     lab.page.get_by_test_id("open-console").click()
@@ -863,3 +1027,27 @@ def test_on_a_narrow_screen_the_panel_is_below_the_network_not_over_it(chromium,
         narrow.page.get_by_test_id("paths-only").set_checked(False, timeout=5_000)
     finally:
         narrow.close()
+
+
+@pytest.mark.parametrize("viewport", PROJECTORS)
+def test_the_matrices_tab_reads_from_the_back_of_the_room(projector, viewport):
+    lab = projector(viewport)
+    lab("c => window.lab.configure(c)", DEFAULTS)
+    lab("window.lab.step(10)")
+    open_matrices(lab, example=3)
+    body = lab.page.get_by_test_id("matrices-body")
+    smallest = lab("""() => Math.min(...[...document.querySelectorAll('#tab-matrices *')]
+        .filter(e => e.getClientRects().length && [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()))
+        .map(e => parseFloat(getComputedStyle(e).fontSize)))""")  # fmt: skip
+    assert smallest >= 13, f"text of {smallest} px in the Matrices tab"
+    assert lab("(b => b.scrollWidth <= b.clientWidth)(document.getElementById('matrices-body'))")  # none sideways
+    panel = lab.page.get_by_test_id("derivation").bounding_box()
+    for control in ("matrices-over", "matrices-graph", "matrices-legend", "example", "matrices-tab"):
+        assert inside(lab.page.get_by_test_id(control).bounding_box(), panel), control
+    first = lab.page.locator("[data-testid=matrix-3-W] td").first  # the output layer first, at the top
+    assert inside(first.bounding_box(), body.bounding_box())
+    for testid in ("boundary", "loss-chart", "network"):  # training stays in sight
+        assert inside(lab.page.get_by_test_id(testid).bounding_box(), viewport_box(lab)), testid
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    lab.page.screenshot(path=SHOTS / f"lab-matrices-{viewport[0]}.png")
+    lab.page.get_by_test_id("derivation-close").click()

@@ -1,12 +1,13 @@
 // The chain rule panel of one parameter: opening it, its tabs, its keys, the wide mode, and the
 // Chain rule tab (every path's product, their sum, the batch and the update). The graph's
-// layout and zoom are graphview.js; the Step mode, Exercise and Console tabs are stepmode.js,
-// exercise.js and console.js; the presenter view is presenter.js. Python (lab/derivation.py)
-// computes everything; this file shows the numbers.
+// layout and zoom are graphview.js; the Step mode, Matrices, Exercise and Console tabs are
+// stepmode.js, matrices.js, exercise.js and console.js; the presenter view is presenter.js.
+// Python (lab/derivation.py) computes everything; this file shows the numbers.
 import { createConsole } from "./console.js";
 import { BLUE, ORANGE, fitCanvas } from "./draw.js";
 import { createExercise } from "./exercise.js";
 import { createGraphView } from "./graphview.js";
+import { createMatrices } from "./matrices.js";
 import { createPresenter } from "./presenter.js";
 import { element, num, setSentence } from "./show.js";
 import { createStepMode } from "./stepmode.js";
@@ -29,10 +30,14 @@ export function createDerivation({ py, say, frame, onOpen }) {
   let busy = null;
   let again = false;
   let tab = "chain";
+  let stale = false;  // the chain rule's derivation is of an earlier step (the Matrices tab skipped it)
   const presenter = createPresenter({ panel, onChange: presented });
   const view = createGraphView(graph, {
     floorPx: () => (presenter.active ? PRESENTER_TEXT_FLOOR_PX : TEXT_FLOOR_PX),
-    onLayout: () => tab !== "exercise" && current && steps.redo(),
+    onLayout: () => {
+      if (tab !== "exercise" && current) steps.redo();
+      matrices.mark();
+    },
   });
   const steps = createStepMode({
     graph,
@@ -42,6 +47,17 @@ export function createDerivation({ py, say, frame, onOpen }) {
     onMove: presenter.say,
   });
   const exercise = createExercise({ py, say, view });
+  const matrices = createMatrices({
+    py,
+    say,
+    request: () => ({ example: checkedExample(), view: wanted.view }),
+    graph,
+    onDrawn: () => {
+      $("example").value = wanted.example;
+      $("example").max = (frame()?.data.train.length ?? 1) - 1;
+      drawExamplePlane();
+    },
+  });
   const console_ = createConsole({ py });
 
   // --- opening, closing, choosing -------------------------------------------------------------
@@ -50,10 +66,10 @@ export function createDerivation({ py, say, frame, onOpen }) {
     wanted.parameter = parameter ?? wanted.parameter;
     panel.hidden = false;
     document.querySelector(".lab").classList.add("deriving");
-    selectTab(which);
+    selectTab(which, false);
     onOpen?.();
     await refresh();
-    return current;
+    return which === "matrices" ? matrices.current : current;
   }
 
   function close() {
@@ -77,9 +93,27 @@ export function createDerivation({ py, say, frame, onOpen }) {
     requestAnimationFrame(() => view.fit());
   }
 
-  // Ask Python again (after a step, a reset, another example); one request at a time.
-  async function refresh() {
+  // The Matrices tab, with or without the chain rule's graph above it.
+  const graphShown = () => tab !== "matrices" || $("matrices-graph").checked;
+
+  // The example asked for, back to the first when the data has fewer points now.
+  function checkedExample() {
+    const train = frame()?.data.train.length ?? 1;
+    if (wanted.example >= train) wanted.example = 0;
+    return wanted.example;
+  }
+
+  // Ask Python again (after a step, a reset, another example); one request at a time. `light`
+  // (while playing): only the Matrices tab follows, the graph waits for the pause.
+  async function refresh({ light = false } = {}) {
     if (panel.hidden) return null;
+    if (tab === "matrices") {
+      const shown = matrices.refresh();
+      if (light || !graphShown()) {
+        stale = true;
+        return shown;
+      }
+    } else if (light) return null;
     if (busy) {
       again = true;
       return busy;
@@ -89,10 +123,10 @@ export function createDerivation({ py, say, frame, onOpen }) {
         const list = await py.call("parameter_list");
         const names = list.map((p) => p.name);
         if (!names.includes(wanted.parameter)) wanted.parameter = names[0];
-        const train = frame()?.data.train.length ?? 1;
-        if (wanted.example >= train) wanted.example = 0;
+        checkedExample();
         fillParameters(list);
         const d = await explain();
+        stale = false;
         await draw(d);
         return d;
       } catch (error) {
@@ -235,6 +269,7 @@ export function createDerivation({ py, say, frame, onOpen }) {
     drawExamplePlane();
     drawChain(d);
     steps.setup(d);
+    matrices.mark();  // a new SVG: the entry marked, marked in it too
   }
 
   function drawChain(d) {
@@ -352,22 +387,43 @@ export function createDerivation({ py, say, frame, onOpen }) {
 
   // --- tabs and keys --------------------------------------------------------------------------
 
-  function selectTab(which) {
+  // `fetch`: ask Python for what the tab shows when it needs it (open() asks itself).
+  function selectTab(which, fetch = true) {
     const was = tab;
     tab = which;
     panel.dataset.tab = which;
     if (which === "exercise") exercise.show();
     else if (was === "exercise" && current) draw(current);  // the derivation's graph again: setup shows the tab's
-    for (const name of ["chain", "steps", "console", "exercise"]) {
+    for (const name of ["chain", "steps", "matrices", "console", "exercise"]) {
       $(`tab-${name}`).hidden = name !== which;
       $(`tab-button-${name}`).setAttribute("aria-selected", String(name === which));
     }
     if (which !== "steps") steps.stop();
-    if (which === "console" || which === "exercise") presenter.exit();  // the presenter view is the graph's
-    if (current && was !== "exercise" && which === "steps") steps.first();
-    if (current && was !== "exercise" && which === "chain") steps.showChain();
+    if (["console", "exercise", "matrices"].includes(which)) presenter.exit();  // the presenter view is the graph's
+    if (fetch && which === "matrices" && was !== "matrices") refresh();
+    else if (fetch && stale && (which === "chain" || which === "steps")) refresh();  // the derivation of this step
+    else if (current && was !== "exercise" && which === "steps") steps.first();
+    else if (current && was !== "exercise" && which === "chain") steps.showChain();
     if (which === "console") console_.focus();
   }
+
+  // A click on the network diagram: with the Matrices tab open, mark that weight's (or neuron's)
+  // entries; else open the chain rule of the parameter.
+  function pick(parameter, neuron = null) {
+    if (!panel.hidden && tab === "matrices") {
+      wanted.parameter = parameter;  // the Chain rule tab traces it next
+      stale = true;
+      matrices.pick(neuron ? { neuron } : { param: parameter }, true);
+      return Promise.resolve(matrices.current);
+    }
+    return open(parameter);
+  }
+
+  $("matrices-graph").addEventListener("change", () => {
+    panel.classList.toggle("with-graph", $("matrices-graph").checked);
+    view.fit();
+    if ($("matrices-graph").checked) refresh();
+  });
 
   document.querySelectorAll("[role=tab]").forEach((b) => b.addEventListener("click", () => selectTab(b.dataset.tab)));
 
@@ -392,6 +448,8 @@ export function createDerivation({ py, say, frame, onOpen }) {
     open,
     close,
     refresh,
+    pick,
+    matrices,
     key,
     run: console_.run,
     get isOpen() {

@@ -142,7 +142,7 @@ function render(f, follow = true) {
     say(f.stopped, "stop", f.stoppedDetail);
     if (playing) setPlaying(false);
   }
-  if (follow && derivation.isOpen && !playing) derivation.refresh();
+  if (follow && derivation.isOpen) derivation.refresh({ light: playing });  // while playing, the Matrices tab only
 }
 
 // The values of a node over the plane (or along x): an input's own coordinate, a neuron's output.
@@ -194,7 +194,10 @@ function drawPlane(f) {
 function drawNetwork(f) {
   const sizes = [f.regression ? 1 : 2, ...f.neurons.map((layer) => layer.length)];
   const key = JSON.stringify([sizes, f.regression, derivation.isOpen, derivation.isWide]);
-  if (!layout || layout.key !== key) layout = buildDiagram(f, sizes, key);
+  if (!layout || layout.key !== key) {
+    layout = buildDiagram(f, sizes, key);
+    derivation.matrices.mark();  // new edges and neurons: the Matrices tab's marks on them again
+  }
   for (const node of layout.nodes) paintNode(node.canvas, f, node);
   for (const edge of layout.edges) {
     const neuron = f.weights[edge.layer][edge.to];
@@ -221,10 +224,12 @@ function buildDiagram(f, sizes, key) {
   const height = box.height;
   const most = Math.max(...sizes);
   const top = derivation.isWide ? 6 : 40;  // room for the +/- buttons (hidden in the wide mode's strip)
-  const size = Math.max(14, Math.min(52, (height - top - 8) / most - 8));
-  const gap = Math.min(size + 14, (height - top - 8) / most);
   const columns = sizes.length;
   const left = 30;
+  // As tall as the column allows, and narrow enough that the edges between columns stay in sight
+  // (beside the panel the diagram is narrow: the Matrices tab marks its edges).
+  const size = Math.max(14, Math.min(52, (height - top - 8) / most - 8, (width - 2 * left) / (1.7 * columns)));
+  const gap = Math.min(size + 14, (height - top - 8) / most);
   const step = (width - 2 * left - size) / Math.max(columns - 1, 1);
   const nodes = [];
   const at = [];
@@ -253,7 +258,7 @@ function buildDiagram(f, sizes, key) {
         const name = f.names[column - 1][i];
         node = { layer: column - 1, index: i, label: name, element, canvas };
         element.dataset.neuron = name;
-        element.addEventListener("click", () => derivation.open(`${name}.b`));
+        element.addEventListener("click", () => derivation.pick(`${name}.b`, name));
         if (column === columns - 1) element.classList.add("output-node");
       }
       element.addEventListener("mouseenter", () => showNode(node));
@@ -295,7 +300,7 @@ function buildDiagram(f, sizes, key) {
         hit.removeAttribute("data-param");
         hit.classList.add("hit");
         hit.dataset.hit = param;
-        for (const target of [path, hit]) target.addEventListener("click", () => derivation.open(param));
+        for (const target of [path, hit]) target.addEventListener("click", () => derivation.pick(param));
         const title = document.createElementNS("http://www.w3.org/2000/svg", "title");
         path.append(title);
         hits.append(hit);
@@ -542,6 +547,7 @@ window.lab = {
   },
   loadCsv: (text) => loadCsv(text),
   explain: (parameter, example = 0, view = "neuron") => py.call("explain", { parameter, example, view }),
+  matrices: (example = 0, batch = false, view = "neuron") => py.call("matrices", { example, batch, view }),
   python: (code) => derivation.run(code),
   interrupt: () => stop(),
   derivation,
