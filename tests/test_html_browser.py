@@ -179,7 +179,7 @@ window.ready = true;
 
 def stepper_state(widget) -> dict:
     return {"layouts": widget.layouts, "steps": widget.steps, "start": widget.start, "index": 0,
-            "notation": widget.notation}  # fmt: skip
+            "notation": widget.notation, "nodes": widget.nodes}  # fmt: skip
 
 
 def test_the_notebook_stepper_widget_steps_through_backprop_in_a_browser(browser, serve, tmp_path):
@@ -574,4 +574,27 @@ def test_reduced_motion_stops_play_and_the_page_reflows_at_320_px(browser, serve
     page.keyboard.press("t")
     assert page.is_visible("#alternative table")
     context.close()
+    assert elsewhere == []
+
+
+def test_the_stepper_widget_is_read_aloud_and_axe_finds_nothing_in_it(browser, serve, tmp_path):
+    from autograd.views.stepper import _CSS, _ESM, stepper
+    from tests.a11y import axe_violations
+
+    widget = stepper(classic_neuron(), widget=True)
+    elsewhere = []
+    page = open_page(browser, serve(widget_host(tmp_path, _ESM, _CSS, stepper_state(widget))), elsewhere)
+    page.wait_for_function("window.ready === true")
+    assert axe_violations(page, context=".bp-stepper") == []
+    page.focus(".bp-next")
+    for _ in range(2):
+        page.keyboard.press("Enter")
+    assert page.inner_text(".bp-announce").startswith("step 2 of 10: the gradient of n grows by 0.5")
+    assert axe_violations(page, context=".bp-stepper") == []
+    page.focus('.bp-graph [id="value-9"]')
+    page.keyboard.press("ArrowLeft")
+    assert page.evaluate("document.activeElement.id") == "value-8"  # n, along the edge
+    label = page.evaluate("document.activeElement.getAttribute('aria-label')")
+    assert "n, x sub 1 times w sub 1 plus x sub 2 times w sub 2 plus b" in label  # the notes' x₁·w₁, spoken
+    page.close()
     assert elsewhere == []

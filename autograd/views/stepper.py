@@ -18,12 +18,13 @@ from collections.abc import Callable
 from autograd.engine import Value
 from autograd.views.drawing import Drawing, drawing_of
 from autograd.views.explain import backward_steps, trace_table
-from autograd.views.page import HIGHLIGHT_CSS, LAYOUT_JS, STEP_JS, layout_records, split_options
+from autograd.views.page import GRAPH_A11Y_JS, HIGHLIGHT_CSS, LAYOUT_JS, STEP_JS, layout_records, split_options
 from autograd.views.widget import widget_class, widget_or_none
 
 _ESM = (
     LAYOUT_JS
     + STEP_JS
+    + GRAPH_A11Y_JS
     + """
 function render({ model, el }) {
   el.innerHTML = '<div class="bp-stepper" tabindex="0" aria-label="backprop, step by step: arrow keys step">'
@@ -33,10 +34,13 @@ function render({ model, el }) {
     + '<button class="bp-fit" title="fit the graph to the box">Fit</button> '
     + '<label>names <select class="bp-notation"><option value="notes">as in the notes</option>'
     + '<option value="paths">module paths</option></select></label></div>'
-    + '<div class="bp-graph"></div><p class="bp-sentence"></p></div>';
+    + '<div class="bp-graph"></div><p class="bp-sentence"></p>'
+    + '<p class="bp-announce" aria-live="polite" style="position:absolute;width:1px;height:1px;overflow:hidden;'
+    + 'clip:rect(0 0 0 0);white-space:nowrap"></p></div>';
   var root = el.querySelector(".bp-stepper"), graph = el.querySelector(".bp-graph");
   var slider = el.querySelector(".bp-slider"), notation = el.querySelector(".bp-notation");
-  var steps, show, layout, timer = null;
+  var steps, show, layout, timer = null, reader = null;
+  var still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
   function height() { return Math.min(600, window.innerHeight * 0.7); }  // the box: 70% of the window at most
   function room(l) { return layoutRoom(graph, l, height()); }
   function draw() {  // drawn by Graphviz from Python: ids and texts only; the layout that fits the box
@@ -45,6 +49,11 @@ function render({ model, el }) {
     graph.innerHTML = layout.svg;
     steps = model.get("steps");
     show = backpropSteps(graph, steps);
+    reader = accessibleGraph(graph, model.get("nodes"), steps, function (id) {  // Enter on a node: its step
+      for (var k = 0; k < steps.length; k++) {
+        if (steps[k].parent === id || (steps[k].parents || []).indexOf(id) >= 0) { go(k + 1); return; }
+      }
+    });
     slider.max = steps.length;
     notation.value = model.get("notation");
     fit();
@@ -55,6 +64,9 @@ function render({ model, el }) {
     el.querySelector(".bp-sentence").textContent = step ? step.sentence : model.get("start");
     el.querySelector(".bp-sentence").title = step ? step.exact : "";
     el.querySelector(".bp-counter").textContent = "step " + i + " of " + steps.length;
+    el.querySelector(".bp-announce").textContent = "step " + i + " of " + steps.length + ": "
+      + (step ? step.spoken || step.sentence : model.get("start"));
+    if (reader) reader.refresh();
     slider.value = i;
     var shown = i > 0 ? steps[i - 1] : steps[0];
     bringIntoView(graph, shown && shown.parent);  // the current step in view (at 0, the output)
@@ -66,6 +78,7 @@ function render({ model, el }) {
   function play() {
     var button = el.querySelector(".bp-play");
     if (timer) { clearInterval(timer); timer = null; button.textContent = "Play"; return; }
+    if (still) return;  // reduced motion: no auto-advance
     if (model.get("index") >= steps.length) go(0);
     button.textContent = "Pause";
     timer = setInterval(function () {
@@ -75,11 +88,16 @@ function render({ model, el }) {
   el.querySelector(".bp-prev").onclick = function () { go(model.get("index") - 1); };
   el.querySelector(".bp-next").onclick = function () { go(model.get("index") + 1); };
   el.querySelector(".bp-play").onclick = play;
+  if (still) {
+    el.querySelector(".bp-play").disabled = true;
+    el.querySelector(".bp-play").title = "off: your system asks for reduced motion";
+  }
   el.querySelector(".bp-fit").onclick = fit;
   notation.onchange = function () { model.set("notation", notation.value); model.save_changes(); };
   slider.oninput = function () { go(Number(slider.value)); };
   root.addEventListener("keydown", function (e) {  // keys while the stepper has focus; the notebook keeps its own
     if (e.target.tagName === "SELECT" || e.target === slider) return;
+    if (e.target.tagName === "BUTTON" && (e.key === " " || e.key === "Enter")) return;  // it presses the button
     var moves = { ArrowRight: 1, ArrowLeft: -1, PageDown: 1, PageUp: -1 };
     if (e.key in moves) { e.preventDefault(); e.stopPropagation(); go(model.get("index") + moves[e.key]); }
     else if (e.key === "Home") { e.preventDefault(); e.stopPropagation(); go(0); }
@@ -101,6 +119,8 @@ _CSS = (
   .bp-stepper .bp-sentence { font-family: ui-monospace, monospace; font-size: 1.1rem; }
   .bp-stepper .bp-slider { width: 30%; vertical-align: middle; }
   .bp-stepper:focus-visible { outline: 2px solid #2563eb; }
+  .bp-stepper svg .node:focus { outline: 3px solid #1d4ed8; outline-offset: 3px; }
+  .bp-stepper button:focus-visible, .bp-stepper select:focus-visible { outline: 3px solid #1d4ed8; }
 """
 )
 START = "The forward pass is done: every grad is 0. Press Next (or →) to start backprop."
@@ -116,6 +136,7 @@ def _stepper_class(AnyWidget: type, traitlets) -> type:
         _css = _CSS
         layouts = traitlets.Dict({}).tag(sync=True)
         steps = traitlets.List([]).tag(sync=True)
+        nodes = traitlets.Dict({}).tag(sync=True)  # what a screen reader says of each node (node_descriptions)
         start = traitlets.Unicode(START).tag(sync=True)
         index = traitlets.Int(0).tag(sync=True)
         notation = traitlets.Unicode("notes").tag(sync=True)
@@ -137,7 +158,7 @@ def _stepper_class(AnyWidget: type, traitlets) -> type:
             drawing = self._drawings[self.notation]
             records = layout_records(drawing, style=self._style)
             self.steps = records["steps"] if self._layers is None else self._layers.records(drawing)
-            self.layouts = records["layouts"]
+            self.layouts, self.nodes = records["layouts"], records["nodes"]
 
         def __repr__(self) -> str:
             return f"<backprop stepper: step {self.index} of {len(self.steps)}>"
