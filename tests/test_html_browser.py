@@ -249,7 +249,8 @@ def test_the_quiz_fits_a_narrow_box_top_to_bottom(browser, serve, tmp_path):
     from autograd.exercises.notebook import _QUIZ_CSS, _QUIZ_ESM
 
     widget = E.quiz(level=3, seed=1, widget=True)
-    state = {"layouts": widget.layouts, "names": widget.names, "answers": {}, "results": {}, "diagnosis": ""}
+    state = {"layouts": widget.layouts, "names": widget.names, "answers": {}, "results": {}, "diagnosis": "",
+             "said": widget.said, "nodes": widget.nodes}  # fmt: skip
     for width in (400, 1000):
         host = widget_host(tmp_path, _QUIZ_ESM, _QUIZ_CSS, state, width=width)
         page = open_page(browser, serve(host), [])
@@ -596,5 +597,26 @@ def test_the_stepper_widget_is_read_aloud_and_axe_finds_nothing_in_it(browser, s
     assert page.evaluate("document.activeElement.id") == "value-8"  # n, along the edge
     label = page.evaluate("document.activeElement.getAttribute('aria-label')")
     assert "n, x sub 1 times w sub 1 plus x sub 2 times w sub 2 plus b" in label  # the notes' x₁·w₁, spoken
+    page.close()
+    assert elsewhere == []
+
+
+def test_the_quiz_is_labelled_for_a_screen_reader_and_axe_finds_nothing_in_it(browser, serve, tmp_path):
+    import autograd.exercises as E
+    from autograd.exercises.notebook import _QUIZ_CSS, _QUIZ_ESM
+    from tests.a11y import axe_violations
+
+    widget = E.quiz(level=2, seed=3, widget=True)
+    state = {"layouts": widget.layouts, "names": widget.names, "answers": {}, "results": {}, "diagnosis": "",
+             "said": widget.said, "nodes": widget.nodes}  # fmt: skip
+    elsewhere = []
+    page = open_page(browser, serve(widget_host(tmp_path, _QUIZ_ESM, _QUIZ_CSS, state)), elsewhere)
+    page.wait_for_function("window.ready === true")
+    assert axe_violations(page, context=".bp-quiz") == []
+    labels = page.evaluate("[...document.querySelectorAll('.bp-answers input')].map(i => i.getAttribute('aria-label'))")
+    assert labels[0] == "dL/dL, the gradient of L with respect to L" and len(labels) == len(widget.names)
+    assert page.get_attribute(".bp-diagnosis", "aria-live") == "polite"  # the marks and diagnosis are read out
+    nodes = page.locator(".bp-graph .node[role=button]")
+    assert nodes.count() == len(widget.nodes)  # every node named and reachable
     page.close()
     assert elsewhere == []

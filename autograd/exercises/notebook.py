@@ -4,26 +4,29 @@ from __future__ import annotations
 
 from autograd.exercises.checking import check
 from autograd.exercises.generate import Exercise, exercise
-from autograd.views.page import LAYOUT_JS, layouts
+from autograd.views.notation import spoken
+from autograd.views.page import GRAPH_A11Y_JS, LAYOUT_JS, layouts, node_descriptions
 from autograd.views.widget import widget_class, widget_or_none
 
 _QUIZ_ESM = (
     LAYOUT_JS
+    + GRAPH_A11Y_JS
     + """
 function render({ model, el }) {
   el.innerHTML = '<div class="bp-quiz"><div class="bp-graph"></div><table class="bp-answers"></table>'
-    + '<button class="bp-check">Check</button><p class="bp-diagnosis"></p></div>';
+    + '<button class="bp-check">Check</button><p class="bp-diagnosis" aria-live="polite"></p></div>';
   var graph = el.querySelector(".bp-graph"), layouts = model.get("layouts");
   function room(l) { return layoutRoom(graph, l, Math.min(520, window.innerHeight * 0.6)); }
   var layout = layouts[pickLayout(layouts, "auto", room, 13, graph.clientWidth - 32)];  // TB when narrow
   graph.innerHTML = layout.svg;  // drawn by Graphviz from Python
   sizeGraph(graph, layout, fitZoom(room(layout), 13));
+  accessibleGraph(graph, model.get("nodes"), [], null);  // each node named and reached by the arrow keys
   var table = el.querySelector(".bp-answers"), inputs = {};
   model.get("names").forEach(function (name) {
     var row = table.insertRow(), input = document.createElement("input");
     row.insertCell().textContent = "dL/d" + name + " =";
     input.size = 10;
-    input.setAttribute("aria-label", "dL/d" + name);
+    input.setAttribute("aria-label", "dL/d" + name + ", the gradient of L with respect to " + model.get("said")[name]);
     row.insertCell().appendChild(input);
     row.insertCell().className = "bp-mark";
     inputs[name] = input;
@@ -59,6 +62,8 @@ _QUIZ_CSS = """
   .bp-quiz .bp-mark.right { color: #15803d; font-weight: 600; }
   .bp-quiz .bp-mark.wrong { color: #b91c1c; font-weight: 600; }
   .bp-quiz .bp-diagnosis { font-family: ui-monospace, monospace; }
+  .bp-quiz svg .node:focus { outline: 3px solid #1d4ed8; outline-offset: 3px; }
+  .bp-quiz input:focus-visible, .bp-quiz button:focus-visible { outline: 3px solid #1d4ed8; }
 """
 
 
@@ -71,6 +76,8 @@ def _quiz_class(AnyWidget: type, traitlets) -> type:
         _css = _QUIZ_CSS
         layouts = traitlets.Dict({}).tag(sync=True)
         names = traitlets.List([]).tag(sync=True)
+        said = traitlets.Dict({}).tag(sync=True)  # each name as a screen reader says it
+        nodes = traitlets.Dict({}).tag(sync=True)  # what it says of each node of the graph
         answers = traitlets.Dict({}).tag(sync=True)
         results = traitlets.Dict({}).tag(sync=True)
         diagnosis = traitlets.Unicode("").tag(sync=True)
@@ -102,7 +109,10 @@ def quiz(level: int = 1, seed: int = 0, widget: bool | None = None):
     ex = exercise(seed, level)
     Quiz = widget_or_none(widget, _quiz_class, "the quiz", "the exercise as text")
     if Quiz is not None:
-        return Quiz(ex, layouts=layouts(ex.drawing, grads="now", show_grad=False, stacked=True), names=ex.order())
+        drawn = layouts(ex.drawing, grads="now", show_grad=False, stacked=True)
+        names = ex.order()
+        return Quiz(ex, layouts=drawn, names=names, said={name: spoken(name) for name in names},
+                    nodes=node_descriptions(ex.drawing))  # fmt: skip
     print(ex)
     print("Answer with exercises.check(ex, {'L': 1, ...}): the gradient of L with respect to each node.")
     return ex
