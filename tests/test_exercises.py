@@ -249,7 +249,7 @@ def test_a_worksheet_has_name_fields_and_its_key_steps_have_their_rule_apart_and
 
     sheet, key = E.worksheet(range(6), 3, tmp_path, title="CS 101")
     page, answers = sheet.read_text(), key.read_text()
-    assert "<title>CS 101: Backprop by hand" in page and all(f"<span>{f}</span>" in page for f in
+    assert "<title>CS 101: Backprop by hand" in page and all(f"<label>{f}<input" in page for f in
                                                                ("Name", "Student ID", "Date"))  # fmt: skip
     text = html_module.unescape(answers)
     assert "-0.0000" not in text

@@ -620,3 +620,23 @@ def test_the_quiz_is_labelled_for_a_screen_reader_and_axe_finds_nothing_in_it(br
     assert nodes.count() == len(widget.nodes)  # every node named and reachable
     page.close()
     assert elsewhere == []
+
+
+def test_axe_finds_nothing_on_a_worksheet_and_its_key_and_every_blank_is_labelled(browser, serve, tmp_path):
+    import autograd.exercises as E
+    from tests.a11y import axe_violations
+
+    sheet, key = E.worksheet([2, 7], 2, tmp_path)[:2]
+    elsewhere = []
+    for path in (sheet, key):
+        page = open_page(browser, serve(path), elsewhere, viewport=(1024, 768))
+        assert axe_violations(page) == [], path.name
+        if path == sheet:
+            labels = page.evaluate("[...document.querySelectorAll('input')].map(i => i.labels.length ? "
+                                   "i.labels[0].textContent : i.getAttribute('aria-label'))")  # fmt: skip
+            names = [n for seed in (2, 7) for n in E.exercise(seed, 2).order()]
+            assert labels[:3] == ["Name", "Student ID", "Date"] and len(labels) == 3 + len(names)
+            assert all("the gradient of L with respect to" in label for label in labels[3:])
+            assert page.locator("svg[role=img][aria-label^='the graph of exercise']").count() == 2
+        page.close()
+    assert elsewhere == []

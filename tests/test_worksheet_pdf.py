@@ -223,3 +223,12 @@ def test_the_cli_writes_the_pdfs_and_refuses_a_bad_paper(tmp_path):
     alone = run_cli("--worksheet", "2", "--out", str(tmp_path / "bad"), "--paper", "a4")
     assert alone.returncode == 2 and "add --pdf" in alone.stderr
     assert not (tmp_path / "bad").exists()
+
+
+def test_each_blank_is_a_form_field_named_for_a_screen_reader(tmp_path):
+    sheet = E.worksheet([4, 5], 2, tmp_path, pdf=True)[2]
+    fields = pypdf.PdfReader(str(sheet)).get_fields()
+    wanted = [(seed, name) for seed in (4, 5) for name in E.exercise(seed, 2).order()]
+    assert len(fields) == len(wanted) and len({f["/T"] for f in fields.values()}) == len(wanted)
+    said = sorted(f["/TU"] for f in fields.values())
+    assert said == sorted(f"seed {seed}: dL/d{name}, the gradient of L with respect to {name}" for seed, name in wanted)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import io
+import itertools
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -22,6 +23,7 @@ from xml.sax.saxutils import escape
 
 from autograd.exercises.generate import LEVELS, Exercise, exercise, number
 from autograd.files import write_atomically
+from autograd.views.notation import spoken
 from autograd.views.pdf import (
     BOLD,
     FONT,
@@ -99,12 +101,16 @@ def _html(exercises: list[Exercise], header: str, backend: str) -> tuple[bytes, 
         solved = svg(ex.drawing, backend, grads="backward")
         heading = _heading(count, ex)
         forward = "".join(f"<li><code>{html.escape(line)}</code></li>" for line in ex.forward_lines())
-        rows = "".join(
-            f"<tr><td><code>dL/d{html.escape(n)}</code></td><td class='blank'></td></tr>" for n in ex.order()
+        rows = "".join(  # a blank to write in on paper, a labelled box to type in on screen
+            f"<tr><th scope='row'><code>dL/d{html.escape(n)}</code></th><td class='blank'><input "
+            f"aria-label='exercise {count}: dL/d{html.escape(n)}, the gradient of L with respect to "
+            f"{html.escape(spoken(n))}'></td></tr>"
+            for n in ex.order()
         )
         sheets.append(
-            f"<section><h2>{heading}</h2><div class='graph'>{blank}</div><ol class='forward'>{forward}</ol>"
-            f"<table><tr><th>gradient</th><th>your answer</th></tr>{rows}</table></section>"
+            f"<section aria-labelledby='ex-{count}'><h2 id='ex-{count}'>{heading}</h2>"
+            f"<div class='graph'>{_described(blank, count)}</div><ol class='forward'>{forward}</ol>"
+            f"<table><tr><th scope='col'>gradient</th><th scope='col'>your answer</th></tr>{rows}</table></section>"
         )
         answers = ex.answers()
         key_rows = "".join(
@@ -115,15 +121,27 @@ def _html(exercises: list[Exercise], header: str, backend: str) -> tuple[bytes, 
             for k, s in enumerate(_key_steps(ex), start=1)
         )
         keys.append(
-            f"<section><h2>{heading}: answers</h2><div class='graph'>{solved}</div>"
+            f"<section><h2>{heading}: answers</h2><div class='graph'>{_described(solved, count, True)}</div>"
             f"<table><tr><th>gradient</th><th>answer</th></tr>{key_rows}</table>"
             f"<table class='steps'><tr><th>step</th><th>backward</th><th>rule</th></tr>{steps}</table></section>"
         )
     student = (
-        "<div class='student'><span>Name</span><span>Student ID</span><span>Date</span></div>"
-        f"<p>{html.escape(INSTRUCTIONS)}</p>"
+        "<div class='student'>"
+        + "".join(
+            f"<label>{field}<input name='{field.lower().replace(' ', '-')}'></label>"
+            for field in ("Name", "Student ID", "Date")
+        )  # fmt: skip
+        + f"</div><p>{html.escape(INSTRUCTIONS)}</p>"
     )
     return _page(header, student + "".join(sheets)).encode(), _page(header + ": answer key", "".join(keys)).encode()
+
+
+def _described(picture: str, count: int, solved: bool = False) -> str:
+    """The graph's SVG as one image with a name (its nodes' titles, value-3, taken out): the forward
+    pass listed beside it, or the answers, say in words what it draws."""
+    what = "with every gradient; the answers and steps follow" if solved else "its nodes are listed below it"
+    picture = re.sub(r"<title>[^<]*</title>", "", picture)
+    return picture.replace("<svg ", f"<svg role='img' aria-label='the graph of exercise {count}, {what}' ", 1)
 
 
 def _page(title: str, body: str) -> str:
@@ -136,9 +154,12 @@ def _page(title: str, body: str) -> str:
   table {{ border-collapse: collapse; margin: .4rem 0; }}
   td, th {{ border: 1px solid #999; padding: 4px 10px; text-align: left; vertical-align: top; }}
   td.blank {{ width: 10em; }}
+  td.blank input {{ width: 100%; border: 0; font: inherit; background: transparent; box-sizing: border-box; }}
   table.steps td, table.steps th {{ font-size: .8rem; padding: 1px 6px; }}
   .student {{ display: flex; gap: 2rem; margin: .5rem 0 1rem 0; }}
-  .student span {{ flex: 1; border-bottom: 1px solid #111; padding-top: 1.2rem; font-size: .9rem; }}
+  .student label {{ flex: 1; display: flex; gap: .4rem; align-items: end; font-size: .9rem; }}
+  .student input {{ flex: 1; border: 0; border-bottom: 1px solid #111; font: inherit; background: transparent; }}
+  input:focus-visible {{ outline: 3px solid #1d4ed8; }}
   @page {{ margin: 1.5cm; @bottom-center {{ content: "page " counter(page) " of " counter(pages); font-size: 9pt; }} }}
   @media print {{ section {{ page-break-after: always; }} body {{ margin: 0; }} }}
 </style></head>
@@ -409,6 +430,34 @@ def _flowable_class() -> type:
     return _classes["graph"]
 
 
+def _field_class() -> type:
+    if "field" not in _classes:
+        platypus = need("reportlab.platypus", "reportlab")
+
+        class AnswerField(platypus.Flowable):
+            """A blank to write in: on paper nothing but the cell's lines; on screen a form field, named
+            for a screen reader ("exercise 2: dL/da, the gradient of L with respect to a")."""
+
+            def __init__(self, name: str, tooltip: str, width: float, height: float):
+                super().__init__()
+                self.name, self.tooltip, self.width, self.height = name, tooltip, width, height
+
+            def wrap(self, available_width, available_height):
+                return self.width, self.height
+
+            def draw(self):
+                if not getattr(self.canv, "sketch", False):
+                    self.canv.acroForm.textfield(name=self.name, tooltip=self.tooltip, x=0, y=0, width=self.width,
+                                                 height=self.height, borderWidth=0, fillColor=None, relative=True,
+                                                 fontSize=10, maxlen=40)  # fmt: skip
+
+        _classes["field"] = AnswerField
+    return _classes["field"]
+
+
+_fields = itertools.count(1)  # form fields' names are unique in a PDF
+
+
 def _sketch_canvas() -> type:
     """A Canvas on which the graphs are not drawn: to count a layout's pages."""
     if "sketch" not in _classes:
@@ -488,8 +537,12 @@ def _sheet_arrangements(ex: Exercise, styles: dict) -> list[_Arrangement]:
     def forward():
         return _column([platypus.Paragraph(escape(line), styles["mono"]) for line in lines], forward_width)
 
+    def field(name: str):
+        said = f"seed {ex.seed}: dL/d{name}, the gradient of L with respect to {spoken(name)}"
+        return _field_class()(f"answer-{next(_fields)}", said, ANSWER_CELL[0] - 12, ANSWER_CELL[1] - 6)
+
     def blanks(pairs: int):
-        cells = lambda name: [platypus.Paragraph(escape(f"dL/d{name}"), styles["mono"]), ""]  # noqa: E731
+        cells = lambda name: [platypus.Paragraph(escape(f"dL/d{name}"), styles["mono"]), field(name)]  # noqa: E731
         return _grid(names, cells, ["gradient", "your answer"], widths, pairs, ANSWER_CELL[1])
 
     def below(graph: list, width: float) -> list:
