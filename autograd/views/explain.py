@@ -85,7 +85,20 @@ class Step:
     rule: str
     text: str = field(repr=False)
     exact: str = field(default="", repr=False)  # the sentence with every number in full (shown on hover)
-    spoken: str = field(default="", repr=False)  # the sentence as a screen reader should say it
+    said: tuple = field(default=(), repr=False)  # what `spoken` is made of, made into words only when asked
+
+    @property
+    def spoken(self) -> str:
+        """The sentence as a screen reader should say it: no * or d(...), names in words."""
+        if self.is_seed:
+            (root,) = self.said or ("L",)
+            named = "" if root == "L" else f"; L is {spoken(root)}"
+            return f"the gradient of L is {number(self.contribution)}, the seed{named}"
+        node, parent, formula = self.said
+        node, parent = spoken(node), spoken(parent)
+        return (f"the gradient of {parent} grows by {number(self.contribution)}, to {number(self.parent_grad)}: "
+                f"the derivative of {node} by {parent}, {spoken(formula)}, times the gradient of {node}, "
+                f"{number(self.upstream)}")  # fmt: skip
 
     @property
     def is_seed(self) -> bool:
@@ -112,12 +125,11 @@ def _steps(drawing: Drawing, seed: float) -> Iterator[Step]:
     said = {**names, root: "L"}.get
     with grads_set_aside(drawing.order):
         root.grad = seed
-        root_is_l = names[root] == "L"
-        where = "" if root_is_l else f" (L is {names[root]})"
+        where = "" if names[root] == "L" else f" (L is {names[root]})"
         head = f"{_grad_of(names[root])} = dL/dL = "
-        told = f"the gradient of L is {number(seed)}, the seed" + ("" if root_is_l else f"; L is {spoken(names[root])}")
         yield Step(0, root, root, -1, 1.0, seed, seed, seed, "dL/dL = 1",
-                   f"{head}{number(seed)}, the seed{where}", f"{head}{exact(seed)}, the seed{where}", told)  # fmt: skip
+                   f"{head}{number(seed)}, the seed{where}", f"{head}{exact(seed)}, the seed{where}",
+                   (names[root],))  # fmt: skip
         index = 1
         for node in reversed(drawing.order):
             upstream = node.grad
@@ -126,15 +138,12 @@ def _steps(drawing: Drawing, seed: float) -> Iterator[Step]:
                 parent.grad += contribution
                 node_name, parent_name = said(node), said(parent)
                 head = f"{_grad_of(parent_name)} += {_d(node_name)}/{_d(parent_name)} * dL/{_d(node_name)} = "
-                short = f"{_wrapped(node.op.formula(i, node))} * {number_in_formula(upstream)} = {number(contribution)}"
+                formula = node.op.formula(i, node)
+                short = f"{_wrapped(formula)} * {number_in_formula(upstream)} = {number(contribution)}"
                 full = (f"{_wrapped(node.op.formula(i, node, exact=True))} * {number_in_formula(upstream, exact=True)}"
                         f" = {exact(contribution)}")  # fmt: skip
-                said_node, said_parent = spoken(node_name), spoken(parent_name)
-                told = (f"the gradient of {said_parent} grows by {number(contribution)}, to {number(parent.grad)}: "
-                        f"the derivative of {said_node} by {said_parent}, {spoken(node.op.formula(i, node))}, "
-                        f"times the gradient of {said_node}, {number(upstream)}")  # fmt: skip
-                yield Step(index, node, parent, i, local, upstream, contribution, parent.grad,
-                           node.op.rule(i, arity), head + short, head + full, told)  # fmt: skip
+                yield Step(index, node, parent, i, local, upstream, contribution, parent.grad, node.op.rule(i, arity),
+                           head + short, head + full, (node_name, parent_name, formula))  # fmt: skip
                 index += 1
 
 

@@ -12,6 +12,7 @@ changes: labels, `state_dict` keys and the ids of a drawing stay as they are.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 
@@ -113,6 +114,7 @@ _SPOKEN_OPERATORS = [("**", " to the power "), ("*", " times "), ("+", " plus ")
                      ("/", " over "), ("^", " to the power "), (")", " ")]  # fmt: skip
 
 
+@functools.lru_cache(maxsize=4096)  # a graph's names come back again and again
 def spoken(name: str) -> str:
     """A name or formula as a screen reader should say it: w⁽¹⁾₁₂ as "w super 1 sub 1 2", x1*w1 as
     "x1 times w1", ŷ as "y hat", (1 - 0.7071^2) as "1 minus 0.7071 to the power 2"."""
