@@ -31,7 +31,7 @@ from numbers import Integral
 
 import nn
 from autograd import Drawing, Value, draw_graph, explain
-from autograd.engine import grads_set_aside, topological_order
+from autograd.engine import grads_set_aside
 from autograd.views.notation import indices, layer_mark, notes_label, number
 from autograd.views.page import LAYOUTS, backward_records
 from nn.matrices import TOLERANCE, LayerView
@@ -307,23 +307,9 @@ def _matrices(lab, example: int, batch: bool, view: str) -> dict:
 
 def layer_view(loss: Value, model, inputs) -> LayerView:
     """nn.layer_view of `loss`, after loss.backward(). Its check against numpy's matrices needs numpy,
-    which the worker's Pyodide has not (lab/build.py ships no numpy wheel): there the view is put
-    together from nn.matrices' own pieces, as nn.layer_view does, unchecked (difference nan); the
-    browser tests compare its numbers with CPython's nn.layer_view on the same weights."""
-    if _has_numpy():
-        return nn.layer_view(loss, model, inputs)
-    from nn import matrices as parts
-
-    layers = parts._layers(model)
-    rows = parts._batch(inputs, len(layers[0].neurons[0].w))
-    order = topological_order(loss)
-    examples = parts._examples(order, layers, rows)
-    weights = parts._example_weights(order, examples, loss)
-    shaped = len(rows) > 1 or parts._is_batch(inputs)
-    found = [parts._layer(k, layer, examples, weights, shaped) for k, layer in enumerate(layers, start=1)]
-    for below, layer in zip(found, found[1:]):  # h⁽ˡ⁻¹⁾ is the layer below's h
-        layer.h_prev, layer.nodes["h_prev"] = below.h, below.nodes["h"]
-    return LayerView(found, len(examples), weights, math.nan, loss, examples)
+    which the worker's Pyodide has not (lab/build.py ships no numpy wheel): there it is skipped
+    (difference nan); the browser tests compare the numbers with CPython's nn.layer_view."""
+    return nn.layer_view(loss, model, inputs, check=_has_numpy())
 
 
 @cache

@@ -251,3 +251,11 @@ def test_the_page_steps_layer_by_layer(chromium, tmp_path):
     assert shown == list(final.values())  # every grad, as backward leaves it
     page.close()
     assert elsewhere == []
+
+
+def test_without_the_check_the_numbers_are_the_same_and_the_view_says_so():
+    model, loss, checked = mlp_and_view()
+    unchecked = layer_view(loss, model, [0.5, -1.0], check=False)
+    assert [vars(a) == vars(b) for a, b in zip(unchecked.layers, checked.layers)] == [True] * 3
+    assert unchecked.difference != unchecked.difference and unchecked.to_json()["difference"] is None
+    assert "not checked against numpy" in str(unchecked) and "differ by" in str(checked)
