@@ -508,6 +508,11 @@ def test_axe_finds_nothing_on_the_page_at_any_step_in_any_theme(browser, serve, 
             for _ in range(times):
                 page.keyboard.press(key)
             assert axe_violations(page) == [], (theme, page.inner_text("#counter"))
+        page.focus('[id="value-9"]')  # the focus ring: 3:1 at least against the graph's paper and the page's
+        ring = page.evaluate("getComputedStyle(document.activeElement).outlineColor")
+        for behind in ("#view", "body"):
+            paper = page.evaluate(f"getComputedStyle(document.querySelector('{behind}')).backgroundColor")
+            assert contrast_ratio(ring, paper) >= 3, (theme, behind, ring, paper)
     page.keyboard.press("t")  # the text alternative, shown
     assert axe_violations(page) == []
     page.close()

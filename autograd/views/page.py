@@ -457,10 +457,11 @@ _PAGE = """<!DOCTYPE html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Backprop step by step: {title}</title>
 <style>
-  :root {{ --ink: #111827; --paper: #ffffff; --soft: #f9fafb; --line: #e5e7eb; --muted: #4b5563; }}
-  body[data-theme="dark"] {{ --ink: #f3f4f6; --paper: #111827; --soft: #1f2937; --line: #374151; --muted: #d1d5db; }}
+  :root {{ --ink: #111827; --paper: #ffffff; --soft: #f9fafb; --line: #e5e7eb; --muted: #4b5563; --focus: #1d4ed8; }}
+  body[data-theme="dark"] {{ --ink: #f3f4f6; --paper: #111827; --soft: #1f2937; --line: #374151; --muted: #d1d5db;
+                            --focus: #93c5fd; }}
   body[data-theme="contrast"] {{ --ink: #ffffff; --paper: #000000; --soft: #000000; --line: #ffffff;
-                                 --muted: #ffff00; }}
+                                 --muted: #ffff00; --focus: #00ffff; }}
 {theme_css}
   html, body {{ height: 100%; }}
   body {{ font-family: system-ui, sans-serif; margin: 0; color: var(--ink); background: var(--paper);
@@ -495,9 +496,10 @@ _PAGE = """<!DOCTYPE html>
                         white-space: normal; flex: 1 1 auto; padding: .5rem 1rem; background: var(--paper); }}
   #alternative table {{ border-collapse: collapse; }}
   #alternative td, #alternative th {{ border: 1px solid var(--line); padding: .2rem .6rem; text-align: left; }}
-  svg .node:focus {{ outline: 3px solid #1d4ed8; outline-offset: 3px; }}
-  svg .node:focus polygon, svg .node:focus ellipse {{ stroke: #1d4ed8; stroke-width: 3; }}
-  button:focus-visible, select:focus-visible, input:focus-visible {{ outline: 3px solid #1d4ed8; outline-offset: 2px; }}
+  svg .node:focus {{ outline: 3px solid var(--focus); outline-offset: 3px; }}
+  svg .node:focus polygon, svg .node:focus ellipse {{ stroke: var(--focus); stroke-width: 3; }}
+  button:focus-visible, select:focus-visible, input:focus-visible {{ outline: 3px solid var(--focus);
+                                                                     outline-offset: 2px; }}
   @media (max-width: 480px) {{ #rule {{ flex-wrap: wrap; }} #sentence {{ font-size: 1.1rem; }} }}
   @media print {{
     html, body {{ height: auto; display: block; background: #ffffff; color: #000000; }}
