@@ -4,14 +4,15 @@ PowerPoint file, and a handout.
 Every format is made from the same pages: the step-through page's steps (the forward pass,
 the seed, then every edge; `page.backward_records`), drawn on the graph laid out once by
 Graphviz, in the page's colours and names. A page is 16:9 (960 x 540 pt, PowerPoint's
-widescreen size) or 4:3: the graph large, its text never under 11 pt (a graph too big for
-that shows the part around the step's node), the sentence under it in 12 to 24 pt, the
-rule under that, a step counter above. The PDF is vector shapes and real text; the frames
-(PNG, GIF, MP4, the PPTX's pictures) are those pages rasterized.
+widescreen size) or 4:3: the graph large, its text 14 to 24 pt (a graph too big for that
+shows the part around the step: both its nodes if they fit at 9 pt, else the receiving one
+whole), the sentence under it in 12 to 24 pt, breaking only at an "=", the rule under that;
+above, the counter, the boxes the step is in and a legend. The PDF is vector shapes and
+real text; the frames (PNG, GIF, MP4, the PPTX's pictures) are those pages rasterized.
 
     >>> export_slides(o, "neuron.pdf")                   # one page per step, for Beamer or to present as is
     >>> export_slides(o, "frames", format="png")         # frames/frame-000.png ... at 1920 x 1080
-    >>> export_slides(o, "neuron.pptx", format="pptx")   # the sentence editable, the rule in the notes
+    >>> export_slides(o, "neuron.pptx", format="pptx")   # the counter, sentence and rule editable
 """
 
 from __future__ import annotations
@@ -345,11 +346,12 @@ def export_slides(
 
     format: "pdf" (one vector page per step, `aspect` "16:9" or "4:3"), "png" (`path` a folder of
     frame-000.png, frame-001.png ... of `size` pixels, default 1920 x 1080; 1440 x 1080 for 4:3),
-    "gif" (looping, `seconds` per step, 4 by default; 1280 x 720 by default), "mp4" (H.264, `seconds` per
-    step, one frame each), "pptx" (a slide per step: the frame as a picture, the sentence as text,
-    the rule in the speaker notes) or "handout" (a PDF on `paper`, "letter" or "a4": the graph with
-    every grad, then a table of the steps). group_by: "step", or "node" (one page per node, when
-    its grad is finished, with every step into it: shorter decks for long graphs). Keyword
+    "gif" (looping, `seconds` per step, 4 by default; 1280 x 720 by default), "mp4" (H.264,
+    `seconds` per step, one frame each), "pptx" (a slide per step: the frame as a picture; the
+    counter, the sentence and the rule as text; every digit in the speaker notes) or "handout" (a
+    PDF on `paper`, "letter" or "a4": the graph with every grad, then a table of the steps).
+    group_by: "step", or "node" (one page per node, when its grad is finished, with every step
+    into it and their sum: shorter decks for long graphs). Keyword
     arguments go to draw_graph (`**model.graph_style()`, notation="notes", ...). The graph's
     grads are left as they were; nothing is written unless all of it is.
     """
