@@ -11,7 +11,7 @@ RUNTIME := $(VENV)/.installed-runtime
 DEV := $(VENV)/.installed-dev
 PORT ?= 8000
 
-.PHONY: demo test lint bench bench-lab bench-slides lab lab-build clean
+.PHONY: demo test lint bench bench-lab bench-slides lab lab-build notebooks notebooks-lite clean
 
 $(RUNTIME): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,16 @@ lab-build: $(RUNTIME)
 lab: $(RUNTIME)
 	$(BIN)/python lab/build.py --if-needed
 	$(BIN)/python lab/serve.py --port $(PORT)
+
+# JupyterLab on the lecture notebooks, at 127.0.0.1 (it prints the URL with its token)
+notebooks: $(RUNTIME)
+	$(BIN)/pip install --quiet -e '.[jupyter]'
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks
+
+# The notebooks as a static JupyterLite site in notebooks/dist/ (Pyodide from npm, as the Lab's)
+notebooks-lite: $(RUNTIME)
+	$(BIN)/pip install --quiet -e '.[lite]'
+	$(BIN)/python notebooks/lite.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info lab/dist lab/node_modules

@@ -12,12 +12,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from numbers import Integral, Real
+from typing import TYPE_CHECKING
 
 from autograd import Value, linear
 from autograd.engine import UNARY_FUNCTIONS
 from autograd.ops import UNARY_OPS, unary_name
 from nn.init import generator, initial_weights
 from nn.module import Module
+
+if TYPE_CHECKING:
+    import torch
 
 Activation = Callable[[Value], Value]
 
@@ -207,7 +211,7 @@ class MLP(Module):
             x = layer.fire(x)
         return x[0] if len(x) == 1 else x
 
-    def to_torch(self):
+    def to_torch(self) -> torch.nn.Sequential:
         """This network as a `torch.nn.Sequential` (float64) with the same weights: see nn.torch_bridge."""
         from nn.torch_bridge import to_torch
 

@@ -23,6 +23,8 @@ from autograd import Op, Value, make_node
 from autograd.engine import as_value
 from nn.layers import is_list
 
+Prediction = Value | float | Sequence[Value | float]  # one prediction, or a batch's (the loss is their mean)
+
 _LOG_FLOOR = -100.0  # PyTorch clamps BCE's logs here, so that p = 0 or 1 gives a finite loss
 
 
@@ -69,7 +71,7 @@ def mean(values: Sequence[Value]) -> Value:
 def _elementwise(loss: Callable[[Value, float], Value], who: str, check: Callable | None = None):
     """A loss over one pair, turned into a loss over one pair or the mean over lists."""
 
-    def batched(prediction, target) -> Value:
+    def batched(prediction: Prediction, target: float | Sequence[float]) -> Value:
         pairs = _pairs(prediction, target, who)
         if check is not None:
             for p, t in pairs:
@@ -182,7 +184,7 @@ logistic_loss = _elementwise(
 logistic_loss.__doc__ = "log(1 + exp(-y f)) for labels y in {-1, +1}, computed as softplus(-y f): stable."
 
 
-def huber_loss(prediction, target, delta: float = 1.0) -> Value:
+def huber_loss(prediction: Prediction, target: float | Sequence[float], delta: float = 1.0) -> Value:
     """r^2/2 for |r| <= delta, delta (|r| - delta/2) beyond, with r = y_hat - t (seed 000, eq. 14)."""
     if isinstance(delta, bool) or not isinstance(delta, Real) or not delta > 0:
         raise ValueError(f"huber_loss delta must be a positive number, got {delta!r}")
@@ -219,7 +221,9 @@ def softmax(logits: Sequence[Value | float]) -> list[Value]:
     return [e / denominator for e in exps]
 
 
-def cross_entropy(logits, target_class) -> Value:
+def cross_entropy(
+    logits: Sequence[Value | float] | Sequence[Sequence[Value | float]], target_class: int | Sequence[int]
+) -> Value:
     """-log softmax(logits)[target]: one example (a list of logits, an int), or the mean over lists of both."""
     if is_list(logits) and len(logits) > 0 and is_list(logits[0]):
         if not is_list(target_class) or len(target_class) != len(logits):

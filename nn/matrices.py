@@ -23,9 +23,14 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from autograd.engine import Value, topological_order
 from autograd.views.notation import number
+
+if TYPE_CHECKING:
+    from autograd.views.drawing import Drawing
+    from nn.module import Module
 
 TOLERANCE = 1e-12  # the engine's entries and numpy's matrices agree to this (relative to the largest entry)
 NAMES = ("W", "b", "z", "h", "dphi", "upstream", "delta", "dW", "db")
@@ -95,7 +100,7 @@ class LayerView:
         with grads_set_aside(drawing.order, keep=False):  # backward from zero, then the grads as they were
             return [step for step in backward_steps(drawing) if not step.is_seed and step.parent in wanted]
 
-    def records(self, drawing=None) -> list[dict]:
+    def records(self, drawing: Drawing | None = None) -> list[dict]:
         """backward's steps grouped as the recursion's equations, as records of the step-through page
         (`export_html(loss, path, layers=view)`) and the stepper: the loss's steps down to ŷ (with the
         seed), then for each layer from the output down δ⁽ˡ⁾ (the steps into its h and z nodes),
@@ -143,7 +148,7 @@ def entry_nodes(layer: LayerMatrices, name: str, i: int, j: int | None = None) -
     return nodes
 
 
-def layer_view(loss: Value, model, inputs: Sequence, check: bool = True) -> LayerView:
+def layer_view(loss: Value, model: Module, inputs: Sequence, check: bool = True) -> LayerView:
     """The notes' matrices of every layer of `model` (an nn.MLP, or any Module with `layers` of
     nn.Layer) for the forward pass that built `loss`, after `loss.backward()`. `inputs`: the one
     example's inputs (a list of numbers or Values), or the batch's list of them, in the order the

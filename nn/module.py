@@ -41,7 +41,7 @@ class Module(metaclass=_NamedOnceMade):
     def __call__(self, *args, **kwargs):
         return self.forward(*args, **kwargs)
 
-    def forward(self, *args, **kwargs):
+    def forward(self, *args, **kwargs) -> Value | list[Value]:
         raise NotImplementedError(f"{type(self).__name__} must define forward()")
 
     # --- parameters -------------------------------------------------------------------------

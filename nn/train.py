@@ -9,11 +9,15 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Sequence
 from numbers import Integral, Real
+from typing import TYPE_CHECKING
 
 from autograd import Value
 from nn import losses
 from nn.data import batches
 from nn.module import Module
+
+if TYPE_CHECKING:
+    from nn.optim import Optimizer
 
 
 # How to tell a right answer, for the losses whose predictions say a class.
@@ -83,7 +87,7 @@ def fit(
     X: Sequence[Sequence[float]],
     y: Sequence,
     loss_fn: Callable,
-    optimizer,
+    optimizer: Optimizer,
     epochs: int,
     batch_size: int | None = None,
     callbacks: Sequence[Callable] | None = None,
