@@ -13,6 +13,7 @@ import autograd.engine
 import autograd.functional
 import autograd.views.drawing
 from autograd import Value, grad, jvp, jvp_steps, topological_order
+from tests.graphs import FORMULA_NAMES, NEURON_POINT, neuron
 from tests.test_properties import BINARY, KINKED, UNARY, close, run
 
 torch = pytest.importorskip("torch")
@@ -103,24 +104,6 @@ def test_the_classic_neuron_along_w1_gives_backwards_dL_dw1():
 # --- the sentences ------------------------------------------------------------------------------
 
 
-def neuron(v: list[Value]) -> Value:
-    """o = tanh(x1*w1 + x2*w2 + b) on the leaves v = [x1, x2, w1, w2, b], labelled as the lecture does."""
-    x1, x2, w1, w2, b = v
-    for leaf, name in zip(v, ("x1", "x2", "w1", "w2", "b")):
-        leaf.label = name
-    x1w1, x2w2 = x1 * w1, x2 * w2
-    x1w1.label, x2w2.label = "x1*w1", "x2*w2"
-    s = x1w1 + x2w2
-    s.label = "x1*w1 + x2*w2"
-    n = s + b
-    n.label = "n"
-    o = n.tanh()
-    o.label = "o"
-    return o
-
-
-NEURON_POINT = [2.0, 0.0, -3.0, 1.0, 6.8813735870195432]
-
 NEURON_STEPS = [  # x1 moves at speed 2: d(x1*w1)/dt = w1 * 2 = -6, and do/dt = (1 - o^2) * (-6) = -3
     "dx1/dt = 2, x1's part of the direction",
     "dw1/dt = 0, w1's part of the direction",
@@ -150,22 +133,6 @@ def test_the_notes_notation_names_the_nodes_as_the_other_views_do():
     steps = [str(step) for step in jvp_steps(neuron, NEURON_POINT, [2.0, 0.0, 0.0, 0.0, 0.0], notation="notes")]
     assert steps[0] == "dx₁/dt = 2, x₁'s part of the direction"
     assert steps[-1] == "dL/dt = dL/dn * dn/dt = (1 - 0.7071^2) * (-6) = -3"  # the root is L, as in the notes
-
-
-# The functions the op table's formulas call, as tests/test_ops.py evaluates them.
-FORMULA_NAMES = {
-    "sigmoid": lambda x: 1 / (1 + math.exp(-x)),
-    "cos": math.cos,
-    "sin": math.sin,
-    "exp": math.exp,
-    "log": math.log,
-    "sqrt": math.sqrt,
-    "max": max,
-    "abs": abs,
-    "Phi": lambda x: 0.5 * (1 + math.erf(x / math.sqrt(2))),
-    "phi": lambda x: math.exp(-x * x / 2) / math.sqrt(2 * math.pi),
-    "pi": math.pi,
-}
 
 
 @pytest.mark.parametrize("seed", range(20))

@@ -10,6 +10,7 @@ import math
 import pytest
 
 from autograd import Value, grad, gradcheck, hessian, linear, topological_order
+from tests.graphs import FORMULA_NAMES
 
 torch = pytest.importorskip("torch")
 F = torch.nn.functional
@@ -273,19 +274,7 @@ def test_each_rule_text_evaluates_to_its_local_derivative():
     a, b = Value(0.5, label="a"), Value(1.25, label="b")  # 4 decimals show them exactly
     nodes = [op(a) for op, _, _ in UNARY.values()] + [op(a, b) for op, _, _ in BINARY.values()]
     nodes += [linear([a, b], [b, a], a), nn.bce_loss(Value(0.25), 0.75)]
-    names = {
-        "sigmoid": lambda x: 1 / (1 + math.exp(-x)),
-        "cos": math.cos,
-        "sin": math.sin,
-        "exp": math.exp,
-        "log": math.log,
-        "sqrt": math.sqrt,
-        "max": max,
-        "abs": abs,
-        "Phi": lambda x: 0.5 * (1 + math.erf(x / math.sqrt(2))),
-        "phi": lambda x: math.exp(-x * x / 2) / math.sqrt(2 * math.pi),
-        "pi": math.pi,
-    }
+    names = FORMULA_NAMES
     not_arithmetic, checked = set(), 0
     for node in {n for root in nodes for n in topological_order(root) if n.parents}:
         for i, local in enumerate(node.locals):

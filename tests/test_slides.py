@@ -19,6 +19,7 @@ from autograd import Value, export_slides
 from autograd.views.page import step_records
 from autograd.views.slides import ASPECTS, Deck, export_deck
 from tests.graphs import classic_neuron
+from tests.pdfs import text_runs
 
 pypdf = pytest.importorskip("pypdf")
 pytest.importorskip("reportlab")
@@ -37,26 +38,6 @@ def sentences(root: Value, **draw) -> list[str]:
 
 def squashed(text: str) -> str:
     return re.sub(r"\s+", "", text)
-
-
-def text_runs(path) -> list[list[tuple[str, float, str]]]:
-    """Each page's text runs: (text, the size it is drawn at in pt, the font's name)."""
-    pages = []
-    for page in pypdf.PdfReader(str(path)).pages:
-        runs = []
-
-        def visit(text, cm, tm, font, size, runs=runs):
-            if not text.strip():
-                return
-            a, b, c, d = (tm[0] * cm[0] + tm[1] * cm[2], tm[0] * cm[1] + tm[1] * cm[3],
-                          tm[2] * cm[0] + tm[3] * cm[2], tm[2] * cm[1] + tm[3] * cm[3])  # fmt: skip
-            scale = math.sqrt(abs(a * d - b * c))
-            name = str(font.get("/BaseFont", "")) if font else ""
-            runs.append((text, size * scale, name))
-
-        page.extract_text(visitor_text=visit)
-        pages.append(runs)
-    return pages
 
 
 def pdftotext(path) -> str:

@@ -5,8 +5,6 @@ seed), the PDFs' text as pypdf reads it back, with each run's size measured as a
 font size times the text and page transformations), and the papers' sizes in millimetres and inches.
 """
 
-import functools
-import math
 import re
 import subprocess
 import sys
@@ -15,6 +13,7 @@ import pytest
 
 from autograd import exercises as E
 from autograd.exercises import paper
+from tests.pdfs import text_runs
 
 pypdf = pytest.importorskip("pypdf")
 pytest.importorskip("reportlab")
@@ -22,25 +21,6 @@ pytest.importorskip("svglib")
 
 SIZES = {"a4": (210 / 25.4 * 72, 297 / 25.4 * 72), "letter": (8.5 * 72, 11 * 72)}  # pt: ISO 216 and US Letter
 TITLE = "CS 101"
-
-
-@functools.cache
-def text_runs(path) -> list[list[tuple[str, float]]]:
-    """Each page's text runs, in the order drawn: (text, the size it is drawn at on paper in pt); read once."""
-    pages = []
-    for page in pypdf.PdfReader(str(path)).pages:
-        runs = []
-
-        def visit(text, cm, tm, font, size, runs=runs):
-            if not text.strip():
-                return
-            a, b, c, d = (tm[0] * cm[0] + tm[1] * cm[2], tm[0] * cm[1] + tm[1] * cm[3],
-                          tm[2] * cm[0] + tm[3] * cm[2], tm[2] * cm[1] + tm[3] * cm[3])  # fmt: skip
-            runs.append((text.strip(), size * math.sqrt(abs(a * d - b * c))))
-
-        page.extract_text(visitor_text=visit)
-        pages.append(runs)
-    return pages
 
 
 def shows_an_exercise(text: str) -> bool:
@@ -95,7 +75,7 @@ def test_six_level_1_exercises_fit_on_two_pages(sheets, name):
 def test_all_text_and_the_graphs_text_is_at_least_9_pt_on_paper(sheets, level, name):
     written = sheets(level, name)
     for path in written[2:]:
-        runs = [run for page in text_runs(path) for run in page]
+        runs = [(text, size) for page in text_runs(path) for text, size, _ in page]
         graph = [size for text, size in runs if text.startswith(("data ", "grad "))]  # a node's fields
         assert graph and min(graph) >= 9 - 1e-6, path.name
         assert min(size for _, size in runs) >= 9 - 1e-6, path.name
@@ -109,18 +89,18 @@ def test_all_text_and_the_graphs_text_is_at_least_9_pt_on_paper(sheets, level, n
 def test_page_one_has_the_title_and_the_name_fields_and_every_page_a_number(sheets, name):
     written = sheets(1, name)
     for path in written[2:]:
-        pages = ["\n".join(text for text, _ in page) for page in text_runs(path)]
+        pages = ["\n".join(text for text, _, _ in page) for page in text_runs(path)]
         assert TITLE in pages[0] and "Backprop by hand, level 1" in pages[0]
         for k, page in enumerate(pages, start=1):
             assert f"page {k} of {len(pages)}" in page
-    first = [text for text, _ in text_runs(written[2])[0]]
+    first = [text for text, _, _ in text_runs(written[2])[0]]
     assert {"Name", "Student ID", "Date"} <= set(first)
 
 
 def test_every_seed_is_on_the_sheet_and_the_key(sheets):
     written = sheets(1, "letter")
     for path in written[2:]:
-        text = " ".join(text for page in text_runs(path) for text, _ in page)
+        text = " ".join(text for page in text_runs(path) for text, _, _ in page)
         for count, seed in enumerate(range(6), start=1):
             assert f"Exercise {count} (level 1, seed {seed})" in text
 
@@ -133,7 +113,7 @@ def test_no_page_holds_only_a_title(sheets, level, name):
     written = sheets(level, name)
     for path in written[2:]:
         for k, page in enumerate(text_runs(path), start=1):
-            texts = [text for text, _ in page]
+            texts = [text for text, _, _ in page]
             assert any(map(shows_an_exercise, texts)), f"{path.name} page {k}"
             headings = [i for i, t in enumerate(texts) if t.startswith("Exercise ") and ", continued" not in t]
             if headings:
@@ -144,7 +124,7 @@ def test_no_page_holds_only_a_title(sheets, level, name):
 @pytest.mark.parametrize("name", ["letter", "a4"])
 def test_the_key_has_each_answer_once_as_the_engine_computes_it(sheets, name):
     for level, seeds in ((1, range(6)), (3, [0, 1])):
-        texts = [text for page in text_runs(sheets(level, name)[3]) for text, _ in page]
+        texts = [text for page in text_runs(sheets(level, name)[3]) for text, _, _ in page]
         cells = [(a, b) for a, b in zip(texts, texts[1:]) if re.fullmatch(r"dL/d\w+", a)]  # gradient | answer
         expected = []
         for seed in seeds:
@@ -157,8 +137,8 @@ def test_the_key_has_each_answer_once_as_the_engine_computes_it(sheets, name):
 @pytest.mark.parametrize("name", ["letter", "a4"])
 def test_the_key_has_its_steps_with_their_rules_none_into_a_constant_and_no_minus_zero(sheets, name):
     written = sheets(3, name)
-    sheet = " ".join(text for page in text_runs(written[2]) for text, _ in page)
-    runs = [text for page in text_runs(written[3]) for text, _ in page]
+    sheet = " ".join(text for page in text_runs(written[2]) for text, _, _ in page)
+    runs = [text for page in text_runs(written[3]) for text, _, _ in page]
     key = squashed(" ".join(runs))
     assert "-0.0000" not in sheet and "-0.0000" not in key
     skipped = 0
