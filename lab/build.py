@@ -110,13 +110,15 @@ def web_files() -> list[tuple[Path, str]]:
 
 
 def shared_files() -> dict[str, str]:
-    """What the Lab's step mode shares with autograd's step-through page (autograd/views/page.py): the
-    script that shows a backward record on the graph and the highlight colours."""
-    from autograd.views.page import HIGHLIGHT_CSS, STEP_JS
+    """What the Lab's panels share with autograd's step-through page (autograd/views/page.py): the
+    script that shows a backward record on the graph, the one that makes the graph's nodes
+    focusable, named and walked by the arrow keys, and the highlight colours."""
+    from autograd.views.page import GRAPH_A11Y_JS, HIGHLIGHT_CSS, STEP_JS
 
     origin = "Written by lab/build.py from autograd/views/page.py: do not edit."
     return {
         "js/backprop-steps.js": f"// {origin}\n" + STEP_JS.strip() + "\nexport { backpropSteps };\n",
+        "js/graph-a11y.js": f"// {origin}\n" + GRAPH_A11Y_JS.strip() + "\nexport { accessibleGraph };\n",
         "backprop-steps.css": f"/* {origin} */\n" + HIGHLIGHT_CSS.strip() + "\n",
     }
 

@@ -32,8 +32,8 @@ from numbers import Integral
 import nn
 from autograd import Drawing, Value, draw_graph, explain
 from autograd.engine import grads_set_aside
-from autograd.views.notation import indices, layer_mark, notes_label, number
-from autograd.views.page import LAYOUTS, backward_records
+from autograd.views.notation import indices, layer_mark, notes_label, number, spoken
+from autograd.views.page import LAYOUTS, backward_records, node_descriptions
 from nn.matrices import TOLERANCE, LayerView
 
 VIEWS = ("neuron", "expanded")
@@ -175,7 +175,15 @@ def _derive(lab, parameter: str, example: int, view: str, paths_only: bool, nota
         "pathEdges": path_edges,
         "forward": forward,
         "backward": records,
+        "nodes": node_descriptions(drawing),  # each node's name in words and its neighbours: the keyboard's graph
+        "updateSpoken": _update_spoken(names[p], batch["update"]),
     }
+
+
+def _update_spoken(name: str, update: dict) -> str:
+    """The step mode's last step as a screen reader says it."""
+    return (f"update, {update['optimizer']}, on the batch's mean gradient {number(update['gradient'])}: "
+            f"{spoken(name)} goes from {number(update['before'])} to {number(update['after'])}")  # fmt: skip
 
 
 LEAF_KINDS = {"parameter": "a parameter", "input": "an input", "constant": "a constant"}
@@ -187,10 +195,12 @@ def _forward_record(drawing: Drawing, node: Value, p: Value) -> dict:
     if not node.parents:
         kind = "the parameter traced" if node is p else LEAF_KINDS[drawing.kind(node)]
         text = f"{name} = {number(node.data)}  ({kind})"
+        said = f"{spoken(name)} is {number(node.data)}, {kind}"
     else:
         inputs = ", ".join(drawing.names[q] for q in node.parents)
         text = f"{name} = {node.op.name}({inputs}) = {number(node.data)}"
-    return {"node": drawing.ids[node], "sentence": text, "value": node.data}
+        said = f"{spoken(name)} = {node.op.name} of {spoken(inputs)}, = {number(node.data)}"
+    return {"node": drawing.ids[node], "sentence": text, "spoken": "forward: " + said, "value": node.data}
 
 
 def _batch(lab, p: Value, index: int) -> dict:

@@ -38,7 +38,7 @@ from numbers import Integral, Real
 
 import nn
 from autograd import Value, no_grad
-from autograd.views.notation import notes_label
+from autograd.views.notation import indices, layer_mark, notes_label, number, output_name, spoken
 from lab import data, replies
 from lab.config import (
     CHOICES,
@@ -73,6 +73,15 @@ def divergence_sentence(steps: int, error: str, learning_rate: float) -> str:
     suggestion = f"{smaller[-1]:g}" if smaller else f"{learning_rate / 30:.2g}"
     return (f"Training stopped at step {steps}: the {became}. The learning rate {learning_rate:g} is too large; "
             f"try {suggestion}, then press Reset.")  # fmt: skip
+
+
+def _finite(x: float | None) -> bool:
+    return x is not None and math.isfinite(x)
+
+
+def _said(x: float | None) -> str:
+    """A loss in a sentence: 4 significant digits, or "not a number"."""
+    return number(x) if _finite(x) else "not a number"
 
 
 def page_call(method: Callable) -> Callable:
@@ -350,9 +359,84 @@ class Lab:
                 [{"w": [w.data for w in n.w], "b": n.b.data} for n in layer.neurons] for layer in self.model.layers
             ],  # fmt: skip
             "names": [[n.name for n in layer.neurons] for layer in self.model.layers],
+            "spoken": self.diagram_words(),
+            "descriptions": self.describe(summary, layers),
             "config": self.config,
             "query": self.to_query(),
         }
+
+    # --- the pictures in words (for a screen reader) ------------------------------------------
+
+    def diagram_words(self) -> dict:
+        """The network diagram's names as a screen reader says them, in the notes' notation
+        (the page adds each number): {"inputs": ["x sub 1", ...], "neurons": [[name]], "edges":
+        [[[name of the weight from unit j into neuron i]]]} ("weight w super 2 sub 1 3, from h super
+        1 sub 3 to neuron 1 of layer 2"); the output layer's neurons are ŷ."""
+        layers = self.model.layers
+        inputs = [spoken(notes_label(f"x{j + 1}")) for j in range(len(layers[0].neurons[0].w))]
+
+        def unit(k: int, i: int) -> str:  # the output of neuron i of layer k (0-based), as the notes write it
+            if k == len(layers) - 1:
+                return output_name(i if len(layers[k].neurons) > 1 else None, False)
+            return "h" + layer_mark(k + 1, False) + indices([i + 1], False)
+
+        neurons, edges = [], []
+        for k, layer in enumerate(layers):
+            where = "the output" if k == len(layers) - 1 else f"layer {k + 1}"
+            neurons.append([f"neuron {i + 1} of {where}, {spoken(unit(k, i))}" for i in range(len(layer.neurons))])
+            sources = inputs if k == 0 else [spoken(unit(k - 1, j)) for j in range(len(layers[k - 1].neurons))]
+            edges.append([
+                [f"weight {spoken(notes_label(f'{n.name}.w.{j}'))}, from {source} to neuron {i + 1} of {where}"
+                 for j, source in enumerate(sources)]
+                for i, n in enumerate(layer.neurons)
+            ])  # fmt: skip
+        return {"inputs": inputs, "neurons": neurons, "edges": edges}
+
+    def describe(self, summary: dict, grids: list[list[list[float]]]) -> dict:
+        """What the boundary plot, the loss curve and each neuron's heatmap show, in sentences
+        (the plots' text alternative and the Describe key's words): `summary` is summary(), `grids`
+        the frame's neuron outputs over the plane (or along x). {"boundary", "loss", "neurons":
+        [[sentence]], "run": all of it in one}."""
+        over = "the x range" if self.regression else "the plane"
+        neurons = []
+        for layer in grids:
+            neurons.append([])
+            for grid in layer:
+                values = [v for v in grid if math.isfinite(v)]
+                if not values:
+                    neurons[-1].append("not a number anywhere: training diverged")
+                    continue
+                share = sum(v > 0 for v in values) / len(grid)
+                neurons[-1].append(f"positive on {round(100 * share)}% of {over}, "
+                                   f"from {number(min(values))} to {number(max(values))}")  # fmt: skip
+        if self.regression:
+            boundary = (f"The fitted curve: train loss {_said(summary['trainLoss'])}, test loss "
+                        f"{_said(summary['testLoss'])} (mean squared error).")  # fmt: skip
+        else:
+            parts = []
+            for name, rows, accuracy in (("test", self.test_set, summary["testAccuracy"]),
+                                         ("training", self.train_set, summary["trainAccuracy"])):  # fmt: skip
+                if accuracy is None:
+                    parts.append(f"no {name} accuracy" if rows else f"no {name} points")
+                    continue
+                wrong = len(rows) - round(accuracy * len(rows))
+                parts.append(f"{name} accuracy {round(100 * accuracy)}%: {wrong} of {len(rows)} {name} points "
+                             "misclassified")  # fmt: skip
+            output = [v for v in grids[-1][0] if math.isfinite(v)]
+            blue = round(100 * sum(v > 0 for v in output) / len(grids[-1][0]))
+            boundary = (f"{parts[0][0].upper()}{parts[0][1:]}; {parts[1]}. The network predicts class 1 (blue, "
+                        f"squares) on {blue}% of the plane and class 0 (orange, circles) on the rest.")  # fmt: skip
+        first = self.history[0] if self.history else [self.steps, summary["trainLoss"], summary["testLoss"]]
+        if self.steps == first[0]:
+            loss = (f"Not trained yet: train loss {_said(summary['trainLoss'])}, test loss "
+                    f"{_said(summary['testLoss'])}.")  # fmt: skip
+        else:
+            before, now = first[1], summary["trainLoss"]
+            moved = "fell" if _finite(before) and _finite(now) and now < before else "rose"
+            loss = (f"Train loss {moved} from {_said(before)} to {_said(now)} over {self.steps - first[0]} "
+                    f"steps; test loss {_said(summary['testLoss'])}.")  # fmt: skip
+        run = f"Step {self.steps}, epoch {self.epoch}. {boundary} {loss}"
+        return {"boundary": boundary, "loss": loss, "neurons": neurons, "run": run}
 
     # --- editing the data ---------------------------------------------------------------------
 
