@@ -67,6 +67,42 @@ print("mistakes in the last 10 epochs:", mistakes[-10:])""",
         ),
         (
             "md",
+            """The decision line $w_1 x_1 + w_2 x_2 + b = 0$ after each epoch (later epochs darker): on AND it
+settles after a few epochs; on XOR it keeps jumping, and some point is always on the wrong side.""",
+        ),
+        (
+            "code",
+            """import matplotlib.pyplot as plt
+
+
+def lines_per_epoch(X, T, epochs):
+    \"\"\"(w1, w2, b) after each epoch, until one with no mistake.\"\"\"
+    p, lines = nn.Perceptron(2), []
+    for _ in range(epochs):
+        mistakes = p.fit(X, T, lr=1.0, epochs=1)
+        lines.append((p.w[0].data, p.w[1].data, p.b.data))
+        if mistakes[-1] == 0:
+            break
+    return lines
+
+
+figure, axes = plt.subplots(1, 2, figsize=(8, 3.6))
+for ax, (name, (X, T)) in zip(axes, [("AND", nn.data.and_gate(signed=True)), ("XOR", nn.data.xor(signed=True))]):
+    lines = lines_per_epoch(X, T, epochs=12)
+    for k, (w1, w2, b) in enumerate(lines):
+        shade = {"color": "k", "alpha": 0.15 + 0.85 * (k + 1) / len(lines)}
+        if w2 != 0:
+            ax.plot([-0.5, 1.5], [-(w1 * -0.5 + b) / w2, -(w1 * 1.5 + b) / w2], **shade)
+        elif w1 != 0:
+            ax.axvline(-b / w1, **shade)
+    ax.scatter([x[0] for x in X], [x[1] for x in X], c=T, cmap="RdBu", edgecolors="k", s=60, zorder=3)
+    verdict = "converged" if len(lines) < 12 else "no convergence"
+    ax.set(xlim=(-0.5, 1.5), ylim=(-0.5, 1.5), xlabel="x1", ylabel="x2")
+    ax.set_title(f"{name}: {len(lines)} epochs, {verdict}")
+plt.show()""",
+        ),
+        (
+            "md",
             """**Exercise.** Why can no $(w_1, w_2, b)$ classify XOR? Write the four inequalities:
 $b < 0$, $w_2 + b \\ge 0$, $w_1 + b \\ge 0$, $w_1 + w_2 + b < 0$. Adding the middle two gives
 $w_1 + w_2 + 2b \\ge 0$, so $w_1 + w_2 + b \\ge -b > 0$: a contradiction with the last.""",
@@ -112,6 +148,27 @@ print(forward_pass(weights, biases, [np.tanh, lambda a: a], x), "==", y_hat.data
         ),
         (
             "md",
+            """The forward pass at every point of the plane (no graph recorded: `no_grad`), and the point $x$
+above as a star: three tanh units make three soft ridges, and the output layer adds them up.""",
+        ),
+        (
+            "code",
+            """import matplotlib.pyplot as plt
+
+from autograd import no_grad
+
+grid = [-3 + 6 * i / 60 for i in range(61)]
+with no_grad():
+    output = [[model([x1, x2]).data for x1 in grid] for x2 in grid]
+figure, ax = plt.subplots(figsize=(5, 4))
+shading = ax.contourf(grid, grid, output, levels=20, cmap="RdBu")
+figure.colorbar(shading, ax=ax, label="y_hat")
+ax.plot(*x, "k*", ms=12)
+ax.set(xlabel="x1", ylabel="x2", title="MLP(2, [3, 1]): y_hat over the plane")
+plt.show()""",
+        ),
+        (
+            "md",
             """The forward pass is a graph; the notebook draws it (with `dot` if it is installed, else
 with the `graphviz-pure` package), one box per neuron and per layer, its nodes named as the
 notes write them (`notation="paths"` gives nn's module paths, which show on hover):""",
@@ -148,6 +205,22 @@ for name, formula in [("sigmoid", lambda s, z: s * (1 - s)), ("tanh", lambda t, 
         print(f"{name:>8}'({z:+.1f}) = {v.grad:.6f}   formula {formula(out.data, z):.6f}")""",
         ),
         (
+            "code",
+            """import matplotlib.pyplot as plt
+
+from demos.common import values_and_derivatives
+
+zs = [-4 + 8 * i / 200 for i in range(201)]
+figure, axes = plt.subplots(1, 4, figsize=(13, 3))
+for ax, name in zip(axes, ["sigmoid", "tanh", "relu", "gelu"]):
+    values, derivatives = values_and_derivatives(lambda v: getattr(v, name)(), zs)  # derivatives by backward()
+    ax.plot(zs, values, label=name)
+    ax.plot(zs, derivatives, "--", label=f"{name}'")
+    ax.set(xlabel="z", title=name)
+    ax.legend(fontsize=8)
+plt.show()""",
+        ),
+        (
             "md",
             """## A bump from two neurons
 
@@ -182,6 +255,40 @@ f = lambda x: math.sin(2 * math.pi * x)
 for n in (4, 16, 64):
     approx = staircase(f, n)
     print(n, max(abs(approx(i / 999) - f(i / 999)) for i in range(1000)))""",
+        ),
+        (
+            "code",
+            """import matplotlib.pyplot as plt
+
+xs = [i / 999 for i in range(1000)]
+figure, ax = plt.subplots(figsize=(6, 3.2))
+ax.plot(xs, [f(x) for x in xs], "k", lw=2, label="sin(2 pi x)")
+for n in (4, 16):
+    approx = staircase(f, n)
+    ax.plot(xs, [approx(x) for x in xs], label=f"{n} Heaviside units")
+ax.set(xlabel="x", title="A staircase of n steps")
+ax.legend(fontsize=8)
+plt.show()""",
+        ),
+        (
+            "md",
+            """Trained instead of built: one tanh layer of $n$ units fitted to the same function by Adam on 40
+points for 800 epochs (`demos.universal_approximation.fit`). More units, smaller error.""",
+        ),
+        (
+            "code",
+            """from autograd import no_grad
+from demos.universal_approximation import fit
+
+figure, ax = plt.subplots(figsize=(6, 3.2))
+ax.plot(xs, [f(x) for x in xs], "k", lw=2, label="sin(2 pi x)")
+for n in (1, 2, 4, 8):
+    model, error = fit(f, n, steps=800, seed=0)
+    with no_grad():
+        ax.plot(xs[::10], [model([x]).data for x in xs[::10]], label=f"{n} tanh units, max error {error:.2f}")
+ax.set(xlabel="x", title="Fitted tanh layers")
+ax.legend(fontsize=8)
+plt.show()""",
         ),
         (
             "md",
@@ -231,6 +338,26 @@ On $L(x, y) = x^2 + y^2$ from $(2, 1.5)$: too small crawls, too large diverges."
         x.data -= lr * x.grad
         y.data -= lr * y.grad
     print(f"lr {lr}: L after 20 steps = {x.data ** 2 + y.data ** 2:.3g}")""",
+        ),
+        (
+            "md",
+            """The same three runs on the loss landscape (`demos.gradient_descent.descend` records each step):""",
+        ),
+        (
+            "code",
+            """import matplotlib.pyplot as plt
+
+from demos.gradient_descent import descend
+
+grid = [-3 + 6 * i / 80 for i in range(81)]
+landscape = [[a * a + b * b for a in grid] for b in grid]
+figure, axes = plt.subplots(1, 3, figsize=(12, 3.8))
+for ax, lr in zip(axes, (0.02, 0.3, 1.05)):
+    path = descend(lr, steps=12)
+    ax.contour(grid, grid, landscape, levels=12, cmap="viridis")
+    ax.plot([p[0] for p in path], [p[1] for p in path], "o-", color="crimson", ms=3)
+    ax.set(xlim=(-3, 3), ylim=(-3, 3), xlabel="x", ylabel="y", title=f"lr {lr}", aspect="equal")
+plt.show()""",
         ),
         (
             "md",
@@ -367,6 +494,30 @@ print("after one step:", x.data, y.data, " (the minimum: 24/11, -26/11 =", 24 / 
         ),
         (
             "md",
+            """Against gradient descent, counting steps until the gradient vanishes (`demos.newton`): Newton
+takes one on the quadratic and a handful on a smooth function that is not one.""",
+        ),
+        (
+            "code",
+            """import matplotlib.pyplot as plt
+
+from demos.newton import gradient_step, iterate, newton_step, quadratic, smooth
+
+runs = {
+    "quadratic, Newton": iterate(quadratic, (3.0, -4.0), newton_step, 1e-10, 300),
+    "quadratic, gradient descent (0.1)": iterate(quadratic, (3.0, -4.0), gradient_step(0.1), 1e-10, 300),
+    "smooth, Newton": iterate(smooth, (0.0, 0.5), newton_step, 1e-10, 300),
+    "smooth, gradient descent (0.5)": iterate(smooth, (0.0, 0.5), gradient_step(0.5), 1e-10, 300),
+}
+figure, ax = plt.subplots(figsize=(6, 3.6))
+for name, history in runs.items():
+    ax.plot(history, "o-" if "Newton" in name else "-", ms=3, label=f"{name}: {len(history) - 1} steps")
+ax.set(yscale="log", xlabel="iteration", ylabel="max |gradient|", title="Newton vs gradient descent")
+ax.legend(fontsize=7)
+plt.show()""",
+        ),
+        (
+            "md",
             """## Exercises: backprop by hand
 
 Compute $\\partial L / \\partial v$ for every node $v$ of a generated graph, starting from
@@ -406,14 +557,21 @@ vanishes. ReLU with He initialization keeps it alive.""",
             "code",
             """import nn
 
+import matplotlib.pyplot as plt
+
 X, y = nn.data.make_moons(20, seed=0)
+figure, ax = plt.subplots(figsize=(6, 3.6))
 for activation, init in [("sigmoid", "xavier_uniform"), ("relu", "he_uniform")]:
     nn.manual_seed(0)
     model = nn.MLP(2, [8] * 8 + [1], activation=activation, init=init)
     nn.mse_loss([model(x) for x in X], y).backward()
     per_layer = [sum(abs(w.grad) for n in layer.neurons for w in n.w) / sum(len(n.w) for n in layer.neurons)
                  for layer in model.layers]
-    print(f"{activation:>8}: first layer {per_layer[0]:.2e}, last layer {per_layer[-1]:.2e}")""",
+    print(f"{activation:>8}: first layer {per_layer[0]:.2e}, last layer {per_layer[-1]:.2e}")
+    ax.plot(range(1, len(per_layer) + 1), per_layer, "o-", label=f"{activation}, {init}")
+ax.set(yscale="log", xlabel="layer", ylabel="mean |dL/dw|", title="The gradient reaching each layer")
+ax.legend(fontsize=8)
+plt.show()""",
         ),
         (
             "md",
@@ -434,6 +592,39 @@ print("formulas: xavier", round((2 / 300) ** 0.5, 4), " he", round((2 / 200) ** 
         ),
         (
             "md",
+            """What the initialization does to the signal: the activations of layers 1, 4 and 8 of a network
+32 units wide, on 10 random inputs. With micrograd's $U(-1, 1)$ the tanh units saturate at $\\pm 1$, where
+$\\tanh' \\approx 0$; Xavier keeps them in between, and He keeps relu's spread from layer 1 to layer 8.""",
+        ),
+        (
+            "code",
+            """import random
+
+from autograd import no_grad
+
+rng = random.Random(0)
+inputs = [[rng.gauss(0, 1) for _ in range(32)] for _ in range(10)]
+settings = [("tanh", "uniform"), ("tanh", "xavier_normal"), ("relu", "he_normal")]
+figure, axes = plt.subplots(1, 3, figsize=(13, 3.2), sharey=True)
+for ax, (activation, init) in zip(axes, settings):
+    nn.manual_seed(0)
+    layers = [nn.Layer(32, 32, activation=activation, init=init) for _ in range(8)]
+    seen = {1: [], 4: [], 8: []}
+    with no_grad():
+        for h in inputs:
+            for depth, layer in enumerate(layers, start=1):
+                h = layer(h)
+                if depth in seen:
+                    seen[depth] += [v.data for v in h]
+    span = (-1, 1) if activation == "tanh" else (0, 3)
+    for depth, values in seen.items():
+        ax.hist(values, bins=40, range=span, histtype="step", label=f"layer {depth}")
+    ax.set(xlabel="activation", title=f"{activation}, {init}")
+    ax.legend(fontsize=8)
+plt.show()""",
+        ),
+        (
+            "md",
             """## Optimizers on Rosenbrock
 
 SGD, momentum, RMSProp, AdaGrad and Adam, with PyTorch's update formulas.""",
@@ -442,6 +633,7 @@ SGD, momentum, RMSProp, AdaGrad and Adam, with PyTorch's update formulas.""",
             "code",
             """from autograd import Value
 
+paths = {}
 for name, make in [("SGD", lambda p: nn.optim.SGD(p, lr=1e-3)),
                    ("momentum", lambda p: nn.optim.SGD(p, lr=1e-3, momentum=0.9)),
                    ("RMSprop", lambda p: nn.optim.RMSprop(p, lr=1e-2)),
@@ -449,12 +641,29 @@ for name, make in [("SGD", lambda p: nn.optim.SGD(p, lr=1e-3)),
                    ("Adam", lambda p: nn.optim.Adam(p, lr=0.05))]:
     x, y = Value(-1.5), Value(2.0)
     optimizer = make([x, y])
+    path = [(x.data, y.data)]
     for _ in range(500):
         optimizer.zero_grad()
         ((1 - x) ** 2 + 100 * (y - x * x) ** 2).backward()
         optimizer.step()
+        path.append((x.data, y.data))
     loss = (1 - x.data) ** 2 + 100 * (y.data - x.data**2) ** 2
-    print(f"{name:>9}: ({x.data:.3f}, {y.data:.3f}), loss {loss:.3g}")""",
+    print(f"{name:>9}: ({x.data:.3f}, {y.data:.3f}), loss {loss:.3g}")
+    paths[name] = path""",
+        ),
+        (
+            "code",
+            """grid_x = [-2 + 4 * i / 100 for i in range(101)]
+grid_y = [-1 + 4 * i / 100 for i in range(101)]
+rosenbrock = [[(1 - a) ** 2 + 100 * (b - a * a) ** 2 for a in grid_x] for b in grid_y]
+figure, ax = plt.subplots(figsize=(6, 4.5))
+ax.contour(grid_x, grid_y, rosenbrock, levels=[0.5, 2, 8, 30, 100, 300, 1000], cmap="viridis")
+for name, path in paths.items():
+    ax.plot([p[0] for p in path], [p[1] for p in path], lw=1.2, label=name)
+ax.plot([1], [1], "k*", ms=12)
+ax.set(xlim=(-2, 2), ylim=(-1, 3), xlabel="x", ylabel="y", title="Rosenbrock: 500 steps from (-1.5, 2); * the minimum")
+ax.legend(fontsize=8)
+plt.show()""",
         ),
     ],
 }

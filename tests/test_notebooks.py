@@ -1,4 +1,5 @@
-"""The lecture notebooks run from top to bottom, on a kernel that has no system Graphviz."""
+"""The lecture notebooks run from top to bottom, on a kernel that has no system Graphviz, and
+give again what is committed: the same text, and the same kinds of output (figures included)."""
 
 from pathlib import Path
 
@@ -26,6 +27,35 @@ def test_each_notebook_runs_without_an_error_and_without_dot(path, tmp_path, mon
     if "draw_graph" in path.read_text():
         pictures = [o for o in outputs if o.output_type == "execute_result" and "image/svg+xml" in o.data]
         assert pictures and "<svg" in pictures[0].data["image/svg+xml"]
+    committed = nbformat.read(path, as_version=4)
+    assert [what_it_shows(cell) for cell in nb.cells] == [what_it_shows(cell) for cell in committed.cells], (
+        "the committed outputs are not those of a re-run: run `python notebooks/build.py` and commit the result"
+    )
+
+
+def what_it_shows(cell) -> list:
+    """A cell's outputs as they can be compared between runs: streams' text, results' kinds and
+    text/plain; a figure by its kind only (its bytes follow matplotlib's version and fonts), a
+    widget by its kind only (its model id is new each run)."""
+    shown = []
+    for output in cell.get("outputs", []):
+        if output.output_type == "stream":
+            shown.append((output.name, output.text))
+        elif output.output_type in ("execute_result", "display_data"):
+            kinds = sorted(output.data)
+            widget = "application/vnd.jupyter.widget-view+json" in output.data
+            pictured = any(kind.startswith("image/") for kind in kinds)
+            shown.append((kinds, None if widget or pictured else output.data.get("text/plain")))
+        else:
+            shown.append((output.output_type, output.get("ename")))
+    return shown
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_each_notebook_shows_a_figure(path):
+    nb = nbformat.read(path, as_version=4)
+    kinds = {kind for cell in nb.cells for o in cell.get("outputs", []) for kind in o.get("data", {})}
+    assert kinds & {"image/png", "image/svg+xml"}, "a figure, as the demos draw them"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
