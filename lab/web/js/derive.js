@@ -4,8 +4,9 @@
 // stepmode.js, matrices.js, exercise.js and console.js; the presenter view is presenter.js.
 // Python (lab/derivation.py) computes everything; this file shows the numbers.
 import { createConsole } from "./console.js";
-import { BLUE, ORANGE, fitCanvas } from "./draw.js";
+import { BLUE, ORANGE, fitCanvas, markPoint } from "./draw.js";
 import { createExercise } from "./exercise.js";
+import { accessibleGraph } from "./graph-a11y.js";
 import { createGraphView } from "./graphview.js";
 import { createMatrices } from "./matrices.js";
 import { createPresenter } from "./presenter.js";
@@ -35,7 +36,10 @@ export function createDerivation({ py, say, frame, onOpen }) {
   const view = createGraphView(graph, {
     floorPx: () => (presenter.active ? PRESENTER_TEXT_FLOOR_PX : TEXT_FLOOR_PX),
     onLayout: () => {
-      if (tab !== "exercise" && current) steps.redo();
+      if (tab !== "exercise" && current) {
+        readable();
+        steps.redo();
+      }
       matrices.mark();
     },
   });
@@ -44,8 +48,41 @@ export function createDerivation({ py, say, frame, onOpen }) {
     derivation: () => current,
     tab: () => tab,
     keep: view.keep,
-    onMove: presenter.say,
+    onMove: (sentence) => {
+      presenter.say(sentence);
+      reader?.refresh();  // the grads the nodes show changed: their names say the new ones
+    },
   });
+
+  // The graph for a keyboard and a screen reader: the step-through page's own script
+  // (graph-a11y.js, written by build.py from autograd/views/page.py) on Python's node_descriptions.
+  // Once per SVG; the node that had the focus keeps it across a redraw (a training step).
+  let reader = null;
+  function readable(focused = null) {
+    const svg = graph.querySelector("svg.derivation-svg");
+    if (!svg || !current?.nodes) return;
+    if (svg.dataset.readable !== "yes") {
+      svg.dataset.readable = "yes";
+      reader = accessibleGraph(graph, current.nodes, current.backward, activate);
+    }
+    const again = focused && svg.querySelector(`[id="${focused}"][tabindex]`);
+    if (again) {
+      svg.querySelectorAll("[tabindex='0']").forEach((e) => e.setAttribute("tabindex", "-1"));
+      again.setAttribute("tabindex", "0");
+      again.focus();
+    }
+  }
+
+  // Enter on a node: the step-through tab at the step into it (its forward step, for a leaf
+  // that receives nothing), as Enter on the step-through page goes to that node's step.
+  function activate(id) {
+    const d = current;
+    if (!d) return;
+    const into = d.backward.findIndex((r) => r.parent === id);
+    const at = into >= 0 ? d.forward.length + into + 1 : d.forward.findIndex((r) => r.node === id) + 1;
+    if (tab !== "steps") selectTab("steps");
+    steps.goTo(at);
+  }
   const exercise = createExercise({ py, say, view });
   const matrices = createMatrices({
     py,
@@ -215,9 +252,9 @@ export function createDerivation({ py, say, frame, onOpen }) {
     const at = (row) => [((row[0] - x0) / (x1 - x0)) * width, height - ((row[1] - y0) / (y1 - y0)) * height];
     f.data.train.forEach((row, i) => {
       const [x, y] = at(row);
-      context.beginPath();
-      context.arc(x, y, i === wanted.example ? 4 : 2, 0, 2 * Math.PI);
-      const [r, g, b] = f.regression ? [60, 60, 60] : row[2] > 0.5 ? BLUE : ORANGE;
+      const one = !f.regression && row[2] > 0.5;
+      markPoint(context, x, y, i === wanted.example ? 4 : 2.5, one);
+      const [r, g, b] = f.regression ? [60, 60, 60] : one ? BLUE : ORANGE;
       context.fillStyle = `rgb(${r}, ${g}, ${b})`;
       context.fill();
     });
@@ -256,6 +293,7 @@ export function createDerivation({ py, say, frame, onOpen }) {
     $("paths-only").checked = d.pathsOnly;
     if (d.note) say(d.note);
     if (tab === "exercise") return;  // the graph area shows the exercise
+    const focused = graph.contains(document.activeElement) ? document.activeElement.closest("g.node")?.id : null;
     const onPath = new Set([...d.pathNodes, ...d.pathNodes.map((id) => `${id}-op`), ...d.pathEdges]);
     await view.draw(d.dots, (svg) => {
       svg.classList.add("derivation-svg");
@@ -267,6 +305,7 @@ export function createDerivation({ py, say, frame, onOpen }) {
     $("parameter").value = wanted.parameter;
     $("example").value = wanted.example;
     drawExamplePlane();
+    readable(focused);
     drawChain(d);
     steps.setup(d);
     matrices.mark();  // a new SVG: the entry marked, marked in it too

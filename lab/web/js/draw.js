@@ -80,6 +80,16 @@ export function paintCurve(canvas, values, [low, high], { background = true, lin
   return { context, width, height };
 }
 
+// A point's mark: class 1 a square, class 0 (and a regression's points) a circle, so that the
+// classes differ in shape as well as in colour. The square has the circle's area.
+export function markPoint(context, x, y, radius, square) {
+  context.beginPath();
+  if (square) {
+    const half = radius * 0.886;  // sqrt(pi) / 2
+    context.rect(x - half, y - half, 2 * half, 2 * half);
+  } else context.arc(x, y, radius, 0, 2 * Math.PI);
+}
+
 // The data's points over a painted plane: train filled with a white ring, test with a dark ring.
 export function paintPoints(drawn, rows, domain, { test = false, regression = false, highlight = null } = {}) {
   const { context, width, height } = drawn;
@@ -88,9 +98,9 @@ export function paintPoints(drawn, rows, domain, { test = false, regression = fa
   const py = (y) => height - ((y - y0) / (y1 - y0)) * height;
   const radius = Math.max(3, Math.min(width, height) / 70);
   for (const row of rows) {
-    const colourOf = regression ? [60, 60, 60] : row[2] > 0.5 ? BLUE : ORANGE;
-    context.beginPath();
-    context.arc(px(row[0]), py(row[1]), radius, 0, 2 * Math.PI);
+    const one = !regression && row[2] > 0.5;
+    const colourOf = regression ? [60, 60, 60] : one ? BLUE : ORANGE;
+    markPoint(context, px(row[0]), py(row[1]), radius, one);
     context.fillStyle = css(colourOf);
     context.fill();
     context.lineWidth = 1;

@@ -2,6 +2,7 @@
 // the worker) owns the run; this file forwards clicks and draws each frame it sends.
 import { createDerivation } from "./derive.js";
 import { Python } from "./python.js";
+import { fmt } from "./show.js";
 import {
   edgePath, edgeStyle, paintCurve, paintGrid, paintLossChart, paintPoints, paintTicks, planePoint,
 } from "./draw.js";
@@ -138,6 +139,7 @@ function render(f, follow = true) {
   drawNetwork(f);
   drawPlane(f);
   paintLossChart($("loss-chart"), f.history);
+  describePlots(f);
   if (f.stopped) {
     say(f.stopped, "stop", f.stoppedDetail);
     if (playing) setPlaying(false);
@@ -206,13 +208,65 @@ function drawNetwork(f) {
     edge.path.setAttribute("stroke", style.stroke);
     edge.path.setAttribute("stroke-width", style.width);
     edge.title.textContent = `${edge.param} = ${weight.toPrecision(4)}`;
+    edge.path.setAttribute("aria-label", `${f.spoken.edges[edge.layer][edge.to][edge.from]}: ${fmt(weight)}`);
   }
   for (const node of layout.nodes) {
     if (node.layer === undefined) continue;
     const neuron = f.weights[node.layer][node.index];
     node.element.title = `${node.label}: bias b = ${neuron.b.toPrecision(4)}`;
+    node.element.setAttribute("aria-label", `${f.spoken.neurons[node.layer][node.index]}: bias ${fmt(neuron.b)}; `
+      + `its output ${f.descriptions.neurons[node.layer][node.index]}`);
   }
 }
+
+// --- the plots in words (Python's sentences) and the data as a table -------------------------
+
+function describePlots(f) {
+  const d = f.descriptions;
+  $("boundary").setAttribute("aria-label", `The boundary plot. ${d.boundary}`);
+  $("loss-chart").setAttribute("aria-label", `The loss curve, train solid and test dashed. ${d.loss}`);
+  $("describe-boundary").textContent = d.boundary;
+  $("describe-loss").textContent = d.loss;
+  if ($("in-words").open && !playing) dataTable(f);  // 500 rows a frame would slow playing: on the pause
+}
+
+let tabled = null;  // the data the table shows
+function dataTable(f) {
+  if (tabled === f.data) return;
+  tabled = f.data;
+  const table = $("data-table");
+  const cells = (tag, texts) => {
+    const tr = document.createElement("tr");
+    for (const text of texts) {
+      const cell = document.createElement(tag);
+      cell.textContent = text;
+      if (tag === "th") cell.scope = "col";
+      tr.append(cell);
+    }
+    return tr;
+  };
+  const head = f.regression ? ["set", "x", "y"] : ["set", "x1", "x2", "class"];
+  const caption = document.createElement("caption");
+  caption.textContent = `${f.data.train.length} training and ${f.data.test.length} test points`;
+  const rows = [];
+  for (const [set, list] of [["train", f.data.train], ["test", f.data.test]]) {
+    for (const row of list) {
+      rows.push(cells("td", f.regression ? [set, fmt(row[0]), fmt(row[1])]
+        : [set, fmt(row[0]), fmt(row[1]), row[2] > 0.5 ? "1 (blue square)" : "0 (orange circle)"]));
+    }
+  }
+  table.replaceChildren(caption, cells("th", head), ...rows);
+}
+$("in-words").addEventListener("toggle", () => $("in-words").open && frame && dataTable(frame));
+
+// Describe (D): how the run is doing, said once into the live region; playing never says anything.
+function describe() {
+  if (!frame) return;
+  const live = $("announce");
+  live.textContent = "";
+  requestAnimationFrame(() => (live.textContent = frame.descriptions.run));  // the same words twice are said twice
+}
+$("describe").addEventListener("click", describe);
 
 function buildDiagram(f, sizes, key) {
   const diagram = $("diagram");
@@ -258,7 +312,11 @@ function buildDiagram(f, sizes, key) {
         const name = f.names[column - 1][i];
         node = { layer: column - 1, index: i, label: name, element, canvas };
         element.dataset.neuron = name;
+        element.setAttribute("role", "button");
+        element.tabIndex = -1;
         element.addEventListener("click", () => derivation.pick(`${name}.b`, name));
+        element.addEventListener("focus", () => showNode(node));
+        element.addEventListener("blur", () => showNode(null));
         if (column === columns - 1) element.classList.add("output-node");
       }
       element.addEventListener("mouseenter", () => showNode(node));
@@ -277,7 +335,7 @@ function buildDiagram(f, sizes, key) {
       more.disabled = count >= 8;
       fewer.disabled = count <= 1;
       controls.append(fewer, more);
-      diagram.append(controls);
+      diagram.prepend(controls);  // before the network's own stop: Tab meets the layers' buttons first
     }
   });
   const edges = [];
@@ -300,6 +358,9 @@ function buildDiagram(f, sizes, key) {
         hit.removeAttribute("data-param");
         hit.classList.add("hit");
         hit.dataset.hit = param;
+        hit.setAttribute("aria-hidden", "true");
+        path.setAttribute("role", "button");
+        path.setAttribute("tabindex", "-1");
         for (const target of [path, hit]) target.addEventListener("click", () => derivation.pick(param));
         const title = document.createElementNS("http://www.w3.org/2000/svg", "title");
         path.append(title);
@@ -309,7 +370,44 @@ function buildDiagram(f, sizes, key) {
       });
     });
   }
-  return { key, nodes, edges };
+  const keyboard = walkable(nodes, edges);
+  return { key, nodes, edges, keyboard };
+}
+
+// The network for a keyboard: one tab stop, the arrow keys through each layer's neurons, each
+// followed by the weights into it; Enter (or Space) opens what a click opens. The place is kept
+// across a rebuild of the diagram.
+let networkPlace = null;  // the data-neuron or data-param of the item last focused
+function walkable(nodes, edges) {
+  const items = [];
+  for (const node of nodes) {
+    if (node.layer === undefined) continue;
+    items.push(node.element);
+    for (const edge of edges) if (edge.layer === node.layer && edge.to === node.index) items.push(edge.path);
+  }
+  const id = (e) => e.dataset.neuron ?? e.dataset.param;
+  let at = Math.max(0, items.findIndex((e) => id(e) === networkPlace));
+  items.forEach((e, k) => e.setAttribute("tabindex", k === at ? "0" : "-1"));
+  const diagram = $("diagram");
+  diagram.setAttribute("aria-label", `The network: ${nodes.filter((n) => n.layer !== undefined).length} neurons and ${edges.length} weights; `
+    + "the arrow keys go through each neuron and the weights into it, Enter opens its chain rule");
+  items.forEach((e, k) => e.addEventListener("focus", () => {
+    items[at].setAttribute("tabindex", "-1");
+    at = k;
+    e.setAttribute("tabindex", "0");
+    networkPlace = id(e);
+  }));
+  diagram.onkeydown = (event) => {
+    const k = items.indexOf(event.target);
+    if (k < 0 || event.ctrlKey || event.metaKey || event.altKey) return;
+    const moves = { ArrowDown: k + 1, ArrowRight: k + 1, ArrowUp: k - 1, ArrowLeft: k - 1, Home: 0, End: items.length - 1 };
+    if (event.key in moves) items[Math.max(0, Math.min(items.length - 1, moves[event.key]))].focus();
+    else if (event.key === "Enter" || event.key === " ") event.target.dispatchEvent(new MouseEvent("click", { bubbles: true }));
+    else return;
+    event.preventDefault();
+    event.stopPropagation();  // not the page's keys (Space plays, → steps)
+  };
+  return items;
 }
 
 function button(text, testid, title, onclick) {
@@ -419,7 +517,13 @@ document.addEventListener("keydown", (event) => {
     return;
   }
   if (event.target.closest("input, textarea, select, [contenteditable]")) return;
+  if (event.key === "d" || event.key === "D") {
+    event.preventDefault();
+    describe();
+    return;
+  }
   if (event.key === " ") {
+    if (event.target.closest("button, a, summary, [role=button], [role=tab]")) return;  // Space presses them
     event.preventDefault();
     setPlaying(!playing);
   } else if (event.key === "ArrowRight") {

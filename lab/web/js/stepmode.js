@@ -51,6 +51,7 @@ export function createStepMode({ graph, derivation, tab, keep, onMove }) {
     svg.querySelectorAll(".pending, .hot-forward, .hot-update").forEach((e) => e.classList.remove("pending", "hot-forward", "hot-update"));
     chain = false;
     let sentence;
+    let said;  // the same step as a screen reader says it (Python's spoken form), for the live region
     let rule = "";
     if (position <= forward) {
       show(0);
@@ -60,15 +61,17 @@ export function createStepMode({ graph, derivation, tab, keep, onMove }) {
           svg.querySelector(`[id="${r.node}-op"]`)?.classList.add("pending");
         }
       });
-      if (position === 0) sentence = "The forward pass: press Next to compute the values node by node, then backprop.";
+      if (position === 0) sentence = said = "The forward pass: press Next to compute the values node by node, then backprop.";
       else {
         const r = d.forward[position - 1];
         svg.querySelector(`[id="${r.node}"]`)?.classList.add("hot-forward");
         sentence = `forward: ${r.sentence}`;
+        said = r.spoken;
       }
     } else if (position <= forward + list.length) {
       const step = show(position - forward);
       sentence = step.sentence;
+      said = step.spoken || step.sentence;
       rule = step.math;
     } else {
       show(list.length);  // every grad filled in; the last step's highlight is not the update's
@@ -76,7 +79,9 @@ export function createStepMode({ graph, derivation, tab, keep, onMove }) {
       svg.querySelector(`[id="${d.parameterId}"]`)?.classList.add("hot-update");
       const u = d.update;
       sentence = `update (${u.optimizer}, on the batch's mean gradient ${fmt(u.gradient)}): ${u.rule}  →  ${d.parameterName ?? d.parameter}: ${fmt(u.before)} → ${fmt(u.after)}`;
+      said = d.updateSpoken;
     }
+    $("sm-spoken").textContent = `step ${position} of ${total}: ${said}`;
     keep(() => graph.querySelector(".hot-parent, .hot-forward, .hot-update"));
     setSentence($("sm-sentence"), sentence);
     $("sm-rule").innerHTML = rule;  // MathML written by autograd.views.mathml
@@ -126,8 +131,18 @@ export function createStepMode({ graph, derivation, tab, keep, onMove }) {
   $("sm-first").addEventListener("click", () => goTo(0));
   $("sm-prev").addEventListener("click", () => goTo(position - 1));
   $("sm-next").addEventListener("click", () => goTo(position + 1));
+  // Play advances by itself, so a reader who asks for reduced motion gets Next (→) instead.
+  const still = matchMedia("(prefers-reduced-motion: reduce)");
+  function motion() {
+    if (still.matches) stop();
+    $("sm-play").disabled = still.matches;
+    $("sm-play").title = still.matches ? "Off: your system asks for reduced motion. Next (→) steps." : "Play the steps";
+  }
+  still.addEventListener("change", motion);
+  motion();
   $("sm-play").addEventListener("click", () => {
     if (timer) return stop();
+    if (still.matches) return;
     if (position >= last()) goTo(0);
     $("sm-play").innerHTML = "&#x275A;&#x275A; Pause";
     timer = setInterval(() => {
