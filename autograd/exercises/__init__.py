@@ -10,11 +10,18 @@
 python -m autograd.exercises --level 2 --seed 7               practise in the terminal
 python -m autograd.exercises --worksheet 30 --out DIR         30 exercises on a worksheet, and its answer key
 python -m autograd.exercises --worksheet 6 --out DIR --pdf    6, as HTML and as PDF (--paper a4 or letter)
+python -m autograd.exercises sheets --roster students.csv --course C --level L --count K --out DIR
+                                                               a variant per student, as PDF, and key.csv
+python -m autograd.exercises grade answers.csv --roster students.csv --course C --level L --count K --out DIR
+                                                               grades.csv, marks.csv, report.html
+python -m autograd.exercises export moodle --level L --count K --out DIR     a Moodle XML question bank
 
 generate.py   the exercise of a seed and level (its graph, answers, steps)
 checking.py   marking the answers, and the diagnosis of the first wrong one
 paper.py      printable worksheets and keys: HTML pages, and PDFs (`worksheet(..., pdf=True)`)
 notebook.py   the notebook quiz (a widget)
+classroom.py  a class: each student's seed from the roster, their sheets, everyone graded, the report
+lms.py        the exercises as an LMS's questions (Moodle XML)
 terminal.py   practising in the terminal, and the command line
 """
 

@@ -218,8 +218,11 @@ class _Item(NamedTuple):
     arrangements: list[_Arrangement]
 
 
-def _pdfs(exercises: list[Exercise], header: str, paper: str, backend: str) -> tuple[bytes, bytes]:
-    """worksheet.pdf and key.pdf: the HTML pages' exercises, laid out for `paper`."""
+def _pdfs(
+    exercises: list[Exercise], header: str, paper: str, backend: str, student: tuple[str, str] | None = None
+) -> tuple[bytes, bytes]:
+    """worksheet.pdf and key.pdf: the HTML pages' exercises, laid out for `paper`; `student`, (name, id),
+    is printed on the sheet's Name and Student ID lines and under the key's title."""
     platypus = need("reportlab.platypus", "reportlab")
     fonts()
     styles = _styles()
@@ -233,7 +236,9 @@ def _pdfs(exercises: list[Exercise], header: str, paper: str, backend: str) -> t
     def sheet_top() -> list:
         widths = [36, 0, 18, 64, 120, 18, 32, 100]  # each label, its line, a gap; the name's line takes what is left
         widths[1] = _frame(paper)[0] - sum(widths)
-        fields = platypus.Table([["Name", "", "", "Student ID", "", "", "Date", ""]], colWidths=widths, rowHeights=[28])
+        name, number = (platypus.Paragraph(escape(part), styles["text"]) for part in student) if student else ("", "")
+        fields = platypus.Table([["Name", name, "", "Student ID", number, "", "Date", ""]], colWidths=widths,
+                                rowHeights=[28])  # fmt: skip
         fields.setStyle(platypus.TableStyle([
             ("FONT", (0, 0), (-1, -1), FONT, 10), ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
             ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
@@ -243,7 +248,10 @@ def _pdfs(exercises: list[Exercise], header: str, paper: str, backend: str) -> t
                 platypus.Paragraph(escape(INSTRUCTIONS), styles["text"])]  # fmt: skip
 
     def key_top() -> list:
-        return [platypus.Paragraph(escape(header + ": answer key"), styles["title"])]
+        title = [platypus.Paragraph(escape(header + ": answer key"), styles["title"])]
+        if student:
+            title.append(platypus.Paragraph(escape(f"for {student[0]} (student ID {student[1]})"), styles["text"]))
+        return title
 
     return (
         _document(sheet_top, sheet, paper, f"{header} (worksheet)"),

@@ -1,5 +1,13 @@
 """Practise in the terminal: `python -m autograd.exercises --level 2 --seed 7`, and worksheets
-(`--worksheet 6 --level 1 --out DIR`, with `--pdf --paper a4` their PDFs too)."""
+(`--worksheet 6 --level 1 --out DIR`, with `--pdf --paper a4` their PDFs too).
+
+For a class (classroom.py, lms.py):
+    python -m autograd.exercises sheets --roster students.csv --course C --level L --count K --out DIR
+        [--merged] [--paper a4] [--title T]
+    python -m autograd.exercises grade answers.csv --roster students.csv --course C --level L --count K --out DIR
+        [--rel-tol R] [--abs-tol A]
+    python -m autograd.exercises export moodle --level L --count K --out DIR [--seed S]
+"""
 
 from __future__ import annotations
 
@@ -7,8 +15,9 @@ import argparse
 import math
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
-from autograd.exercises.checking import Report, check, close, diagnose
+from autograd.exercises.checking import ABS_TOL, REL_TOL, Report, check, close, diagnose
 from autograd.exercises.generate import LEVELS, Exercise, exercise, number
 from autograd.exercises.paper import worksheet
 from autograd.views.slides import PAPERS
@@ -52,7 +61,13 @@ def practise(ex: Exercise, read: Callable[[str], str] = input, write: Callable[[
     return report
 
 
+CLASS_COMMANDS = ("sheets", "grade", "export")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in CLASS_COMMANDS:
+        return class_main(argv)
     parser = argparse.ArgumentParser(
         prog="python -m autograd.exercises", description="Backprop by hand: practise, or print worksheets."
     )
@@ -84,4 +99,69 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"wrote {', '.join(map(str, written[:-1]))} and {written[-1]}")
         return 0
     practise(exercise(args.seed, args.level))
+    return 0
+
+
+def class_main(argv: Sequence[str]) -> int:
+    """`sheets`, `grade` and `export`: a class's sheets, its grades and report, the exercises for an LMS."""
+    from autograd.exercises import classroom, lms
+
+    parser = argparse.ArgumentParser(prog="python -m autograd.exercises", description="Backprop by hand for a class.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    def common(command, roster: bool = True):
+        if roster:
+            command.add_argument("--roster", required=True, help="the roster CSV: an id column, a name column if any")
+            command.add_argument("--course", required=True, help="the course key, which with an id makes the seed")
+        command.add_argument("--level", type=int, choices=sorted(LEVELS), default=1, help="1 to 4 (default 1)")
+        command.add_argument("--count", type=int, default=5, help="exercises per student (default 5)")
+        command.add_argument("--out", required=True, help="the folder to write into")
+
+    made = commands.add_parser("sheets", help="a worksheet and key per student, as PDF, and key.csv")
+    common(made)
+    made.add_argument("--merged", action="store_true", help="one sheets.pdf and one keys.pdf, in roster order")
+    made.add_argument("--paper", choices=sorted(PAPERS), default="letter", help="the PDFs' paper (default letter)")
+    made.add_argument("--title", default="", help="the course's title, at the top of the sheets")
+    marked = commands.add_parser("grade", help="grade everyone's answers: grades.csv, marks.csv, report.html")
+    marked.add_argument("answers", help="the answers CSV: student, exercise (from 1), node, answer")
+    common(marked)
+    marked.add_argument("--rel-tol", type=float, default=REL_TOL, help=f"relative tolerance (default {REL_TOL})")
+    marked.add_argument("--abs-tol", type=float, default=ABS_TOL, help=f"absolute tolerance (default {ABS_TOL})")
+    exported = commands.add_parser("export", help="the exercises as an LMS's questions")
+    exported.add_argument("format", choices=lms.FORMATS, help=", ".join(lms.FORMATS))
+    common(exported, roster=False)
+    exported.add_argument("--seed", type=int, default=0, help="the first exercise's seed (default 0)")
+    args = parser.parse_args(argv)
+    if not 1 <= args.count <= 50:
+        parser.error(f"--count takes 1 to 50 exercises, got {args.count}")
+    try:
+        if args.command == "export":
+            written = lms.export(args.format, range(args.seed, args.seed + args.count), args.level, args.out)
+        else:
+            roster = classroom.read_roster(args.roster)
+            if args.command == "sheets":
+                written = classroom.sheets(roster, args.course, args.level, args.count, args.out, merged=args.merged,
+                                           paper=args.paper, title=args.title)  # fmt: skip
+            else:
+                grades = classroom.grade(roster, args.answers, args.course, args.level, args.count, args.rel_tol,
+                                         args.abs_tol)  # fmt: skip
+                written = classroom.write_grades(grades, args.out)
+                for bad in grades.bad_rows:
+                    print(f"{args.answers} {bad}", file=sys.stderr)
+    except classroom.ClassFileError as error:
+        print("\n".join(f"error: {problem}" for problem in error.problems), file=sys.stderr)
+        return 2
+    except (OSError, ImportError, ValueError) as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        where = f" {error.filename}" if getattr(error, "filename", None) else ""
+        print(f"error:{where} {reason}", file=sys.stderr)
+        return 2
+    shown = [str(Path(path).relative_to(args.out)) for path in written]
+    files = "file" if len(shown) == 1 else "files"
+    print(f"wrote {len(shown)} {files} into {args.out}: " + ", ".join(shown[:6]) + (", ..." if len(shown) > 6 else ""))
+    if args.command == "grade" and grades.bad_rows:
+        print(
+            f"{len(grades.bad_rows)} rows of {args.answers} were not used (above, and in report.html)", file=sys.stderr
+        )
+        return 1
     return 0
