@@ -34,10 +34,6 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 from numbers import Real
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from autograd.engine import Value
 
 PARENT_NAMES = "abcdefghijklmnopqrstuvwxyz"  # how rules name an op's inputs, in order
 LEAKY_RELU_SLOPE = 0.01  # leaky_relu's default slope for a < 0, as PyTorch's
@@ -136,7 +132,7 @@ class Op:
         symbolic = self.formulas[index].format(out=expression, **{n: n for n in PARENT_NAMES[:arity]})
         return f"d{shown}/d{PARENT_NAMES[index]} = {symbolic}"
 
-    def formula(self, index: int, node: Value, exact: bool = False) -> str:
+    def formula(self, index: int, node, exact: bool = False) -> str:  # node: a Value
         """The local derivative for parent `index` of `node`, with the node's numbers in it (to 4
         significant digits, or every digit when `exact`)."""
         if self.formulas is None:
@@ -166,7 +162,7 @@ class LinearOp(Op):
         kind = 0 if index < n else 1 if index < 2 * n else 2  # a weight, an input, or the bias
         return f"dz/d{('w_i', 'x_i', 'b')[kind]} = {self.formulas[kind]}"
 
-    def formula(self, index: int, node: Value, exact: bool = False) -> str:
+    def formula(self, index: int, node, exact: bool = False) -> str:  # node: a Value
         return number_in_formula(node.locals[index], exact)  # the partner's value: x_i for w_i, w_i for x_i, 1 for b
 
 
