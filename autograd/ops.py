@@ -262,7 +262,7 @@ def function_of(op: Op) -> Callable:
     (a node of the graph): what derivative formulas and `autograd.Function`s are written with."""
     forward, method = op.forward, op.method
 
-    def function(x: float | Value) -> float | Value:
+    def function(x):  # a float, or a Value: the same function of either
         return forward(x) if _is_number(x) else getattr(x, method)()
 
     function.__name__ = function.__qualname__ = op.name
