@@ -363,7 +363,8 @@ def _bars(title: str, bars: list[tuple[str, float, str]], unit: str = "") -> str
         parts.append(
             f"<text x='{label_width - 6}' y='{y + 15}' text-anchor='end'>{html.escape(label)}</text>"
             f"<rect x='{label_width}' y='{y + 3}' width='{length:.1f}' height='{row - 6}' fill='#2563eb'/>"
-            f"<text x='{label_width + length + 4:.1f}' y='{y + 15}'>{html.escape(shown)}{unit}</text>"
+            f"<text x='{label_width + length + 4:.1f}' y='{y + 15}'>{html.escape(shown)}"
+            f"{unit.removesuffix('s') if shown == '1' else unit}</text>"  # 1 student, 2 students
         )
     return "".join(parts) + "</svg>"
 
@@ -390,9 +391,10 @@ def report_html(grades: Grades) -> bytes:
     bars = [(labels[b], bins[b], str(bins[b])) for b in range(11)]
     scores = [g.score[0] / g.score[1] for g in students if g.score[1]]
     mean = 100 * sum(scores) / len(scores) if scores else 0.0
+    many = f"{len(students)} student{'' if len(students) == 1 else 's'}"
     sections.append(
         "<section><h2 id='scores'>Scores</h2>"
-        f"<p>{len(students)} students, {grades.count} exercises each at level {grades.level} ({LEVELS[grades.level]}); "
+        f"<p>{many}, {grades.count} exercises each at level {grades.level} ({LEVELS[grades.level]}); "
         f"the mean score is {mean:.1f}% of the nodes right. Right is within {grades.rel_tol:g} relative or "
         f"{grades.abs_tol:g} absolute of the engine's gradient.</p>"
         + _bars("students by the share of nodes right", bars, " students")
