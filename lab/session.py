@@ -433,8 +433,9 @@ class Lab:
         else:
             before, now = first[1], summary["trainLoss"]
             moved = "fell" if _finite(before) and _finite(now) and now < before else "rose"
-            loss = (f"Train loss {moved} from {_said(before)} to {_said(now)} over {self.steps - first[0]} "
-                    f"steps; test loss {_said(summary['testLoss'])}.")  # fmt: skip
+            span = f"over {self.steps} steps" if first[0] == 0 else f"from step {first[0]} to step {self.steps}"
+            loss = (f"Train loss {moved} from {_said(before)} to {_said(now)} {span}; test loss "
+                    f"{_said(summary['testLoss'])}.")  # fmt: skip
         run = f"Step {self.steps}, epoch {self.epoch}. {boundary} {loss}"
         return {"boundary": boundary, "loss": loss, "neurons": neurons, "run": run}
 

@@ -10,6 +10,7 @@ import pytest
 
 import nn
 from autograd import Value
+from autograd.views.notation import number
 from lab.config import DEFAULTS, check_config, from_query, to_query
 from lab.session import METHODS, Lab
 
@@ -410,3 +411,28 @@ def test_restore_rebuilds_a_run_from_its_settings_data_and_step_count():
     assert again.train_set == custom.train_set and again.model.state_dict() == custom.model.state_dict()
     with pytest.raises(ValueError, match=r"train row 0's label must be 0 or 1, got 7"):
         Lab().restore(config=DEFAULTS, steps=0, train=[[0.0, 0.0, 7]], test=[])
+
+
+def test_the_frame_says_its_pictures_in_words_as_nn_computes_them():
+    """The descriptions (issue 22): misclassified points counted by nn's own forward on the run's
+    points, the loss from step 0 to now; the diagram's names in the notes' notation, in words."""
+    lab = Lab({**DEFAULTS, "dataset": "moons", "seed": 3, "hidden": [3]})
+    first = lab.summary()["trainLoss"]
+    lab.frame(8)  # the loss curve's first point, as the page draws it at the start
+    lab.step(40)
+    frame = lab.frame(8)
+    wrong = sum((lab.model(row[:2]).data >= 0) != (row[2] == 1) for row in lab.test_set)  # logistic: the sign
+    said = frame["descriptions"]
+    assert said["boundary"].startswith(f"Test accuracy {round(100 * (1 - wrong / 250))}%: {wrong} of 250 test points")
+    assert said["loss"].startswith(
+        f"Train loss fell from {number(first)} to {number(lab.summary()['trainLoss'])} over 40"
+    )
+    assert said["run"].startswith("Step 40, epoch 1. ")
+    assert (
+        frame["spoken"]["edges"][1][0][2] == "weight w super 2 sub 1 3, from h super 1 sub 3 to neuron 1 of the output"
+    )
+    assert frame["spoken"]["neurons"][0][1] == "neuron 2 of layer 1, h super 1 sub 2"
+    assert len(said["neurons"][0]) == 3 and said["neurons"][0][0].startswith("positive on ")
+    regression = Lab({**DEFAULTS, "dataset": "function", "loss": "mse"}).frame(8)["descriptions"]
+    assert regression["boundary"].startswith("The fitted curve: train loss ")
+    assert regression["loss"].startswith("Not trained yet: ")
