@@ -642,6 +642,15 @@ def test_axe_finds_nothing_on_a_worksheet_and_its_key_and_every_blank_is_labelle
             names = [n for seed in (2, 7) for n in E.exercise(seed, 2).order()]
             assert labels[:3] == ["Name", "Student ID", "Date"] and len(labels) == 3 + len(names)
             assert all("the gradient of L with respect to" in label for label in labels[3:])
-            assert page.locator("svg[role=img][aria-label^='the graph of exercise']").count() == 2
+            assert page.locator("svg[role=group][aria-label^='the graph of exercise']").count() == 2
+            first = page.locator(".graph").first
+            nodes = first.locator(".node[role=button]")
+            assert nodes.count() == len(E.exercise(2, 2).drawing.nodes)  # every node a named stop
+            last = nodes.nth(nodes.count() - 1)
+            last.focus()
+            page.keyboard.press("ArrowLeft")  # from L toward the inputs, along an edge
+            assert page.evaluate("document.activeElement.closest('.graph') !== null") and page.evaluate(
+                "document.activeElement.getAttribute('aria-label')"
+            ) != last.get_attribute("aria-label")
         page.close()
     assert elsewhere == []

@@ -15,6 +15,7 @@ from __future__ import annotations
 import html
 import io
 import itertools
+import json
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -24,6 +25,7 @@ from xml.sax.saxutils import escape
 from autograd.exercises.generate import LEVELS, Exercise, exercise, number
 from autograd.files import write_atomically
 from autograd.views.notation import spoken
+from autograd.views.page import GRAPH_A11Y_JS, node_descriptions
 from autograd.views.pdf import (
     BOLD,
     FONT,
@@ -107,9 +109,11 @@ def _html(exercises: list[Exercise], header: str, backend: str) -> tuple[bytes, 
             f"{html.escape(spoken(n))}'></td></tr>"
             for n in ex.order()
         )
+        walk = html.escape(json.dumps(node_descriptions(ex.drawing), ensure_ascii=False), quote=True)
         sheets.append(
             f"<section aria-labelledby='ex-{count}'><h2 id='ex-{count}'>{heading}</h2>"
-            f"<div class='graph'>{_described(blank, count)}</div><ol class='forward'>{forward}</ol>"
+            f"<div class='graph' data-nodes=\"{walk}\">{_described(blank, count)}</div>"
+            f"<ol class='forward'>{forward}</ol>"
             f"<table><tr><th scope='col'>gradient</th><th scope='col'>your answer</th></tr>{rows}</table></section>"
         )
         answers = ex.answers()
@@ -121,7 +125,8 @@ def _html(exercises: list[Exercise], header: str, backend: str) -> tuple[bytes, 
             for k, s in enumerate(_key_steps(ex), start=1)
         )
         keys.append(
-            f"<section><h2>{heading}: answers</h2><div class='graph'>{_described(solved, count, True)}</div>"
+            f"<section><h2>{heading}: answers</h2><div class='graph' data-nodes=\"{walk}\">"
+            f"{_described(solved, count, True)}</div>"
             f"<table><tr><th>gradient</th><th>answer</th></tr>{key_rows}</table>"
             f"<table class='steps'><tr><th>step</th><th>backward</th><th>rule</th></tr>{steps}</table></section>"
         )
@@ -137,11 +142,12 @@ def _html(exercises: list[Exercise], header: str, backend: str) -> tuple[bytes, 
 
 
 def _described(picture: str, count: int, solved: bool = False) -> str:
-    """The graph's SVG as one image with a name (its nodes' titles, value-3, taken out): the forward
-    pass listed beside it, or the answers, say in words what it draws."""
+    """The graph's SVG with a name (its nodes' titles, value-3, taken out; the page's script makes
+    each node a named stop for the arrow keys): the forward pass listed beside it, or the answers,
+    say in words what it draws."""
     what = "with every gradient; the answers and steps follow" if solved else "its nodes are listed below it"
     picture = re.sub(r"<title>[^<]*</title>", "", picture)
-    return picture.replace("<svg ", f"<svg role='img' aria-label='the graph of exercise {count}, {what}' ", 1)
+    return picture.replace("<svg ", f"<svg role='group' aria-label='the graph of exercise {count}, {what}' ", 1)
 
 
 def _page(title: str, body: str) -> str:
@@ -159,12 +165,21 @@ def _page(title: str, body: str) -> str:
   .student {{ display: flex; gap: 2rem; margin: .5rem 0 1rem 0; }}
   .student label {{ flex: 1; display: flex; gap: .4rem; align-items: end; font-size: .9rem; }}
   .student input {{ flex: 1; border: 0; border-bottom: 1px solid #111; font: inherit; background: transparent; }}
-  input:focus-visible {{ outline: 3px solid #1d4ed8; }}
+  input:focus-visible, svg .node:focus {{ outline: 3px solid #1d4ed8; }}
+  @media print {{ svg .node:focus {{ outline: none; }} }}
   @page {{ margin: 1.5cm; @bottom-center {{ content: "page " counter(page) " of " counter(pages); font-size: 9pt; }} }}
   @media print {{ section {{ page-break-after: always; }} body {{ margin: 0; }} }}
 </style></head>
 <body><h1>{html.escape(title)}</h1>
 {body}
+<script>
+{GRAPH_A11Y_JS}
+document.querySelectorAll(".graph[data-nodes]").forEach(function (box) {{  // each graph walked by the arrow keys
+  var svg = box.querySelector("svg"), named = svg.getAttribute("aria-label");
+  accessibleGraph(box, JSON.parse(box.dataset.nodes), [], null);
+  svg.setAttribute("aria-label", named + "; arrow keys move along its edges");
+}});
+</script>
 </body></html>
 """
 
