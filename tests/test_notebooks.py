@@ -34,13 +34,17 @@ def test_each_notebook_runs_without_an_error_and_without_dot(path, tmp_path, mon
 
 
 def what_it_shows(cell) -> list:
-    """A cell's outputs as they can be compared between runs: streams' text, results' kinds and
+    """A cell's outputs as they can be compared between runs: streams' text (one stream's outputs in a
+    row joined: the kernel splits them as its flushes fall), results' kinds and
     text/plain; a figure by its kind only (its bytes follow matplotlib's version and fonts), a
     widget by its kind only (its model id is new each run)."""
     shown = []
     for output in cell.get("outputs", []):
-        if output.output_type == "stream":
-            shown.append((output.name, output.text))
+        if output.output_type == "stream":  # a stream's text, however the kernel split it into outputs
+            if shown and shown[-1][0] == output.name:
+                shown[-1] = (output.name, shown[-1][1] + output.text)
+            else:
+                shown.append((output.name, output.text))
         elif output.output_type in ("execute_result", "display_data"):
             kinds = sorted(output.data)
             widget = "application/vnd.jupyter.widget-view+json" in output.data
