@@ -176,6 +176,24 @@ def kernel_wheels() -> list[Path]:
             KERNEL_WHEELS]  # fmt: skip
 
 
+def joined(notebook: Path) -> str:
+    """The notebook with every multiline text of its cells and outputs as one string (nbformat allows
+    both): JupyterLite shows an output's list of lines joined by commas."""
+    nb = json.loads(notebook.read_text())
+
+    def join(value):
+        return "".join(value) if isinstance(value, list) else value
+
+    for cell in nb["cells"]:
+        cell["source"] = join(cell["source"])
+        for output in cell.get("outputs", []):
+            if "text" in output:
+                output["text"] = join(output["text"])
+            if "data" in output:  # JSON kinds are data, not lines
+                output["data"] = {k: v if k.endswith("json") else join(v) for k, v in output["data"].items()}
+    return json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
+
+
 def site_config(packages: list[str], site_packages: str) -> dict:
     """jupyter-lite.json: the kernel loads every package of the site's lock as Pyodide starts, never
     asks PyPI, and runs the startup file."""
@@ -223,7 +241,10 @@ def build(out: Path, if_needed: bool = False) -> Path:
         (static / "pyodide-lock.json").write_text(json.dumps(lock, indent=1) + "\n")
         config = site_config(sorted(lock["packages"]), site_packages)
         (lite_dir / "jupyter-lite.json").write_text(json.dumps(config, indent=1) + "\n")
-        contents = [arg for path in NOTEBOOKS for arg in ("--contents", str(path))]
+        (work / "contents").mkdir()
+        for path in NOTEBOOKS:
+            (work / "contents" / path.name).write_text(joined(path))
+        contents = [arg for path in NOTEBOOKS for arg in ("--contents", str(work / "contents" / path.name))]
         print("lite: jupyter lite build ...", flush=True)
         subprocess.run([sys.executable, "-m", "jupyterlite_core", "build", "--lite-dir", str(lite_dir),
                         "--output-dir", str(staging), "--no-sourcemaps", *contents],
