@@ -315,3 +315,28 @@ def test_the_moodle_bank_parses_back_to_the_engines_answers(tmp_path):
              if q.findtext("name/text") == "level 2, seed 0: dL/dd" for a in q.findall("answer")
              if a.get("fraction") == "0"]  # fmt: skip
     assert any("is used 2 times" in w for w in wrong), (wrong, reused)
+
+
+def test_the_qti_zip_names_every_item_in_its_manifest_with_the_engines_answers(tmp_path):
+    import zipfile
+
+    (written,) = lms.export("qti", range(3), 2, tmp_path)
+    assert written.name == "questions-qti.zip"
+    back = lms.read_qti(written.read_bytes())  # raises if the manifest and the zip disagree
+    expected = {(seed, name): value for seed in range(3) for name, value in E.exercise(seed, 2).answers().items()}
+    assert {key: right for key, (right, _) in back.items()} == expected
+    assert all(margin >= 1e-4 for _, margin in back.values())
+    names = zipfile.ZipFile(written).namelist()
+    assert "imsmanifest.xml" in names and all(f"level2-seed{s}/graph.svg" in names for s in range(3))
+    assert lms.export("qti", range(3), 2, tmp_path / "again")[0].read_bytes() == written.read_bytes()  # the same zip
+
+
+def test_grading_answers_read_back_from_the_exports_gives_the_engines_marks(tmp_path):
+    moodle = lms.read_moodle(lms.export("moodle", range(2), 1, tmp_path / "m")[0].read_bytes())
+    zipped = lms.export("qti", range(2), 1, tmp_path / "q")[0].read_bytes()
+    qti = {key: right for key, (right, _) in lms.read_qti(zipped).items()}
+    for bank in (moodle, qti):
+        for seed in range(2):
+            ex = E.exercise(seed, 1)
+            report = E.check(ex, {name: bank[seed, name] for name in ex.order()})
+            assert set(report.results.values()) == {"right"}

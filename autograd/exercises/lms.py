@@ -1,6 +1,7 @@
 """The exercises as an LMS's questions, marked with the engine's answers.
 
     python -m autograd.exercises export moodle --level 2 --count 5 --out DIR     DIR/questions.xml
+    python -m autograd.exercises export qti --level 2 --count 5 --out DIR        DIR/questions-qti.zip
 
 Moodle XML (Moodle's question bank, Import, format "Moodle XML"), written with the standard
 library's xml.etree (no well-kept writer of the format fits: the `moodle-questions` package
@@ -11,6 +12,12 @@ answer is the engine's, with Moodle's absolute tolerance max(ABS_TOL, REL_TOL * 
 close as Moodle can say checking.py's math.isclose; its wrong answers are the numbers the
 known mistakes give (a path left out of a reused node, the sign), each with its diagnosis as
 the feedback.
+
+QTI 1.2 (what Canvas imports: Settings, Import Course Content, "QTI .zip file"), also written
+with xml.etree (text2qti writes QTI from its own plain-text quiz format, not from questions
+made in code): a zip of imsmanifest.xml and one assessment per exercise, an item per node with
+a numerical response right within the same margin (never under 1e-4), the graph as an SVG
+file of the zip beside it.
 """
 
 from __future__ import annotations
@@ -26,7 +33,8 @@ from autograd.exercises.checking import ABS_TOL, REL_TOL, diagnosis
 from autograd.exercises.generate import LEVELS, Exercise, exercise, number
 from autograd.views.explain import Step
 
-FORMATS = ("moodle",)
+FORMATS = ("moodle", "qti")
+QTI_MARGIN = 1e-4  # the smallest margin a numerical answer gets in QTI (Canvas rounds finer ones away)
 
 
 def tolerance(answer: float, rel_tol: float = REL_TOL, abs_tol: float = ABS_TOL) -> float:
@@ -115,8 +123,106 @@ def read_moodle(data: bytes) -> dict[tuple[int, str], float]:
     return found
 
 
+_IMS = "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1"
+_QTI = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
+
+
+def _field(parent: ET.Element, label: str, entry: str) -> None:
+    field = ET.SubElement(parent, "qtimetadatafield")
+    ET.SubElement(field, "fieldlabel").text = label
+    ET.SubElement(field, "fieldentry").text = entry
+
+
+def qti_zip(seeds: Sequence[int], level: int) -> bytes:
+    """A QTI 1.2 zip: imsmanifest.xml, and per exercise an assessment (an item per node, answered
+    within max(QTI_MARGIN, the checker's margin) of the engine's number) and its graph as SVG."""
+    import io
+    import zipfile
+
+    files: dict[str, bytes] = {}
+    manifest = ET.Element("manifest", identifier="backprop-lab-exercises", xmlns=_IMS)
+    ET.SubElement(manifest, "organizations")
+    resources = ET.SubElement(manifest, "resources")
+    for seed in seeds:
+        ex = exercise(seed, level)
+        ident = f"level{level}-seed{seed}"
+        picture, quiz_file = f"{ident}/graph.svg", f"{ident}/{ident}.xml"
+        files[picture] = _graph_svg(ex).encode()
+        root = ET.Element("questestinterop", xmlns=_QTI)
+        title = f"Backprop by hand, level {level}, seed {seed}"
+        assessment = ET.SubElement(root, "assessment", ident=ident, title=title)
+        section = ET.SubElement(assessment, "section", ident=f"{ident}-section")
+        forward = "".join(f"<li><code>{html.escape(line)}</code></li>" for line in ex.forward_lines())
+        answers = ex.answers()
+        for name in ex.order():
+            item = ET.SubElement(section, "item", ident=f"{ident}-{name}", title=f"dL/d{name}")
+            metadata = ET.SubElement(ET.SubElement(item, "itemmetadata"), "qtimetadata")
+            _field(metadata, "question_type", "numerical_question")
+            _field(metadata, "points_possible", "1")
+            presentation = ET.SubElement(item, "presentation")
+            material = ET.SubElement(presentation, "material")
+            ET.SubElement(material, "mattext", texttype="text/html").text = (
+                f"<p>Backprop by hand, level {level}, seed {seed}.</p>"
+                f'<p><img src="graph.svg" alt="the graph of the exercise; its nodes are listed below"></p>'
+                f"<ol>{forward}</ol><p>Compute <code>dL/d{html.escape(name)}</code>, starting from dL/dL = 1. "
+                "Give 4 significant digits.</p>"
+            )
+            response = ET.SubElement(presentation, "response_str", ident="response1", rcardinality="Single")
+            ET.SubElement(response, "render_fib", fibtype="Decimal")
+            processing = ET.SubElement(item, "resprocessing")
+            ET.SubElement(ET.SubElement(processing, "outcomes"), "decvar", maxvalue="100", minvalue="0",
+                          varname="SCORE", vartype="Decimal")  # fmt: skip
+            right = answers[name]
+            margin = max(QTI_MARGIN, tolerance(right))
+            condition = ET.SubElement(processing, "respcondition", attrib={"continue": "No"})
+            within = ET.SubElement(ET.SubElement(condition, "conditionvar"), "or")
+            ET.SubElement(within, "varequal", respident="response1").text = repr(right)
+            both = ET.SubElement(within, "and")
+            ET.SubElement(both, "vargte", respident="response1").text = repr(right - margin)
+            ET.SubElement(both, "varlte", respident="response1").text = repr(right + margin)
+            ET.SubElement(condition, "setvar", action="Set", varname="SCORE").text = "100"
+        ET.indent(root)
+        files[quiz_file] = b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="utf-8") + b"\n"
+        resource = ET.SubElement(resources, "resource", identifier=ident, type="imsqti_xmlv1p2", href=quiz_file)
+        ET.SubElement(resource, "file", href=quiz_file)
+        ET.SubElement(resource, "file", href=picture)
+    ET.indent(manifest)
+    files = {"imsmanifest.xml": b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(manifest, encoding="utf-8"),
+             **files}  # fmt: skip
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files.items():
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0)), data)  # the same bytes each time
+    return out.getvalue()
+
+
+def read_qti(data: bytes) -> dict[tuple[int, str], tuple[float, float]]:
+    """A QTI zip read back: {(seed, node): (the right answer, its margin)}, from the assessments the
+    manifest names (a ValueError if it names one the zip lacks, or leaves one out)."""
+    import io
+    import zipfile
+
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    manifest = ET.fromstring(archive.read("imsmanifest.xml"))
+    named = [r.get("href") for r in manifest.iter(f"{{{_IMS}}}resource")]
+    assessments = sorted(n for n in archive.namelist() if n.endswith(".xml") and n != "imsmanifest.xml")
+    if sorted(named) != assessments:
+        raise ValueError(f"the manifest names {sorted(named)}, the zip holds {assessments}")
+    found = {}
+    for href in named:
+        root = ET.fromstring(archive.read(href))
+        for item in root.iter(f"{{{_QTI}}}item"):
+            seed = int(item.get("ident").split("-seed", 1)[1].split("-", 1)[0])
+            node = item.get("title").removeprefix("dL/d")
+            right = float(item.find(f".//{{{_QTI}}}varequal").text)
+            low = float(item.find(f".//{{{_QTI}}}vargte").text)
+            found[seed, node] = (right, right - low)
+    return found
+
+
 def export(format: str, seeds: Sequence[int], level: int, out: str | Path) -> tuple[Path, ...]:
-    """Write the exercises of `seeds` in an LMS's format into the folder `out` (moodle: questions.xml)."""
+    """Write the exercises of `seeds` in an LMS's format into the folder `out` (moodle: questions.xml;
+    qti: questions-qti.zip)."""
     from autograd.exercises.classroom import _write
 
     if format not in FORMATS:
@@ -124,4 +230,6 @@ def export(format: str, seeds: Sequence[int], level: int, out: str | Path) -> tu
     seeds = list(seeds)
     if not seeds or not all(math.isfinite(s) for s in seeds):
         raise ValueError("export needs at least one seed")
+    if format == "qti":
+        return _write(out, {"questions-qti.zip": qti_zip(seeds, level)})
     return _write(out, {"questions.xml": moodle_xml(seeds, level)})
