@@ -290,7 +290,8 @@ export function createDerivation({ py, say, frame, onOpen }) {
   async function draw(d) {
     current = d;
     panel.dataset.notation = d.notation;  // the notes' names read better in the text's own font
-    $("paths-only").checked = d.pathsOnly;
+    // What this reply drew (Python may draw only the paths of a big graph), unless a newer choice is on its way.
+    $("paths-only").checked = again ? wanted.paths_only : d.pathsOnly;
     if (d.note) say(d.note);
     if (tab === "exercise") return;  // the graph area shows the exercise
     const focused = graph.contains(document.activeElement) ? document.activeElement.closest("g.node")?.id : null;
