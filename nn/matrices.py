@@ -33,7 +33,6 @@ if TYPE_CHECKING:
     from nn.module import Module
 
 TOLERANCE = 1e-12  # the engine's entries and numpy's matrices agree to this (relative to the largest entry)
-NAMES = ("W", "b", "z", "h", "dphi", "upstream", "delta", "dW", "db")
 
 
 @dataclass
