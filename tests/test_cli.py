@@ -40,23 +40,24 @@ def test_a_reused_variable_is_one_node(capsys):
     assert "dL/dx = 7.0000" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize(
-    "expression, message",
-    [
-        ("__import__('os').system('echo pwned')", "cannot call"),
-        ("__import__('os')", "cannot call '__import__'"),
-        ("x.__class__", "attribute access not allowed"),
-        ("x[0]", "subscripts not allowed"),
-        ("(lambda: 1)()", "cannot call"),
-        ("open('f')", "cannot call 'open'"),
-        ("x if x else x", "if-expressions not allowed"),
-        ("exp(x, x)", "takes one argument"),
-        ("x + z", "unknown name 'z'"),
-        ("tanh", "tanh is a function"),
-        ("x +", "not a valid expression"),
-        ("'a' * x", "'a' not allowed"),
-    ],
-)
+# Code the CLI refuses with x=1, and words of its message (tests/test_lab_expression.py: the Lab's too).
+REFUSED = [
+    ("__import__('os').system('echo pwned')", "cannot call"),
+    ("__import__('os')", "cannot call '__import__'"),
+    ("x.__class__", "attribute access not allowed"),
+    ("x[0]", "subscripts not allowed"),
+    ("(lambda: 1)()", "cannot call"),
+    ("open('f')", "cannot call 'open'"),
+    ("x if x else x", "if-expressions not allowed"),
+    ("exp(x, x)", "takes one argument"),
+    ("x + z", "unknown name 'z'"),
+    ("tanh", "tanh is a function"),
+    ("x +", "not a valid expression"),
+    ("'a' * x", "'a' not allowed"),
+]
+
+
+@pytest.mark.parametrize("expression, message", REFUSED)
 def test_code_that_is_not_an_expression_of_the_engine_is_refused(expression, message, capsys):
     assert main([expression, "x=1"]) == 2
     err = capsys.readouterr().err
@@ -82,24 +83,25 @@ def test_bad_values_and_math_errors_are_reported(capsys):
 # --- hardening: every failure is one error line and exit 2, fast ---
 
 
-@pytest.mark.parametrize(
-    "expression, message",
-    [
-        ("x*9**9**9", "9**9**9 overflows a float"),
-        ("x*10**10**10", "10**10**10 overflows a float"),
-        ("x*2**2**2**2**2**2", "overflows a float"),
-        ("x*" + "9" * 400, "too large for a float"),
-        ("x*1e999", "the number 1e999 is not finite"),
-        ("x+1/0", "division by zero in 1/0"),
-        ("x+0**-1", "division by zero in 0**-1"),
-        ("sqrt((-8)**0.5) + x", "(-8)**0.5 is undefined: a negative base to a non-integer power"),
-        ("x/y", "division by zero: 1.0 / 0.0 (node 'y')"),
-        ("x^2 + y", "use ** for powers"),
-        ("leaky_relu(x, slope=y)", "options must be numbers, not variables"),
-        ("gelu(x, approximate=2) + y", "gelu()'s approximate must be a string, got 2.0"),
-        ("gelu(x, fast=1) + y", "gelu() has no argument 'fast': use gelu(x, approximate=...)"),
-    ],
-)
+# Expressions that fail with x=1 y=0, and words of their one error line (the Lab's tests reuse them too).
+FAILING_FAST = [
+    ("x*9**9**9", "9**9**9 overflows a float"),
+    ("x*10**10**10", "10**10**10 overflows a float"),
+    ("x*2**2**2**2**2**2", "overflows a float"),
+    ("x*" + "9" * 400, "too large for a float"),
+    ("x*1e999", "the number 1e999 is not finite"),
+    ("x+1/0", "division by zero in 1/0"),
+    ("x+0**-1", "division by zero in 0**-1"),
+    ("sqrt((-8)**0.5) + x", "(-8)**0.5 is undefined: a negative base to a non-integer power"),
+    ("x/y", "division by zero: 1.0 / 0.0 (node 'y')"),
+    ("x^2 + y", "use ** for powers"),
+    ("leaky_relu(x, slope=y)", "options must be numbers, not variables"),
+    ("gelu(x, approximate=2) + y", "gelu()'s approximate must be a string, got 2.0"),
+    ("gelu(x, fast=1) + y", "gelu() has no argument 'fast': use gelu(x, approximate=...)"),
+]
+
+
+@pytest.mark.parametrize("expression, message", FAILING_FAST)
 def test_bad_expressions_fail_fast_with_one_error_line(expression, message):
     result = subprocess.run(
         [sys.executable, "-m", "autograd", expression, "x=1", "y=0"], capture_output=True, text=True, timeout=30
@@ -113,6 +115,30 @@ def test_bad_expressions_fail_fast_with_one_error_line(expression, message):
 def test_sums_of_thousands_of_terms_work(terms, capsys):
     assert main(["+".join(["x"] * terms), "x=1"]) == 0
     assert f"dL/dx = {terms}.0000" in capsys.readouterr().out
+
+
+@pytest.fixture
+def no_threads(monkeypatch):
+    """A Python where no thread can start, as Pyodide's in the browser: the parse runs on this thread."""
+    import threading
+
+    def refuse(self):
+        raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr(threading.Thread, "start", refuse)
+
+
+@pytest.mark.parametrize("terms", [400, 5000, 20_000])
+def test_without_threads_sums_of_thousands_of_terms_work(terms, no_threads, capsys):
+    assert main(["+".join(["x"] * terms), "x=1"]) == 0
+    assert f"dL/dx = {terms}.0000" in capsys.readouterr().out
+
+
+def test_without_threads_too_deep_an_expression_is_one_error_line(no_threads, capsys):
+    assert main(["+".join(["x"] * 70_000), "x=1"]) == 2
+    assert capsys.readouterr().err == "error: the expression is too deeply nested to read (RecursionError)\n"
+    assert main(["x +", "x=1"]) == 2  # and a syntax error is the same message as with a thread
+    assert capsys.readouterr().err == "error: not a valid expression: invalid syntax in 'x +'\n"
 
 
 def test_steps_at_the_end_of_input_and_ctrl_c_are_one_error_line(monkeypatch, capsys):

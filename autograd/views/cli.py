@@ -80,35 +80,53 @@ class _Source:
 
 
 def _parse(expression: str) -> ast.Expression:
-    """ast.parse, on a thread with a deep stack: Python builds the tree of `x + x + ... + x`
-    recursively, one level per term, so thousands of terms need more than the default."""
-    result: dict[str, object] = {}
-
-    def parse() -> None:
-        limit = sys.getrecursionlimit()
-        sys.setrecursionlimit(max(limit, 4 * MAX_OPERATIONS + 1000))
-        try:
-            result["tree"] = ast.parse(expression, mode="eval")
-        except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
-            result["error"] = error
-        finally:
-            sys.setrecursionlimit(limit)
-
-    size = threading.stack_size()
-    threading.stack_size(512 * 1024 * 1024)  # reserved, not used, unless the expression is deep
+    """ast.parse under a raised recursion limit: Python builds the tree of `x + x + ... + x`
+    recursively, one level per term, so thousands of terms need more than the default. Where
+    threads can start (CPython), on a thread with a deep stack; where they cannot (Pyodide in the
+    browser), on this thread, whose stack is smaller: a limit it can bear, and an expression too
+    deep for it is the same one-line error."""
     try:
-        worker = threading.Thread(target=parse)
+        outcome = _on_a_deep_stack(lambda: _read(expression, 4 * MAX_OPERATIONS + 1000))
+    except RuntimeError:  # no threads here: "can't start new thread", or no say over a thread's stack
+        outcome = _read(expression, SHALLOW_LIMIT)
+    if isinstance(outcome, SyntaxError):
+        shown = expression if len(expression) <= 80 else expression[:77] + "..."
+        raise ExpressionError(f"not a valid expression: {outcome.msg} in {shown!r}")
+    if isinstance(outcome, BaseException):
+        raise ExpressionError(f"the expression is too deeply nested to read ({type(outcome).__name__})")
+    return outcome
+
+
+# The recursion limit when the parse runs on the caller's thread: a sum of MAX_OPERATIONS terms
+# fits, and CPython's default 8 MB stack bears it (ast construction counts three levels a frame).
+SHALLOW_LIMIT = MAX_OPERATIONS + 1000
+
+
+def _read(expression: str, limit: int) -> ast.Expression | BaseException:
+    """The parsed tree, or the error that stopped it, with sys's recursion limit at least `limit`."""
+    before = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(before, limit))
+    try:
+        return ast.parse(expression, mode="eval")
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
+        return error
+    finally:
+        sys.setrecursionlimit(before)
+
+
+def _on_a_deep_stack(work: Callable[[], object]) -> object:
+    """work() on a new thread with a 512 MB stack (reserved, not used unless it goes deep), its
+    result once it ends. RuntimeError where no thread can start, before work() has begun."""
+    result: list[object] = []
+    size = threading.stack_size()
+    threading.stack_size(512 * 1024 * 1024)
+    try:
+        worker = threading.Thread(target=lambda: result.append(work()))
         worker.start()
     finally:
         threading.stack_size(size)
     worker.join()
-    error = result.get("error")
-    if isinstance(error, SyntaxError):
-        shown = expression if len(expression) <= 80 else expression[:77] + "..."
-        raise ExpressionError(f"not a valid expression: {error.msg} in {shown!r}")
-    if error is not None:
-        raise ExpressionError(f"the expression is too deeply nested to read ({type(error).__name__})")
-    return result["tree"]
+    return result[0]
 
 
 def _check(tree: ast.Expression, source: _Source, names: dict[str, str]) -> None:
