@@ -549,6 +549,22 @@ class Lab:
         return matrices(self, example, batch, view)
 
     @page_call
+    def expression(self, text: str, values: str = "", variable: str | None = None) -> dict:
+        """The Expression tab: `python -m autograd text values` in the page (its parser, its one-line
+        refusals), with the graph, the forward table, the step-through records and explain for
+        `variable`: see lab.expression.expression_view. The run is untouched."""
+        from lab.expression import expression_view
+
+        return expression_view(text, values, variable)
+
+    @page_call
+    def expression_link(self, fragment: str) -> dict | None:
+        """The expression, values and variable of a link's fragment (#expr=...&values=...), or None."""
+        from lab.expression import from_fragment
+
+        return from_fragment(fragment)
+
+    @page_call
     def python(self, code: str) -> dict:
         """Run a line (or lines) in the page's Python console: {"output", "more", "graphs"}."""
         return self._the_console().run(code)
