@@ -303,7 +303,7 @@ def test_the_moodle_bank_parses_back_to_the_engines_answers(tmp_path):
 
     root = ET.parse(written[0]).getroot()
     categories = [q.findtext("category/text") for q in root.iter("question") if q.get("type") == "category"]
-    assert categories == [f"$course$/backprop by hand/level 2/seed {s}" for s in range(3)]
+    assert categories[:3] == [f"$course$/backprop by hand/level 2/seed {s}" for s in range(3)]
     for question in (q for q in root.iter("question") if q.get("type") == "numerical"):
         assert question.find("questiontext/file[@name='graph.svg']").text
         for answer in question.findall("answer"):
@@ -340,3 +340,184 @@ def test_grading_answers_read_back_from_the_exports_gives_the_engines_marks(tmp_
             ex = E.exercise(seed, 1)
             report = E.check(ex, {name: bank[seed, name] for name in ex.order()})
             assert set(report.results.values()) == {"right"}
+
+
+def test_the_moodle_bank_has_one_cloze_question_per_variant_with_every_node_and_its_mistakes(tmp_path):
+    import html
+    import re
+    import xml.etree.ElementTree as ET
+
+    (written,) = lms.export("moodle", range(3), 2, tmp_path)
+    expected = {(seed, name): value for seed in range(3) for name, value in E.exercise(seed, 2).answers().items()}
+    assert lms.read_moodle(written.read_bytes(), cloze=True) == expected
+    root = ET.parse(written).getroot()
+    categories = [q.findtext("category/text") for q in root.iter("question") if q.get("type") == "category"]
+    assert categories[-1] == "$course$/backprop by hand/level 2/variants"  # a quiz's random question draws from it
+    clozes = [q for q in root.iter("question") if q.get("type") == "cloze"]
+    assert [q.findtext("name/text") for q in clozes] == [f"level 2, seed {s}: every node" for s in range(3)]
+    for seed, question in enumerate(clozes):
+        ex = E.exercise(seed, 2)
+        text = question.findtext("questiontext/text")
+        boxes = re.findall(r"<code>dL/d(\w+)</code> = \{1:NUMERICAL:(.*?)(?<!\\)\}", text)
+        assert [name for name, _ in boxes] == ex.order()
+        for name, body in boxes:
+            choices = re.split(r"(?<!\\)~", body)  # Moodle splits a box's answers at an unescaped ~
+            parsed = []
+            for choice in choices:
+                grade, rest = re.fullmatch(r"%(\d+)%(.*)", choice).groups()
+                value, tol, feedback = re.fullmatch(r"([^:#]+):([^:#]+)#(.*)", rest).groups()
+                assert float(tol) == pytest.approx(max(1e-3, 1e-3 * abs(float(value))))
+                parsed.append((int(grade), float(value), html.unescape(re.sub(r"\\(.)", r"\1", feedback))))
+            assert parsed[0][:2] == (100, ex.answers()[name])
+            assert [(v, words) for g, v, words in parsed[1:]] == lms.mistakes(ex, name)
+            assert all(g == 0 for g, _, _ in parsed[1:])
+
+
+def roster_of(tmp_path, students):
+    return C.read_roster(write(tmp_path / "students.csv", "id,name\n" + "".join(f"{s},{s}\n" for s in students)))
+
+
+def bank_answers(roster, bank, count, mistake=None):
+    """The answers CSV a class would give, made from what an LMS bank says is right (by seed), with
+    `mistake(ex)` -> (node, number) put into each student's first exercise."""
+    seeds, titles = C.roster_seeds(roster, COURSE, count)
+    rows = [["student", "exercise", "node", "answer"]]
+    for seed in seeds:
+        student, k = titles[seed].removeprefix("student ").split(", exercise ")
+        ex = E.exercise(seed, 2)
+        wrong = mistake(ex) if mistake and k == "1" else None
+        for name in ex.order():
+            value = wrong[1] if wrong and wrong[0] == name else bank[seed, name]
+            rows.append([student, k, name, repr(value)])
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    return out.getvalue()
+
+
+def test_exports_from_a_roster_hold_each_students_own_exercises_and_grade_back_the_same(tmp_path):
+    students = ["s001", "s002", "ada@example.org"]
+    roster = roster_of(tmp_path, students)
+    written = {}
+    for fmt in ("moodle", "qti"):
+        code = subprocess.run(
+            [sys.executable, "-m", "autograd.exercises", "export", fmt, "--roster", str(tmp_path / "students.csv"),
+             "--course", COURSE, "--level", "2", "--count", "2", "--out", str(tmp_path / fmt)],
+            capture_output=True, text=True,
+        )  # fmt: skip
+        assert code.returncode == 0, code.stderr
+        written[fmt] = next((tmp_path / fmt).iterdir()).read_bytes()
+    moodle = lms.read_moodle(written["moodle"])
+    qti = {key: right for key, (right, _) in lms.read_qti(written["qti"]).items()}
+    own = {(ex.seed, name): value for s in students for ex in C.student_exercises(COURSE, s, 2, 2)
+           for name, value in ex.answers().items()}  # fmt: skip
+    assert moodle == own and qti == own and lms.read_moodle(written["moodle"], cloze=True) == own
+    assert b"student ada@example.org, exercise 2, seed" in written["moodle"]
+
+    def sign(ex):  # a student flips the sign of the second node's gradient
+        name = ex.order()[1]
+        return name, -ex.answers()[name]
+
+    key = C.key_csv(roster, COURSE, 2, 2).decode()
+    for bank in (moodle, qti):
+        for mistake in (None, sign):
+            graded = []
+            for answers in (bank_answers(roster, bank, 2, mistake), bank_answers(roster, own, 2, mistake)):
+                path = write(tmp_path / "answers.csv", answers)
+                graded.append(C.grades_csv(C.grade(roster, path, COURSE, 2, 2)))
+            assert graded[0] == graded[1]
+            if mistake is None:
+                assert bank_answers(roster, bank, 2).splitlines()[1:] == key.splitlines()[1:]
+
+
+def test_export_takes_roster_and_course_together_and_not_for_prairielearn(tmp_path):
+    write(tmp_path / "students.csv", "id\ns001\n")
+    for extra, says in [
+        (["moodle", "--roster", str(tmp_path / "students.csv")], "--roster and --course go together"),
+        (["prairielearn", "--roster", str(tmp_path / "students.csv"), "--course", COURSE], "variant_seed"),
+    ]:
+        command = [sys.executable, "-m", "autograd.exercises", "export", *extra, "--out", str(tmp_path / "x")]
+        run = subprocess.run(command, capture_output=True, text=True)
+        assert run.returncode == 2 and says in run.stderr and not (tmp_path / "x").exists()
+
+
+PL_DRIVER = r"""
+import json, runpy, sys
+server, course, calls = sys.argv[1], sys.argv[2], json.loads(sys.stdin.read())
+ns = runpy.run_path(server)
+out = []
+for data in calls:
+    data.setdefault("options", {})["server_files_course_path"] = course
+    ns[data.pop("_call")](data)
+    out.append(data)
+import autograd, graphviz
+print(json.dumps({"calls": out, "autograd": autograd.__file__, "graphviz": graphviz.__file__}))
+"""
+
+
+def run_prairielearn(folder, level, calls):
+    """server.py's functions called as PrairieLearn calls them, in a Python that has only the export
+    (-I -S: no site-packages, no repository): what they did to each `data`."""
+    import json
+
+    server = folder / f"questions/backprop-by-hand/level-{level}/server.py"
+    run = subprocess.run([sys.executable, "-I", "-S", "-c", PL_DRIVER, str(server), str(folder / "serverFilesCourse")],
+                         input=json.dumps(calls), capture_output=True, text=True, cwd=folder)  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    result = json.loads(run.stdout)
+    assert result["autograd"].startswith(str(folder / "serverFilesCourse"))  # the vendored package, nothing else
+    assert result["graphviz"].startswith(str(folder / "serverFilesCourse"))
+    return result["calls"]
+
+
+def test_prairielearn_questions_make_the_variant_of_a_seed_and_grade_it_with_the_diagnosis(tmp_path):
+    import json
+    import re
+
+    code = subprocess.run([sys.executable, "-m", "autograd.exercises", "export", "prairielearn", "--level", "2",
+                           "--out", str(tmp_path)], capture_output=True, text=True)  # fmt: skip
+    assert code.returncode == 0, code.stderr
+    question = tmp_path / "questions/backprop-by-hand/level-2"
+    info = json.loads((question / "info.json").read_text())
+    assert info["type"] == "v3" and info["title"] == "Backprop by hand, level 2" and len(info["uuid"]) == 36
+    seeds = [2813449151, 7, 123456789]
+    made = run_prairielearn(tmp_path, 2, [{"_call": "generate", "params": {}, "correct_answers": {},
+                                           "variant_seed": seed} for seed in seeds])  # fmt: skip
+    html_text = (question / "question.html").read_text()
+    for seed, data in zip(seeds, made):
+        ex = E.exercise(seed, 2)
+        assert data["correct_answers"] == {f"d_{name}": value for name, value in ex.answers().items()}
+        assert data["params"]["forward"] == ex.forward_lines()
+        assert [n["answer"] for n in data["params"]["nodes"]] == [f"d_{name}" for name in ex.order()]
+        assert data["params"]["dot"].startswith("digraph") and all(f'"{n} |' in data["params"]["dot"]
+                                                                    for n in ex.order())  # fmt: skip
+        for key in re.findall(r"\{\{[#/{]?params\.(\w+)", html_text):  # every key the template reads is there
+            assert key in data["params"], key
+        for key in re.findall(r"\{\{(\w+)\}\}", html_text):  # and each node's, inside {{#params.nodes}}
+            assert all(key in node for node in data["params"]["nodes"]), key
+    assert 'answers-name="{{answer}}"' in html_text and "{{feedback.diagnosis}}" in html_text
+
+    graded, expected = [], []
+    for seed, data in zip(seeds, made):
+        ex = E.exercise(seed, 2)
+        for kind in ("none", "path", "sign", "unrecognised"):
+            answers = ex.answers()
+            wrong = inject(ex, kind)
+            if kind != "none" and wrong is None:
+                continue
+            if wrong:
+                answers[wrong[0]] = wrong[1]
+            submitted = {f"d_{name}": value for name, value in answers.items()}
+            graded.append({**data, "_call": "grade", "submitted_answers": submitted, "raw_submitted_answers":
+                           {k: repr(v) for k, v in submitted.items()}, "partial_scores": {}, "score": 0,
+                           "feedback": {}, "format_errors": {}})  # fmt: skip
+            expected.append(E.check(ex, answers))
+    assert len(expected) >= 8
+    marked = run_prairielearn(tmp_path, 2, graded)
+    for data, report in zip(marked, expected, strict=True):
+        right, total = report.score
+        assert data["score"] == right / total
+        assert data["feedback"]["diagnosis"] == report.message
+        assert {k: v["score"] for k, v in data["partial_scores"].items()} == {
+            f"d_{name}": float(mark == "right") for name, mark in report.results.items()
+        }
+    assert any("is used 2 times" in d["feedback"]["diagnosis"] for d in marked)  # micrograd's bug, named

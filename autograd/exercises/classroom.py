@@ -58,6 +58,34 @@ def student_exercises(course: str, student_id: str, level: int, count: int) -> l
     return [exercise(seed + k, level) for k in range(count)]
 
 
+def student_exercise(course: str, student_id: str, k: int, level: int) -> Exercise:
+    """Exercise k (from 1) of a student: exercise(student_seed(course, id) + k - 1, level), what the Lab's
+    class code and `quiz(course=, student=)` give the student, and what `grade` marks."""
+    if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= 50:
+        raise ValueError(f"the exercise's number is a whole number from 1 to 50; got {k!r}")
+    if not _canonical(course) or not _canonical(student_id):
+        raise ValueError("a class's exercise needs the class code (the course key) and the student's id")
+    return exercise(student_seed(course, student_id) + k - 1, level)
+
+
+def answer_rows(student_id: str, k: int, answers: dict[str, float], header: bool = True) -> str:
+    """A student's answers as the rows `grade` reads: student, exercise, node, answer (repr: every digit)."""
+    rows = [list(ANSWER_COLUMNS)] if header else []
+    rows += [[_canonical(student_id), k, node, repr(float(value))] for node, value in answers.items()]
+    return _csv(rows).decode("utf-8")
+
+
+def roster_seeds(roster: Sequence[Student], course: str, count: int) -> tuple[list[int], dict[int, str]]:
+    """Every student's exercise seeds in roster order, and {seed: "student ID, exercise K"} (an LMS's names)."""
+    seeds, titles = [], {}
+    for student in roster:
+        first = student_seed(course, student.id)
+        for k in range(count):
+            seeds.append(first + k)
+            titles[first + k] = f"student {student.id}, exercise {k + 1}"
+    return seeds, titles
+
+
 # --- reading the roster and the answers ---------------------------------------------------------
 
 

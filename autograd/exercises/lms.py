@@ -18,6 +18,18 @@ with xml.etree (text2qti writes QTI from its own plain-text quiz format, not fro
 made in code): a zip of imsmanifest.xml and one assessment per exercise, an item per node with
 a numerical response right within the same margin (never under 1e-4), the graph as an SVG
 file of the zip beside it.
+
+PrairieLearn (`export prairielearn`): a question folder per level whose server.py makes each
+variant with this package, vendored into serverFilesCourse (autograd/exercises/prairielearn.py).
+
+With `--roster students.csv --course C` (moodle and qti) the exercises are each student's own
+(classroom.student_seed), named "student ID, exercise K" beside their seed, so an LMS's export of
+the answers maps back to the student; PrairieLearn makes its students' variants itself.
+
+Moodle also gets one question per variant: a Cloze ("embedded answers") question holding every
+node's box, the right answer and the known mistakes each with its margin and feedback, all in the
+category `$course$/backprop by hand/level L/variants`, so a quiz's "random question" from it hands
+each student a different exercise.
 """
 
 from __future__ import annotations
@@ -25,6 +37,7 @@ from __future__ import annotations
 import base64
 import html
 import math
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from pathlib import Path
@@ -33,7 +46,7 @@ from autograd.exercises.checking import ABS_TOL, REL_TOL, diagnosis
 from autograd.exercises.generate import LEVELS, Exercise, exercise, number
 from autograd.views.explain import Step
 
-FORMATS = ("moodle", "qti")
+FORMATS = ("moodle", "qti", "prairielearn")
 QTI_MARGIN = 1e-4  # the smallest margin a numerical answer gets in QTI (Canvas rounds finer ones away)
 
 
@@ -70,21 +83,67 @@ def _graph_svg(ex: Exercise) -> str:
     return svg(ex.drawing, show_grad=False)
 
 
-def moodle_xml(seeds: Sequence[int], level: int) -> bytes:
-    """The Moodle XML question bank of the exercises of `seeds` at `level`."""
+def _who(seed: int, titles: dict[int, str] | None) -> str:
+    """How an exercise is named: "seed 5", or "student s001, exercise 2, seed 1234..." from a roster."""
+    return f"{titles[seed]}, seed {seed}" if titles and seed in titles else f"seed {seed}"
+
+
+def _category(quiz: ET.Element, path: str) -> None:
+    category = ET.SubElement(quiz, "question", type="category")
+    _text(category, "category", f"$course$/backprop by hand/{path}")
+
+
+_CLOZE_SPECIAL = re.compile(r'([}#~/"\\])')
+
+
+def _cloze(text: str) -> str:
+    """Text inside a Cloze answer: HTML-escaped, and Cloze's own } # ~ / " \\ escaped with a backslash."""
+    return _CLOZE_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+
+
+def _cloze_question(quiz: ET.Element, ex: Exercise, title: str, picture: str, forward: str) -> None:
+    """One Moodle question for the whole exercise: a NUMERICAL box per node."""
+    answers = ex.answers()
+    boxes = []
+    for name in ex.order():
+        right = answers[name]
+        choices = [f"%100%{right!r}:{tolerance(right)!r}#{_cloze(f'Right: dL/d{name} = {number(right)}.')}"]
+        choices += [f"%0%{value!r}:{tolerance(value)!r}#{_cloze(words)}" for value, words in mistakes(ex, name)]
+        boxes.append(f"<li><code>dL/d{html.escape(name)}</code> = {{1:NUMERICAL:{'~'.join(choices)}}}</li>")
+    question = ET.SubElement(quiz, "question", type="cloze")
+    _text(question, "name", f"level {ex.level}, {title}: every node")
+    text = (
+        f"<p>Backprop by hand, level {ex.level} ({html.escape(LEVELS[ex.level])}).</p>"
+        f'<p><img src="@@PLUGINFILE@@/graph.svg" alt="the graph of the exercise; its nodes are listed below"></p>'
+        f"<ol>{forward}</ol><p>Compute the gradient of every node, starting from dL/dL = 1. Give 4 significant "
+        f"digits.</p><ul>{''.join(boxes)}</ul>"
+    )
+    body = _text(question, "questiontext", text, format="html")
+    ET.SubElement(body, "file", name="graph.svg", path="/", encoding="base64").text = picture
+    key = "; ".join(f"dL/d{name} = {number(answers[name])}" for name in ex.order())
+    _text(question, "generalfeedback", html.escape(key + "."), format="html")
+    ET.SubElement(question, "penalty").text = "0.3333333"
+    ET.SubElement(question, "hidden").text = "0"
+
+
+def moodle_xml(seeds: Sequence[int], level: int, titles: dict[int, str] | None = None) -> bytes:
+    """The Moodle XML question bank of the exercises of `seeds` at `level`: a category per exercise
+    with a numerical question per node, then a Cloze question per exercise in one category
+    ("variants"). titles: {seed: "student ID, exercise K"} for a roster's exercises."""
     quiz = ET.Element("quiz")
+    shown = {}
     for seed in seeds:
         ex = exercise(seed, level)
-        category = ET.SubElement(quiz, "question", type="category")
-        _text(category, "category", f"$course$/backprop by hand/level {level}/seed {seed}")
+        where = titles[seed].replace(", ", "/") if titles and seed in titles else f"seed {seed}"
+        _category(quiz, f"level {level}/{where}")
         picture = base64.b64encode(_graph_svg(ex).encode()).decode("ascii")
         forward = "".join(f"<li><code>{html.escape(line)}</code></li>" for line in ex.forward_lines())
         answers = ex.answers()
         for name in ex.order():
             question = ET.SubElement(quiz, "question", type="numerical")
-            _text(question, "name", f"level {level}, seed {seed}: dL/d{name}")
+            _text(question, "name", f"level {level}, {_who(seed, titles)}: dL/d{name}")
             text = (
-                f"<p>Backprop by hand, level {level} ({html.escape(LEVELS[level])}), seed {seed}.</p>"
+                f"<p>Backprop by hand, level {level} ({html.escape(LEVELS[level])}), {_who(seed, titles)}.</p>"
                 f'<p><img src="@@PLUGINFILE@@/graph.svg" alt="the graph of the exercise; its nodes are listed below">'
                 f"</p><ol>{forward}</ol><p>Compute <code>dL/d{html.escape(name)}</code>, starting from dL/dL = 1. "
                 "Give 4 significant digits.</p>"
@@ -106,20 +165,33 @@ def moodle_xml(seeds: Sequence[int], level: int) -> bytes:
             units.text = None
             ET.SubElement(question, "unitgradingtype").text = "0"
             ET.SubElement(question, "showunits").text = "3"  # no units asked for
+        shown[seed] = (ex, picture, forward)
+    _category(quiz, f"level {level}/variants")
+    for seed, (ex, picture, forward) in shown.items():
+        _cloze_question(quiz, ex, _who(seed, titles), picture, forward)
     ET.indent(quiz)
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(quiz, encoding="utf-8") + b"\n"
 
 
-def read_moodle(data: bytes) -> dict[tuple[int, str], float]:
-    """A Moodle XML bank read back: {(seed, node): the right answer}."""
+_NUMERICAL_NAME = re.compile(r"seed (\d+): dL/d(.+)$")
+_CLOZE_NAME = re.compile(r"seed (\d+): every node$")
+_CLOZE_BOX = re.compile(r"<code>dL/d(.+?)</code> = \{1:NUMERICAL:%100%([^:]+):")
+
+
+def read_moodle(data: bytes, cloze: bool = False) -> dict[tuple[int, str], float]:
+    """A Moodle XML bank read back: {(seed, node): the right answer}, from its numerical questions
+    (or, cloze=True, from its Cloze questions' boxes)."""
     found = {}
     for question in ET.fromstring(data).iter("question"):
-        if question.get("type") != "numerical":
-            continue
-        title = question.findtext("name/text")
-        seed, node = title.split("seed ", 1)[1].split(": dL/d", 1)
-        right = next(a for a in question.findall("answer") if float(a.get("fraction")) == 100)
-        found[int(seed), node] = float(right.findtext("text"))
+        title = question.findtext("name/text") or ""
+        if question.get("type") == "numerical" and not cloze:
+            seed, node = _NUMERICAL_NAME.search(title).groups()
+            right = next(a for a in question.findall("answer") if float(a.get("fraction")) == 100)
+            found[int(seed), node] = float(right.findtext("text"))
+        elif question.get("type") == "cloze" and cloze:
+            seed = int(_CLOZE_NAME.search(title).group(1))
+            for node, right in _CLOZE_BOX.findall(question.findtext("questiontext/text")):
+                found[seed, html.unescape(node)] = float(right)
     return found
 
 
@@ -133,7 +205,7 @@ def _field(parent: ET.Element, label: str, entry: str) -> None:
     ET.SubElement(field, "fieldentry").text = entry
 
 
-def qti_zip(seeds: Sequence[int], level: int) -> bytes:
+def qti_zip(seeds: Sequence[int], level: int, titles: dict[int, str] | None = None) -> bytes:
     """A QTI 1.2 zip: imsmanifest.xml, and per exercise an assessment (an item per node, answered
     within max(QTI_MARGIN, the checker's margin) of the engine's number) and its graph as SVG."""
     import io
@@ -149,7 +221,7 @@ def qti_zip(seeds: Sequence[int], level: int) -> bytes:
         picture, quiz_file = f"{ident}/graph.svg", f"{ident}/{ident}.xml"
         files[picture] = _graph_svg(ex).encode()
         root = ET.Element("questestinterop", xmlns=_QTI)
-        title = f"Backprop by hand, level {level}, seed {seed}"
+        title = f"Backprop by hand, level {level}, {_who(seed, titles)}"
         assessment = ET.SubElement(root, "assessment", ident=ident, title=title)
         section = ET.SubElement(assessment, "section", ident=f"{ident}-section")
         forward = "".join(f"<li><code>{html.escape(line)}</code></li>" for line in ex.forward_lines())
@@ -162,7 +234,7 @@ def qti_zip(seeds: Sequence[int], level: int) -> bytes:
             presentation = ET.SubElement(item, "presentation")
             material = ET.SubElement(presentation, "material")
             ET.SubElement(material, "mattext", texttype="text/html").text = (
-                f"<p>Backprop by hand, level {level}, seed {seed}.</p>"
+                f"<p>Backprop by hand, level {level}, {_who(seed, titles)}.</p>"
                 f'<p><img src="graph.svg" alt="the graph of the exercise; its nodes are listed below"></p>'
                 f"<ol>{forward}</ol><p>Compute <code>dL/d{html.escape(name)}</code>, starting from dL/dL = 1. "
                 "Give 4 significant digits.</p>"
@@ -220,16 +292,23 @@ def read_qti(data: bytes) -> dict[tuple[int, str], tuple[float, float]]:
     return found
 
 
-def export(format: str, seeds: Sequence[int], level: int, out: str | Path) -> tuple[Path, ...]:
+def export(
+    format: str, seeds: Sequence[int], level: int, out: str | Path, titles: dict[int, str] | None = None
+) -> tuple[Path, ...]:
     """Write the exercises of `seeds` in an LMS's format into the folder `out` (moodle: questions.xml;
-    qti: questions-qti.zip)."""
+    qti: questions-qti.zip; prairielearn: the level's question folder and serverFilesCourse, whose
+    variants PrairieLearn makes, so `seeds` are not used). titles: {seed: "student ID, exercise K"}."""
     from autograd.exercises.classroom import _write
 
     if format not in FORMATS:
         raise ValueError(f"the formats are {', '.join(FORMATS)}; got {format!r}")
+    if format == "prairielearn":
+        from autograd.exercises.prairielearn import course_files
+
+        return _write(out, course_files([level]))
     seeds = list(seeds)
     if not seeds or not all(math.isfinite(s) for s in seeds):
         raise ValueError("export needs at least one seed")
     if format == "qti":
-        return _write(out, {"questions-qti.zip": qti_zip(seeds, level)})
-    return _write(out, {"questions.xml": moodle_xml(seeds, level)})
+        return _write(out, {"questions-qti.zip": qti_zip(seeds, level, titles)})
+    return _write(out, {"questions.xml": moodle_xml(seeds, level, titles)})

@@ -131,11 +131,21 @@ def class_main(argv: Sequence[str]) -> int:
     exported.add_argument("format", choices=lms.FORMATS, help=", ".join(lms.FORMATS))
     common(exported, roster=False)
     exported.add_argument("--seed", type=int, default=0, help="the first exercise's seed (default 0)")
+    exported.add_argument("--roster", help="each student's own exercises (moodle, qti): the roster CSV")
+    exported.add_argument("--course", help="with --roster: the course key, which with an id makes the seed")
     args = parser.parse_args(argv)
     if not 1 <= args.count <= 50:
         parser.error(f"--count takes 1 to 50 exercises, got {args.count}")
+    if args.command == "export" and (args.roster is None) != (args.course is None):
+        parser.error("--roster and --course go together: the course key and an id make a student's seed")
+    if args.command == "export" and args.format == "prairielearn" and args.roster is not None:
+        parser.error("PrairieLearn makes each student's variant itself (from its variant_seed): export prairielearn "
+                     "takes no --roster")  # fmt: skip
     try:
-        if args.command == "export":
+        if args.command == "export" and args.roster is not None:
+            seeds, titles = classroom.roster_seeds(classroom.read_roster(args.roster), args.course, args.count)
+            written = lms.export(args.format, seeds, args.level, args.out, titles)
+        elif args.command == "export":
             written = lms.export(args.format, range(args.seed, args.seed + args.count), args.level, args.out)
         else:
             roster = classroom.read_roster(args.roster)
