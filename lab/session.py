@@ -98,6 +98,7 @@ class Lab:
         self.custom_data = False  # points added, removed or loaded from a CSV
         self._console = None  # the page's Python console, made on first use
         self._exercise = None  # the Exercise tab's current exercise
+        self._student = None  # (id, exercise number) when the Exercise tab shows a class's exercise
         self._new_data()
         self.reset()
 
@@ -582,18 +583,30 @@ class Lab:
         return self._console
 
     @page_call
-    def exercise(self, level: int = 1, seed: int = 0) -> dict:
+    def exercise(self, level: int = 1, seed: int = 0, course: str = "", student: str = "", number: int = 1) -> dict:
         """A backprop-by-hand exercise (autograd.exercises) for the Exercise tab: its graph as DOT,
-        left to right and top to bottom (no grads), the node names in backprop's order, and the forward pass."""
+        left to right and top to bottom (no grads), the node names in backprop's order, and the forward pass.
+        With a class code (`course`) and a `student` id: that student's exercise `number` of the class
+        (autograd.exercises.classroom.student_exercise), the one the teacher's `grade` marks."""
         from autograd import draw_graph
         from autograd.exercises import exercise
+        from autograd.exercises.classroom import student_exercise
 
-        self._exercise = exercise(seed, level)
+        if not isinstance(course, str) or not isinstance(student, str):
+            raise TypeError(f"the class code and the student's id are text; got {course!r} and {student!r}")
+        if course.strip() or student.strip():
+            made = student_exercise(course, student, number, level)
+            self._student = (student.strip(), number)
+        else:
+            made, self._student = exercise(seed, level), None
+        self._exercise = made
         drawing = self._exercise.drawing
         dots = {rankdir: draw_graph(drawing, rankdir, show_grad=False, stacked=True).source for rankdir in ("LR", "TB")}
         return {
             "level": level,
-            "seed": seed,
+            "seed": made.seed,
+            "seedText": str(made.seed),  # a class's seeds are 64-bit: more digits than a JavaScript number keeps
+            "student": None if self._student is None else {"id": self._student[0], "exercise": number},
             "dot": dots["LR"],
             "dots": dots,  # both ways, for the panel to pick the one that fits
             "names": self._exercise.order(),
@@ -611,6 +624,19 @@ class Lab:
         report = check(self._exercise, answers)
         return {"results": report.results, "diagnosis": report.diagnosis, "score": list(report.score),
                 "message": report.message}  # fmt: skip
+
+    @page_call
+    def exercise_rows(self, answers: dict) -> str:
+        """The student's answers as the rows the teacher's `grade` reads (student, exercise, node,
+        answer), for the Exercise tab's "Copy my answers"; only for a class's exercise."""
+        from autograd.exercises import check
+        from autograd.exercises.classroom import answer_rows
+
+        if self._exercise is None or self._student is None:
+            raise ValueError("copy my answers is for a class's exercise: fill in the class code and your id first")
+        check(self._exercise, answers)  # the same checks of the answers as Check makes
+        student, number = self._student
+        return answer_rows(student, number, {name: answers[name] for name in self._exercise.order() if name in answers})
 
     @page_call
     def parameter_list(self) -> list[dict]:

@@ -224,6 +224,32 @@ def test_the_notebook_quiz_marks_answers_with_check(capsys):
     assert isinstance(text, E.Exercise) and "Exercise (level 1, seed 2)" in capsys.readouterr().out
 
 
+def test_a_class_quiz_is_the_students_own_exercise_and_copies_their_rows(capsys):
+    import csv
+    import io
+
+    from autograd.exercises import classroom
+
+    pytest.importorskip("anywidget")
+    widget = E.quiz(level=2, course="ML 2026 sheet 3", student=" s042 ", number=2, widget=True)
+    ex = classroom.student_exercises("ML 2026 sheet 3", "s042", 2, 2)[1]
+    assert widget.exercise.seed == ex.seed == classroom.student_seed("ML 2026 sheet 3", "s042") + 1
+    assert widget.names == ex.order() and widget.student == "s042" and widget.number == 2
+    answers = ex.answers()
+    widget.to_copy = {"answers": answers, "asked": 1}  # what "Copy my answers" sends
+    assert list(csv.reader(io.StringIO(widget.rows))) == [["student", "exercise", "node", "answer"]] + [
+        ["s042", "2", name, repr(answers[name])] for name in ex.order()
+    ]
+    widget.to_copy = {"answers": {"nope": 1}, "asked": 2}
+    assert widget.rows == "" and "no node named 'nope'" in widget.diagnosis
+    assert E.quiz(level=2, seed=4, widget=True).student == ""  # not a class's: no button
+    with pytest.raises(ValueError, match="the student's id"):
+        E.quiz(level=2, course="ML 2026 sheet 3")
+    text = E.quiz(level=1, course="C", student="s1", widget=False)
+    assert text.seed == classroom.student_seed("C", "s1")
+    assert "exercises.answer_rows('s1', 1," in capsys.readouterr().out
+
+
 def test_the_cli_says_in_one_line_when_it_cannot_write_the_worksheets(tmp_path):
     a_file = tmp_path / "notes.txt"
     a_file.write_text("not a folder")

@@ -267,6 +267,30 @@ def test_the_quiz_fits_a_narrow_box_top_to_bottom(browser, serve, tmp_path):
         page.close()
 
 
+def test_a_class_quiz_has_a_copy_button_whose_rows_are_shown_and_selected(browser, serve, tmp_path):
+    import autograd.exercises as E
+    from autograd.exercises.notebook import _QUIZ_CSS, _QUIZ_ESM
+
+    for student in ("", "s042"):
+        widget = E.quiz(level=1, course="C", student="s042", widget=True) if student else E.quiz(level=1, widget=True)
+        state = {"layouts": widget.layouts, "names": widget.names, "answers": {}, "results": {}, "diagnosis": "",
+                 "said": widget.said, "nodes": widget.nodes, "student": widget.student, "rows": ""}  # fmt: skip
+        page = open_page(browser, serve(widget_host(tmp_path, _QUIZ_ESM, _QUIZ_CSS, state)), [])
+        page.wait_for_function("window.ready === true")
+        assert page.locator(".bp-copy").is_visible() == bool(student)
+        if student:
+            answers = widget.exercise.answers()
+            for box, name in zip(page.locator(".bp-answers input").all(), widget.names):
+                box.fill(repr(answers[name]))
+            page.locator(".bp-copy").click()
+            widget.to_copy = page.evaluate("window.model.get('to_copy')")  # what the kernel receives
+            page.evaluate("rows => window.model.set('rows', rows)", widget.rows)  # and sends back
+            shown = page.locator(".bp-rows")
+            assert shown.is_visible() and shown.input_value() == widget.rows
+            assert widget.rows.splitlines()[1:] == [f"s042,1,{n},{answers[n]!r}" for n in widget.names]
+        page.close()
+
+
 def test_outside_a_notebook_the_stepper_prints_the_steps(capsys):
     from autograd import stepper
 

@@ -14,7 +14,10 @@ _QUIZ_ESM = (
     + """
 function render({ model, el }) {
   el.innerHTML = '<div class="bp-quiz"><div class="bp-graph"></div><table class="bp-answers"></table>'
-    + '<button class="bp-check">Check</button><p class="bp-diagnosis" aria-live="polite"></p></div>';
+    + '<button class="bp-check">Check</button> <button class="bp-copy" hidden>Copy my answers</button>'
+    + '<p class="bp-diagnosis" aria-live="polite"></p>'
+    + '<textarea class="bp-rows" readonly rows="4" cols="48" hidden '
+    + 'aria-label="Your answers, as rows for the teacher"></textarea></div>';
   var graph = el.querySelector(".bp-graph"), layouts = model.get("layouts");
   function room(l) { return layoutRoom(graph, l, Math.min(520, window.innerHeight * 0.6)); }
   var layout = layouts[pickLayout(layouts, "auto", room, 13, graph.clientWidth - 32)];  // TB when narrow
@@ -31,15 +34,31 @@ function render({ model, el }) {
     row.insertCell().className = "bp-mark";
     inputs[name] = input;
   });
-  el.querySelector(".bp-check").onclick = function () {
+  function given() {
     var answers = {};
     Object.keys(inputs).forEach(function (name) {
       var text = inputs[name].value.trim();
       if (text !== "" && isFinite(Number(text))) answers[name] = Number(text);
     });
-    model.set("answers", answers);
+    return answers;
+  }
+  el.querySelector(".bp-check").onclick = function () {
+    model.set("answers", given());
     model.save_changes();  // Python marks them (autograd.exercises.check) and sends results back
   };
+  var copy = el.querySelector(".bp-copy"), box = el.querySelector(".bp-rows");
+  copy.hidden = !model.get("student");  // a class's exercise: its rows are for the teacher's grade
+  copy.onclick = function () {
+    model.set("to_copy", { answers: given(), asked: Date.now() });
+    model.save_changes();  // Python writes the rows (autograd.exercises.classroom.answer_rows)
+  };
+  model.on("change:rows", function () {
+    var rows = model.get("rows");
+    box.value = rows;
+    box.hidden = !rows;
+    box.select();
+    if (rows && navigator.clipboard) navigator.clipboard.writeText(rows).catch(function () {});
+  });
   function marks() {
     var results = model.get("results");
     Object.keys(inputs).forEach(function (name) {
@@ -81,11 +100,27 @@ def _quiz_class(AnyWidget: type, traitlets) -> type:
         answers = traitlets.Dict({}).tag(sync=True)
         results = traitlets.Dict({}).tag(sync=True)
         diagnosis = traitlets.Unicode("").tag(sync=True)
+        student = traitlets.Unicode("").tag(sync=True)  # a class's exercise: the student's id
+        number = traitlets.Int(1).tag(sync=True)  # and which of their exercises it is
+        to_copy = traitlets.Dict({}).tag(sync=True)  # the answers "Copy my answers" asks rows for
+        rows = traitlets.Unicode("").tag(sync=True)  # those rows, as the teacher's grade reads them
 
         def __init__(self, ex: Exercise, **kwargs) -> None:
             super().__init__(**kwargs)
             self.exercise = ex
             self.observe(self._mark, names="answers")
+            self.observe(self._rows, names="to_copy")
+
+        def _rows(self, change) -> None:
+            from autograd.exercises.classroom import answer_rows
+
+            answers = dict(change["new"].get("answers", {}))
+            try:
+                check(self.exercise, answers)  # the answers checked as Check checks them
+            except ValueError as error:
+                self.rows, self.diagnosis = "", str(error)
+                return
+            self.rows = answer_rows(self.student, self.number, {n: answers[n] for n in self.names if n in answers})
 
         def _mark(self, change) -> None:
             try:
@@ -102,17 +137,36 @@ def _quiz_class(AnyWidget: type, traitlets) -> type:
     return Quiz
 
 
-def quiz(level: int = 1, seed: int = 0, widget: bool | None = None):
+def quiz(
+    level: int = 1,
+    seed: int = 0,
+    widget: bool | None = None,
+    course: str | None = None,
+    student: str | None = None,
+    number: int = 1,
+):
     """An exercise to answer in a notebook: the graph and a box per node, marked by `check`
     (a widget; widget=None uses one in a notebook). Elsewhere, or without anywidget, it prints
-    the exercise and returns it: answer with `check(ex, {...})`."""
-    ex = exercise(seed, level)
+    the exercise and returns it: answer with `check(ex, {...})`.
+
+    course and student (the class code and the student's id): that student's exercise `number`
+    of the class, the one the teacher's `python -m autograd.exercises grade` marks, and a "Copy my
+    answers" button giving the rows it reads (student, exercise, node, answer)."""
+    from autograd.exercises.classroom import student_exercise
+
+    if course is None and student is None:
+        ex = exercise(seed, level)
+    else:
+        ex = student_exercise(course or "", student or "", number, level)
     Quiz = widget_or_none(widget, _quiz_class, "the quiz", "the exercise as text")
     if Quiz is not None:
         drawn = layouts(ex.drawing, grads="now", show_grad=False, stacked=True)
         names = ex.order()
         return Quiz(ex, layouts=drawn, names=names, said={name: spoken(name) for name in names},
-                    nodes=node_descriptions(ex.drawing))  # fmt: skip
+                    nodes=node_descriptions(ex.drawing), student=(student or "").strip(),
+                    number=number)  # fmt: skip
     print(ex)
     print("Answer with exercises.check(ex, {'L': 1, ...}): the gradient of L with respect to each node.")
+    if student is not None:
+        print(f"Your rows for the teacher: exercises.answer_rows({student.strip()!r}, {number}, {{'L': 1, ...}})")
     return ex

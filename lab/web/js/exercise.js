@@ -8,19 +8,29 @@ const $ = (id) => document.getElementById(id);
 export function createExercise({ py, say, view }) {
   let exercise = null;
 
+  // A class's exercise: the class code and the student's id make the seed (in Python, as the teacher's grade does).
+  function forClass() {
+    return { course: $("exercise-course").value, student: $("exercise-student").value,
+             number: Number($("exercise-number").value) };
+  }
+
   async function create() {
     const level = Number($("exercise-level").value);
     const seed = Number($("exercise-seed").value);
-    if (!Number.isInteger(seed) || seed < 0) {
+    const { course, student, number } = forClass();
+    const classy = course.trim() !== "" || student.trim() !== "";
+    if (!classy && (!Number.isInteger(seed) || seed < 0)) {
       say(`the exercise's seed must be a whole number from 0; got ${$("exercise-seed").value}`, "error");
       return null;
     }
     try {
-      exercise = await py.call("exercise", { level, seed });
+      exercise = await py.call("exercise", classy ? { level, course, student, number } : { level, seed });
     } catch (error) {
       say(error.message, "error");
       return null;
     }
+    if (classy) say(`exercise ${number} of ${exercise.student.id} in ${course.trim()}: seed ${exercise.seedText}`);
+    $("exercise-rows").hidden = true;
     await show();
     const table = $("exercise-answers");
     table.replaceChildren();
@@ -49,8 +59,8 @@ export function createExercise({ py, say, view }) {
     return exercise;
   }
 
-  async function check() {
-    if (!exercise) return null;
+  // The boxes filled in, as numbers; null (and a message) when one is not a number.
+  function given() {
     const answers = {};
     for (const input of $("exercise-answers").querySelectorAll("input")) {
       const text = input.value.trim();
@@ -62,6 +72,41 @@ export function createExercise({ py, say, view }) {
       }
       answers[input.dataset.node] = value;
     }
+    return answers;
+  }
+
+  // "Copy my answers": the rows the teacher's grade reads (student, exercise, node, answer), made by
+  // Python, put on the clipboard and shown, selected, in case the clipboard is not allowed.
+  async function copy() {
+    if (!exercise) return null;
+    const answers = given();
+    if (answers === null) return null;
+    let rows;
+    try {
+      rows = await py.call("exercise_rows", { answers });
+    } catch (error) {
+      say(error.message, "error");
+      return null;
+    }
+    const box = $("exercise-rows");
+    box.value = rows;
+    box.hidden = false;
+    box.rows = Math.min(12, rows.split("\n").length);
+    box.select();
+    const count = rows.trim().split("\n").length - 1;
+    try {
+      await navigator.clipboard.writeText(rows);
+      say(`copied ${count} rows for the teacher (student, exercise, node, answer)`);
+    } catch {
+      say(`${count} rows for the teacher are selected below: copy them (Ctrl+C)`);
+    }
+    return rows;
+  }
+
+  async function check() {
+    if (!exercise) return null;
+    const answers = given();
+    if (answers === null) return null;
     let report;
     try {
       report = await py.call("check_exercise", { answers });
@@ -84,9 +129,10 @@ export function createExercise({ py, say, view }) {
 
   $("exercise-new").addEventListener("click", create);
   $("exercise-check").addEventListener("click", check);
+  $("exercise-copy").addEventListener("click", copy);
   $("exercise-answers").addEventListener("keydown", (event) => {
     if (event.key === "Enter") check();
   });
 
-  return { create, show, check };
+  return { create, show, check, copy };
 }
