@@ -495,6 +495,16 @@ def test_prairielearn_questions_make_the_variant_of_a_seed_and_grade_it_with_the
         for key in re.findall(r"\{\{(\w+)\}\}", html_text):  # and each node's, inside {{#params.nodes}}
             assert all(key in node for node in data["params"]["nodes"]), key
     assert 'answers-name="{{answer}}"' in html_text and "{{feedback.diagnosis}}" in html_text
+    chevron = pytest.importorskip("chevron")  # PrairieLearn renders question.html with Mustache, then its elements
+    for seed, data in zip(seeds, made):
+        shown = chevron.render(html_text, {"params": data["params"], "feedback": {"diagnosis": "DIAGNOSIS"}})
+        boxes = re.findall(r'<pl-number-input answers-name="(\w+)" label="dL/d(\w+) =" comparison="relabs" '
+                           r'rtol="0.001"\s+atol="0.001"', shown)  # fmt: skip
+        assert boxes == [(f"d_{name}", name) for name in E.exercise(seed, 2).order()]
+        graph = re.search(r"<pl-graph>(.*)</pl-graph>", shown, re.S).group(1)
+        assert graph == data["params"]["dot"] and "&quot;" not in graph  # the DOT as it is, not HTML-escaped
+        assert "<p>DIAGNOSIS</p>" in shown  # the forward pass, and the key in the answer panel:
+        assert shown.count("<li><code>") == len(data["params"]["forward"]) + len(boxes)
 
     graded, expected = [], []
     for seed, data in zip(seeds, made):
