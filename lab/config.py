@@ -11,6 +11,7 @@ import math
 from numbers import Integral, Real
 
 import nn
+from lab.data import FEATURES
 
 DATASETS = ("xor", "circles", "moons", "spirals", "blobs", "function")
 LOSSES = {
@@ -18,8 +19,10 @@ LOSSES = {
     "logistic": nn.logistic_loss,
     "bce_with_logits": nn.bce_with_logits_loss,
     "mse": nn.mse_loss,
+    "cross_entropy": nn.cross_entropy,
 }
 SIGNED_LOSSES = ("hinge", "logistic", "mse")  # their class targets are -1/+1
+MANY_CLASSES = ("blobs", "spirals")  # the datasets that may have 3 to 5 classes
 OPTIMIZERS = ("sgd", "momentum", "adam", "rmsprop", "adagrad")
 ACTIVATIONS = tuple(nn.ACTIVATIONS)
 INITS = nn.init.INITS
@@ -37,7 +40,10 @@ DEFAULTS = {
     "optimizer": "sgd",
     "learningRate": 0.1,
     "l2": 0.0,
+    "l1": 0.0,
     "batchSize": 10,
+    "features": ["x1", "x2"],
+    "classes": 2,
 }
 
 # (low, high) of each number; a value outside is clamped, with a notice.
@@ -48,9 +54,11 @@ RANGES = {
     "seed": (0, 2**31 - 1),
     "learningRate": (1e-6, 10.0),
     "l2": (0.0, 1.0),
+    "l1": (0.0, 1.0),
     "batchSize": (1, 1000),
+    "classes": (2, 5),
 }
-WHOLE = ("samples", "seed", "batchSize")
+WHOLE = ("samples", "seed", "batchSize", "classes")
 CHOICES = {
     "dataset": DATASETS,
     "activation": ACTIVATIONS,
@@ -62,15 +70,25 @@ LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0,
 L2_RATES = (0.0, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
 MAX_LAYERS = 6
 MAX_NEURONS = 32  # the page's +/- buttons stop at 8; configure and the URL take micrograd's 16
-IN_PLACE = ("learningRate", "l2")  # changed without starting the run over
+IN_PLACE = ("learningRate", "l2", "l1")  # changed without starting the run over
 # A frame computes every neuron over the plane: resolution^2 points times the weights. Past this
 # many multiply-adds (about a second in the browser) the heatmaps are drawn coarser instead.
 FRAME_BUDGET = 1_000_000
 
 
+def input_count(config: dict) -> int:
+    """The network's inputs: x for the "function" dataset, else one per input feature."""
+    return 1 if config["dataset"] == "function" else len(config["features"])
+
+
+def output_count(config: dict) -> int:
+    """The network's outputs: a logit per class for cross_entropy (softmax), else one."""
+    return config["classes"] if config["loss"] == "cross_entropy" else 1
+
+
 def weight_count(config: dict) -> int:
-    """The weights of the configuration's network (inputs, hidden layers, one output)."""
-    sizes = [1 if config["dataset"] == "function" else 2, *config["hidden"], 1]
+    """The weights of the configuration's network (inputs, hidden layers, outputs)."""
+    sizes = [input_count(config), *config["hidden"], output_count(config)]
     return sum(a * b for a, b in zip(sizes, sizes[1:]))
 
 
@@ -90,7 +108,7 @@ def check_config(config: object, base: dict | None = None) -> tuple[dict, list[s
     if not isinstance(config, dict):
         raise TypeError(f"a configuration is an object of settings, got {type(config).__name__} {config!r}")
     new = dict(base or DEFAULTS)
-    new["hidden"] = list(new["hidden"])
+    new["hidden"], new["features"] = list(new["hidden"]), list(new["features"])
     notices = []
     for key, value in config.items():
         if key not in DEFAULTS:
@@ -101,6 +119,8 @@ def check_config(config: object, base: dict | None = None) -> tuple[dict, list[s
             new[key] = value
         elif key == "hidden":
             new[key] = _hidden(value, notices)
+        elif key == "features":
+            new[key] = _features(value)
         else:
             new[key] = _number(key, value, notices)
     if new["dataset"] == "function" and new["loss"] != "mse":
@@ -108,6 +128,20 @@ def check_config(config: object, base: dict | None = None) -> tuple[dict, list[s
             raise ValueError(f"the function dataset is regression: its loss is mse, not {new['loss']}")
         notices.append(f"the function dataset is regression: the loss is mse (was {new['loss']})")
         new["loss"] = "mse"
+    if new["classes"] > 2 and new["dataset"] not in MANY_CLASSES:
+        if "classes" in config:
+            raise ValueError(
+                f"{new['dataset']} has 2 classes; {new['classes']} classes are for {' and '.join(MANY_CLASSES)}"
+            )
+        notices.append(f"{new['dataset']} has 2 classes (was {new['classes']})")
+        new["classes"] = 2
+    if new["classes"] > 2 and new["loss"] != "cross_entropy":
+        if "loss" in config:
+            raise ValueError(
+                f"{new['classes']} classes need a softmax output: the loss is cross_entropy, not {new['loss']}"
+            )
+        notices.append(f"{new['classes']} classes: a softmax output and the cross_entropy loss (was {new['loss']})")
+        new["loss"] = "cross_entropy"
     if "hidden" in config and heatmap_resolution(new, 40) < 40:
         count = weight_count(new)
         notices.append(
@@ -152,12 +186,29 @@ def _hidden(value: object, notices: list[str]) -> list[int]:
     return sizes
 
 
+def _features(value: object) -> list[str]:
+    """Input features: a list of FEATURES' names, at least one, each once; kept in FEATURES' order."""
+    if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple)):
+        raise ValueError(f'features must be a list such as ["x1", "x2"]; got {value!r}')
+    unknown = [name for name in value if not isinstance(name, str) or name not in FEATURES]
+    if unknown:
+        raise ValueError(f"features must be among {', '.join(FEATURES)}; got {unknown[0]!r}")
+    if not value:
+        raise ValueError('features must name at least one input feature, such as ["x1"]')
+    return [name for name in FEATURES if name in value]
+
+
 def to_query(config: dict) -> str:
     """The configuration as a URL query string (without the "?")."""
+    from urllib.parse import quote
+
     parts = []
     for key in DEFAULTS:
         value = config[key]
-        text = ",".join(map(str, value)) if key == "hidden" else f"{value:.10g}" if isinstance(value, float) else value
+        if isinstance(value, list):
+            text = ",".join(quote(str(v), safe="()") for v in value)
+        else:
+            text = f"{value:.10g}" if isinstance(value, float) else value
         parts.append(f"{key}={text}")
     return "&".join(parts)
 
@@ -190,6 +241,8 @@ def from_query(query: str) -> tuple[dict, list[str]]:
 def _parse(key: str, text: str) -> object:
     if key in CHOICES:
         return text
+    if key == "features":
+        return [name.strip() for name in text.split(",")] if text.strip() else []
     if key == "hidden":
         try:
             return [int(size) for size in text.split(",")] if text.strip() else []

@@ -1,6 +1,7 @@
 """The Lab's data: the datasets, the train/test split, the drawn square of the plane, CSV.
 
-Rows are [x1, x2, label] (label 0 or 1), or [x, target] for the "function" dataset.
+Rows are [x1, x2, label] (label 0 or 1; 0 to k-1 for k classes), or [x, target] for the "function"
+dataset. The network's inputs are the point's input features (FEATURES: x1, x2, x1^2, ...).
 A CSV or added points may hold up to MAX_ROWS rows, each coordinate within ±MAX_COORDINATE
 (the drawn square, and the JSON the page gets, stay finite).
 """
@@ -13,6 +14,8 @@ import math
 
 import nn
 import nn.portable_math
+from autograd import Value
+from autograd.ops import sin
 
 MAX_ROWS = 2000  # twice the generated datasets' largest; every row is a forward pass in each frame
 MAX_COORDINATE = 1e6
@@ -21,6 +24,38 @@ MAX_COORDINATE = 1e6
 def _function(x: float) -> float:
     """The "function" dataset's target: one period of a sine over [-1, 1] (the same bits everywhere)."""
     return nn.portable_math.sin(math.pi * x)
+
+
+# Playground's input features of a point (x1, x2): each a formula of the two, of numbers or of Values
+# (then a node of the graph, labelled with its formula, so that the chain rule shows x1*x1).
+FEATURES = {
+    "x1": lambda x1, x2: x1,
+    "x2": lambda x1, x2: x2,
+    "x1^2": lambda x1, x2: x1 * x1,
+    "x2^2": lambda x1, x2: x2 * x2,
+    "x1x2": lambda x1, x2: x1 * x2,
+    "sin(x1)": lambda x1, x2: sin(x1),
+    "sin(x2)": lambda x1, x2: sin(x2),
+}
+FEATURE_LABELS = {"x1^2": "x1*x1", "x2^2": "x2*x2", "x1x2": "x1*x2"}  # the node's label; else the name
+
+
+def feature_values(names: list[str], point: list[float]) -> list[float]:
+    """The features `names` of a point (x1, x2), as numbers: the network's inputs without a graph."""
+    return [FEATURES[name](point[0], point[1]) for name in names]
+
+
+def feature_nodes(names: list[str], point: list[float]) -> list[Value]:
+    """The features `names` of a point as nodes of a graph: the leaves x1 and x2, then each formula
+    on them (the same numbers as feature_values, to the bit)."""
+    x1, x2 = Value(float(point[0]), label="x1"), Value(float(point[1]), label="x2")
+    nodes = []
+    for name in names:
+        node = FEATURES[name](x1, x2)
+        if node is not x1 and node is not x2:
+            node.label = FEATURE_LABELS.get(name, name)
+        nodes.append(node)
+    return nodes
 
 
 def make_dataset(config: dict) -> tuple[list[list[float]], list[float]]:
@@ -33,9 +68,9 @@ def make_dataset(config: dict) -> tuple[list[list[float]], list[float]]:
     if name == "moons":
         return nn.data.make_moons(n, noise, seed)
     if name == "spirals":
-        return nn.data.make_spirals(n, classes=2, noise=noise, seed=seed)
+        return nn.data.make_spirals(n, classes=config["classes"], noise=noise, seed=seed)
     if name == "blobs":
-        return nn.data.make_blobs(n, centers=2, std=0.5 + 5 * noise, seed=seed)
+        return nn.data.make_blobs(n, centers=config["classes"], std=0.5 + 5 * noise, seed=seed)
     return nn.data.sample_function(_function, n, -1.0, 1.0, noise, seed)
 
 
@@ -72,9 +107,9 @@ def nearest(sets: list[list[list[float]]], x1: float, x2: float, box: list[float
     return where
 
 
-def read_csv(text: str, regression: bool) -> tuple[list[list[float]], list[float]]:
-    """(X, y) from CSV rows `x1,x2,label` (labels 0/1 or -1/+1; for "function" `x,y`). A first
-    line that is not numbers is a header. A bad row refuses the whole file, naming its line."""
+def read_csv(text: str, regression: bool, classes: int = 2) -> tuple[list[list[float]], list[float]]:
+    """(X, y) from CSV rows `x1,x2,label` (labels 0/1 or -1/+1; 0 to k-1 for k classes; for "function"
+    `x,y`). A first line that is not numbers is a header. A bad row refuses the whole file, naming its line."""
     if not isinstance(text, str):
         raise TypeError(f"load_csv takes the file's text, got {type(text).__name__}")
     width = 2 if regression else 3
@@ -97,7 +132,10 @@ def read_csv(text: str, regression: bool) -> tuple[list[list[float]], list[float
             raise ValueError(
                 f"CSV line {number}: {','.join(fields)!r} has a value beyond ±{MAX_COORDINATE:g}, the plane's limit"
             )
-        if not regression:
+        if not regression and classes > 2:
+            if values[2] not in range(classes):
+                raise ValueError(f"CSV line {number}: the label {fields[2].strip()!r} is not {class_words(classes)}")
+        elif not regression:
             if values[2] not in (0.0, 1.0, -1.0):
                 raise ValueError(f"CSV line {number}: the label {fields[2].strip()!r} is not 0, 1 or -1")
             values[2] = 1.0 if values[2] == 1.0 else 0.0
@@ -112,9 +150,14 @@ def read_csv(text: str, regression: bool) -> tuple[list[list[float]], list[float
     return [r[:-1] for r in rows], [r[-1] for r in rows]
 
 
-def checked_rows(rows: object, name: str, regression: bool) -> list[list[float]]:
+def class_words(classes: int) -> str:
+    """The labels of k classes, in words: "0 or 1", "0, 1 or 2", ..."""
+    return ", ".join(map(str, range(classes - 1))) + f" or {classes - 1}"
+
+
+def checked_rows(rows: object, name: str, regression: bool, classes: int = 2) -> list[list[float]]:
     """Rows the page sends back (restore): lists of finite numbers of the dataset's width, within
-    the plane's limits, at most MAX_ROWS of them; each row's label 0 or 1 for classes."""
+    the plane's limits, at most MAX_ROWS of them; each row's label a class, 0 to classes - 1."""
     width = 2 if regression else 3
     if not isinstance(rows, list) or len(rows) > MAX_ROWS:
         raise ValueError(f"{name} must be a list of at most {MAX_ROWS} rows, got {type(rows).__name__}")
@@ -125,8 +168,8 @@ def checked_rows(rows: object, name: str, regression: bool) -> list[list[float]]
         if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and abs(v) <= MAX_COORDINATE
                    for v in row):  # fmt: skip
             raise ValueError(f"{name} row {i} must hold finite numbers within ±{MAX_COORDINATE:g}, got {row!r}")
-        if not regression and row[2] not in (0, 1):
-            raise ValueError(f"{name} row {i}'s label must be 0 or 1, got {row[2]!r}")
+        if not regression and row[2] not in range(classes):
+            raise ValueError(f"{name} row {i}'s label must be {class_words(classes)}, got {row[2]!r}")
         checked.append([float(v) for v in row])
     return checked
 

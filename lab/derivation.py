@@ -34,6 +34,7 @@ from autograd import Drawing, Value, draw_graph, explain
 from autograd.engine import grads_set_aside
 from autograd.views.notation import indices, layer_mark, notes_label, number, spoken
 from autograd.views.page import LAYOUTS, backward_records, node_descriptions
+from lab import data
 from nn.matrices import TOLERANCE, LayerView
 
 VIEWS = ("neuron", "expanded")
@@ -276,15 +277,18 @@ def _matrices(lab, example: int, batch: bool, view: str) -> dict:
         if batch:
             examples = list(lab.upcoming_batch())
             rows = [lab.train_set[i] for i in examples]
-            loss, inputs = lab.loss(rows), [row[:-1] for row in rows]
+            loss, inputs = lab.loss(rows, penalty=False), [lab.input_values(row[:-1]) for row in rows]
         else:
-            examples, loss, inputs = [example], drawing.root, lab.train_set[example][:-1]
+            # The notes' recursion is the data loss's: with an L1 penalty, the root's first term.
+            loss = drawing.root.parents[0] if lab.config["l1"] > 0 else drawing.root
+            examples, inputs = [example], lab.input_values(lab.train_set[example][:-1])
         loss.backward()
         found = layer_view(loss, lab.model, inputs)
     numbers = found.to_json(drawing.ids)
     gradients = [abs(x) for layer in numbers["layers"] for name in GRADIENTS for x in _flat(layer[name])]
     scale = max((x for x in gradients if math.isfinite(x)), default=0.0)
-    layers = [_layer_reply(lab.model, shown, examples if batch else None) for shown in numbers["layers"]]
+    names = ["x1"] if lab.regression else [data.FEATURE_LABELS.get(f, f) for f in lab.config["features"]]
+    layers = [_layer_reply(lab.model, shown, examples if batch else None, names) for shown in numbers["layers"]]
     if math.isnan(found.difference):
         check = ("Every entry is the engine's own (δ⁽ˡ⁾ᵢ is the grad of the node z⁽ˡ⁾ᵢ); here, without numpy, "
                  "they are not checked against numpy's matrices (CPython's nn.layer_view is, and the Lab's tests "
@@ -336,8 +340,9 @@ def _grid(values) -> list[list]:
     return [row if isinstance(row, list) else [row] for row in values]
 
 
-def _layer_reply(model, shown: dict, examples: list[int] | None) -> dict:
-    """One layer of the reply: its matrices (see `matrices`) and its equations, as rows of terms."""
+def _layer_reply(model, shown: dict, examples: list[int] | None, inputs: list[str]) -> dict:
+    """One layer of the reply: its matrices (see `matrices`) and its equations, as rows of terms;
+    `inputs` the labels of the network's inputs (x1, x1*x1, ...)."""
     k, (n, m), count = shown["index"], shown["shape"], len(model.layers)
     neurons = [neuron.name for neuron in model.layers[k - 1].neurons]
     below = [neuron.name for neuron in model.layers[k - 2].neurons] if k > 1 else [None] * m  # x: no neuron
@@ -356,7 +361,7 @@ def _layer_reply(model, shown: dict, examples: list[int] | None) -> dict:
         "dW": lambda i, j: "∂L/∂" + notes_label(f"{neurons[i]}.w.{j}"),
         "b": lambda i, j: notes_label(f"{neurons[i]}.b"),
         "db": lambda i, j: "∂L/∂" + notes_label(f"{neurons[i]}.b"),
-        "h_prev": lambda i, j: (notes_label(f"x{i + 1}") if k == 1 else f"h{sp}{sub(i)}") + column(j),
+        "h_prev": lambda i, j: (notes_label(inputs[i]) if k == 1 else f"h{sp}{sub(i)}") + column(j),
         "z": lambda i, j: f"z{sk}{sub(i)}" + column(j),
         "h": lambda i, j: f"h{sk}{sub(i)}" + column(j),
         "dphi": lambda i, j: f"φ'(z{sk}{sub(i)})" + column(j),

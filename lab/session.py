@@ -9,18 +9,23 @@ A run is fixed by its configuration (the keys of lab.config.DEFAULTS, the page's
 and nothing else. With seed s:
     data         nn.data's generator for the dataset, seed=s (lab.data), then
                  nn.data.train_test_split(X, y, test_size=1 - trainRatio, seed=s)
-    model        nn.manual_seed(s); nn.MLP(inputs, hidden + [1], activation, init=init),
-                 2 inputs (1 for the "function" dataset), a linear output
+    model        nn.manual_seed(s); nn.MLP(inputs, hidden + [outputs], activation, init=init),
+                 an input per feature of `features` (lab.data.FEATURES: x1, x2, x1^2, x2^2, x1x2,
+                 sin(x1), sin(x2), nodes of the graph made from the leaves x1 and x2; 1 input, x,
+                 for the "function" dataset), a linear output: one, or a logit per class for
+                 cross_entropy (softmax inside the loss)
     optimizer    nn.optim's, with weight_decay = l2 (l2 * w added to each gradient)
     one step     the next minibatch of nn.data.batches(train, batchSize, seed=s + epoch):
-                 nn.train.train_step (the loss's mean over the batch, zero_grad,
-                 backward, step), as nn.fit takes it.
-So k epochs of steps are nn.fit(model, X, y, loss, optimizer, k, batchSize, seed=s).
+                 nn.train.train_step (the loss's mean over the batch, plus
+                 nn.l1_penalty(weights, l1) when l1 > 0 (the weights, not the biases, as
+                 Playground's), zero_grad, backward, step), as nn.fit takes it.
+So k epochs of steps (features x1, x2, no L1) are nn.fit(model, X, y, loss, optimizer, k, batchSize, seed=s).
 
 Targets: the labels 0/1 become -1/+1 for hinge, logistic and mse on classes; the
-"function" dataset's targets are the function's values. A point is classed as nn.fit
-scores it (nn.train.CORRECT_FOR_LOSS): 1 when the model's output is > 0 (>= 0 for the
-±1 losses, as nn.correct_sign).
+"function" dataset's targets are the function's values; cross_entropy's are the class
+indices 0 to k-1. A point is classed as nn.fit scores it (nn.train.CORRECT_FOR_LOSS): 1 when
+the model's output is > 0 (>= 0 for the ±1 losses, as nn.correct_sign); the largest logit's
+class for cross_entropy.
 
 The page calls the methods marked @page_call through `Lab.call`, which answers JSON
 (lab.replies: nan and inf go as null).
@@ -54,7 +59,9 @@ from lab.config import (
     check_config,
     from_query,
     heatmap_resolution,
+    input_count,
     make_optimizer,
+    output_count,
     to_query,
 )
 from nn.train import CORRECT_FOR_LOSS, train_step
@@ -73,6 +80,10 @@ def divergence_sentence(steps: int, error: str, learning_rate: float) -> str:
     suggestion = f"{smaller[-1]:g}" if smaller else f"{learning_rate / 30:.2g}"
     return (f"Training stopped at step {steps}: the {became}. The learning rate {learning_rate:g} is too large; "
             f"try {suggestion}, then press Reset.")  # fmt: skip
+
+
+# How the page draws each class (draw.js's CLASS_COLOURS and marks): a colour and a shape, never colour alone.
+CLASS_LOOKS = ("orange, circles", "blue, squares", "green, triangles", "vermilion, diamonds", "purple, crosses")
 
 
 def _finite(x: float | None) -> bool:
@@ -115,7 +126,7 @@ class Lab:
             self._new_data()
         if changed - set(IN_PLACE):
             self.reset()
-        elif changed:
+        elif changed:  # l1 is read by each step's loss
             self.optimizer.lr = new["learningRate"]
             self.optimizer.weight_decay = new["l2"]
         return {"notices": notices, "changed": sorted(changed), "config": self.config, "query": self.to_query()}
@@ -136,7 +147,7 @@ class Lab:
         config = self.config
         nn.manual_seed(config["seed"])
         self.model = nn.MLP(
-            1 if self.regression else 2, [*config["hidden"], 1], config["activation"], init=config["init"]
+            input_count(config), [*config["hidden"], output_count(config)], config["activation"], init=config["init"]
         )
         self.parameters = self.model.parameters()
         self.optimizer = make_optimizer(config, self.parameters)
@@ -151,11 +162,44 @@ class Lab:
 
     # --- training -----------------------------------------------------------------------------
 
-    def target(self, label: float) -> float:
-        """The loss's target for a row's label: -1/+1 for the ±1 losses on classes."""
+    def target(self, label: float) -> float | int:
+        """The loss's target for a row's label: -1/+1 for the ±1 losses on classes, the class's index
+        for cross_entropy."""
         if not self.regression and self.config["loss"] in SIGNED_LOSSES:
             return 2.0 * label - 1.0
+        if self.config["loss"] == "cross_entropy":
+            return int(label)
         return label
+
+    @property
+    def multiclass(self) -> bool:
+        """A logit per class (cross_entropy): the outputs are softmax's inputs."""
+        return self.config["loss"] == "cross_entropy"
+
+    def inputs(self, row: list[float]) -> list:
+        """The network's inputs for a data row: x for "function", else the point's input features as
+        nodes of the graph (lab.data.feature_nodes: x1*x1 and the rest, from the leaves x1 and x2)."""
+        if self.regression:
+            return row[:-1]
+        return data.feature_nodes(self.config["features"], row)
+
+    def input_values(self, point: list[float]) -> list[float]:
+        """The network's inputs for a point, [x1, x2] (or [x]), as numbers without a graph: the same
+        numbers as inputs() to the bit."""
+        if self.regression:
+            return point
+        return data.feature_values(self.config["features"], point)
+
+    def weights(self) -> list[Value]:
+        """The weights (not the biases) of the network: what the L1 penalty is on, as Playground's."""
+        return [w for layer in self.model.layers for neuron in layer.neurons for w in neuron.w]
+
+    def penalized(self, predictions: list, targets: list) -> Value:
+        """The loss a step minimizes on a batch: the run's loss, plus nn.l1_penalty when l1 > 0."""
+        loss = self.loss_fn(predictions, targets)
+        if self.config["l1"] > 0:
+            loss = loss + nn.l1_penalty(self.weights(), self.config["l1"])
+        return loss
 
     def upcoming_batch(self) -> list[int]:
         """The indices (into train_set) of the minibatch the next step trains on."""
@@ -200,10 +244,12 @@ class Lab:
         elapsed = time.perf_counter() - start
         return {"steps": done, "seconds": elapsed}
 
-    def loss(self, rows: list[list[float]]) -> Value:
+    def loss(self, rows: list[list[float]], penalty: bool = True) -> Value:
         """The loss a training step minimizes on these rows: the mean of the run's loss of the
-        model's output and each row's target (no L2 term: that is the optimizer's weight_decay)."""
-        return self.loss_fn([self.model(row[:-1]) for row in rows], [self.target(row[-1]) for row in rows])
+        model's output and each row's target, plus the L1 penalty when l1 > 0 (unless penalty=False;
+        no L2 term: that is the optimizer's weight_decay)."""
+        predictions, targets = [self.model(self.inputs(row)) for row in rows], [self.target(row[-1]) for row in rows]
+        return self.penalized(predictions, targets) if penalty else self.loss_fn(predictions, targets)
 
     def _one_step(self) -> bool:
         """One training step (nn.train.train_step); False, with `stopped` saying why, when there is
@@ -216,8 +262,8 @@ class Lab:
         epoch_before, batches_before = self.epoch, list(self._epoch_batches or [])
         batch = self._next_batch()
         try:
-            train_step(self.model, [row[:-1] for row in batch], [self.target(row[-1]) for row in batch],
-                       self.loss_fn, self.optimizer)  # fmt: skip
+            train_step(self.model, [self.inputs(row) for row in batch], [self.target(row[-1]) for row in batch],
+                       self.penalized, self.optimizer)  # fmt: skip
         except FloatingPointError as error:
             self.stopped = divergence_sentence(self.steps, str(error), self.config["learningRate"])
             self.stopped_detail = f"Step {self.steps + 1} (epoch {epoch_before + 1}) was not taken: {error}"
@@ -231,14 +277,9 @@ class Lab:
 
     # --- reading the run ----------------------------------------------------------------------
 
-    def predict(self, x: list[float]) -> float:
-        """The model's output for one input, without building a graph."""
-        with no_grad():
-            return self.model(x).data
-
     def neuron_outputs(self, x: list[float]) -> list[list[float]]:
-        """Every neuron's output h for input x, layer by layer, without building a graph: the
-        heatmaps need thousands of these a frame. Each z is the sum autograd.linear computes,
+        """Every neuron's output h for the network's inputs x (input_values), layer by layer, without
+        building a graph: the heatmaps need thousands of these a frame. Each z is the sum autograd.linear computes,
         in its order (b, then + w_i*x_i), so the same number to the last bit; h is the neuron's
         own activation function, applied to one scratch Value under no_grad. A z that is not
         finite (where the graph would raise) makes that h nan, drawn as no colour."""
@@ -260,31 +301,39 @@ class Lab:
                 x = h
         return outputs
 
-    def _losses(self, rows: list[list[float]]) -> tuple[float | None, float | None]:
-        """(mean loss, accuracy) over rows, without the L2 term: nan when an output is not finite;
-        accuracy None for regression (or when it cannot be told)."""
+    def _losses(self, rows: list[list[float]]) -> tuple[float | None, float | None, list | None]:
+        """(mean loss, accuracy, each class's accuracy) over rows, without the L1 and L2 terms: nan
+        when an output is not finite; accuracy None for regression (or when it cannot be told); a
+        class's accuracy is the share of its points classed right (None for a class with none)."""
         if not rows:
-            return None, None
-        outputs = [self.neuron_outputs(row[:-1])[-1][0] for row in rows]  # model(x).data, to the bit
-        if not all(math.isfinite(o) for o in outputs):
-            return math.nan, None
+            return None, None, None
+        outputs = [self.neuron_outputs(self.input_values(row[:-1]))[-1] for row in rows]  # model(x).data, to the bit
+        if not all(math.isfinite(o) for out in outputs for o in out):
+            return math.nan, None, None
         with no_grad():
-            predictions = [Value(o) for o in outputs]
+            if self.multiclass:
+                predictions = [[Value(o) for o in out] for out in outputs]
+            else:
+                predictions = [Value(out[0]) for out in outputs]
             try:
                 loss = self.loss_fn(predictions, [self.target(row[-1]) for row in rows]).data
             except OverflowError:
-                return math.nan, None
+                return math.nan, None, None
         if self.regression:
-            return loss, None
+            return loss, None, None
         # As nn.fit scores it; mse on the ±1 class targets is a score's sign, as hinge's (fit counts
         # no accuracy for mse, a regression loss there).
         correct = CORRECT_FOR_LOSS.get(self.loss_fn, nn.correct_sign)
-        right = sum(correct(p, self.target(row[-1])) for p, row in zip(predictions, rows))
-        return loss, right / len(rows)
+        right = [correct(p, self.target(row[-1])) for p, row in zip(predictions, rows)]
+        per_class = []
+        for k in range(self.config["classes"]):
+            marks = [r for r, row in zip(right, rows) if row[-1] == k]
+            per_class.append(sum(marks) / len(marks) if marks else None)
+        return loss, sum(right) / len(rows), per_class
 
     def summary(self) -> dict:
-        train_loss, train_accuracy = self._losses(self.train_set)
-        test_loss, test_accuracy = self._losses(self.test_set)
+        train_loss, train_accuracy, train_classes = self._losses(self.train_set)
+        test_loss, test_accuracy, test_classes = self._losses(self.test_set)
         return {
             "epoch": self.epoch,
             "step": self.steps,
@@ -292,6 +341,7 @@ class Lab:
             "testLoss": test_loss,
             "trainAccuracy": train_accuracy,
             "testAccuracy": test_accuracy,
+            "classAccuracy": {"train": train_classes, "test": test_classes},  # class k's share classed right
             "stopped": self.stopped,
             "stoppedDetail": self.stopped_detail,
         }
@@ -343,8 +393,12 @@ class Lab:
                 for c in range(resolution)
             ]
         layers = [[[] for _ in layer.neurons] for layer in self.model.layers]
+        inputs = [[] for _ in range(len(self.model.layers[0].neurons[0].w))]
         for point in points:
-            for grids, outputs in zip(layers, self.neuron_outputs(point)):
+            values = self.input_values(point)
+            for grid, v in zip(inputs, values):
+                grid.append(round(v, 4))
+            for grids, outputs in zip(layers, self.neuron_outputs(values)):
                 for grid, h in zip(grids, outputs):
                     grid.append(round(h, 4))
         return {
@@ -355,6 +409,10 @@ class Lab:
             "regression": self.regression,
             "data": {"train": self.train_set, "test": self.test_set},
             "customData": self.custom_data,
+            "inputs": inputs,  # each input feature's value over the plane (x along the x range)
+            "inputNames": ["x"] if self.regression else list(self.config["features"]),
+            "classes": None if self.regression else self.config["classes"],
+            **(self.class_grids(points) if self.multiclass else {}),
             "neurons": layers,  # layers[k][j]: neuron j of layer k (the last is the output)
             "weights": [
                 [{"w": [w.data for w in n.w], "b": n.b.data} for n in layer.neurons] for layer in self.model.layers
@@ -366,6 +424,25 @@ class Lab:
             "query": self.to_query(),
         }
 
+    def class_grids(self, points: list[list[float]]) -> dict:
+        """For a softmax output, over the plane's points: {"probabilities": [class k's grid] (softmax of
+        the logits, nn.softmax's numbers rounded to 6 decimals), "predicted": [the largest's class]}."""
+        probabilities = [[] for _ in range(self.config["classes"])]
+        predicted = []
+        with no_grad():
+            for point in points:
+                logits = self.neuron_outputs(self.input_values(point))[-1]
+                if not all(math.isfinite(z) for z in logits):
+                    predicted.append(None)
+                    for grid in probabilities:
+                        grid.append(math.nan)
+                    continue
+                p = [q.data for q in nn.softmax(logits)]
+                predicted.append(max(range(len(p)), key=p.__getitem__))
+                for grid, q in zip(probabilities, p):
+                    grid.append(round(q, 6))
+        return {"probabilities": probabilities, "predicted": predicted}
+
     # --- the pictures in words (for a screen reader) ------------------------------------------
 
     def diagram_words(self) -> dict:
@@ -374,7 +451,8 @@ class Lab:
         [[[name of the weight from unit j into neuron i]]]} ("weight w super 2 sub 1 3, from h super
         1 sub 3 to neuron 1 of layer 2"); the output layer's neurons are ŷ."""
         layers = self.model.layers
-        inputs = [spoken(notes_label(f"x{j + 1}")) for j in range(len(layers[0].neurons[0].w))]
+        names = ["x1"] if self.regression else [data.FEATURE_LABELS.get(f, f) for f in self.config["features"]]
+        inputs = [spoken(notes_label(name)) for name in names]
 
         def unit(k: int, i: int) -> str:  # the output of neuron i of layer k (0-based), as the notes write it
             if k == len(layers) - 1:
@@ -423,10 +501,19 @@ class Lab:
                 wrong = len(rows) - round(accuracy * len(rows))
                 parts.append(f"{name} accuracy {round(100 * accuracy)}%: {wrong} of {len(rows)} {name} points "
                              "misclassified")  # fmt: skip
-            output = [v for v in grids[-1][0] if math.isfinite(v)]
-            blue = round(100 * sum(v > 0 for v in output) / len(grids[-1][0]))
-            boundary = (f"{parts[0][0].upper()}{parts[0][1:]}; {parts[1]}. The network predicts class 1 (blue, "
-                        f"squares) on {blue}% of the plane and class 0 (orange, circles) on the rest.")  # fmt: skip
+            if self.multiclass:
+                counts = [0] * len(grids[-1])
+                for logits in zip(*grids[-1]):
+                    if all(math.isfinite(z) for z in logits):
+                        counts[max(range(len(logits)), key=logits.__getitem__)] += 1
+                shares = ", ".join(f"class {k} ({CLASS_LOOKS[k]}) on {round(100 * c / len(grids[-1][0]))}% of the plane"
+                                   for k, c in enumerate(counts))  # fmt: skip
+                boundary = f"{parts[0][0].upper()}{parts[0][1:]}; {parts[1]}. The network predicts {shares}."
+            else:
+                output = [v for v in grids[-1][0] if math.isfinite(v)]
+                blue = round(100 * sum(v > 0 for v in output) / len(grids[-1][0]))
+                boundary = (f"{parts[0][0].upper()}{parts[0][1:]}; {parts[1]}. The network predicts class 1 (blue, "
+                            f"squares) on {blue}% of the plane and class 0 (orange, circles) on the rest.")  # fmt: skip
         first = self.history[0] if self.history else [self.steps, summary["trainLoss"], summary["testLoss"]]
         if self.steps == first[0]:
             loss = (f"Not trained yet: train loss {_said(summary['trainLoss'])}, test loss "
@@ -455,8 +542,8 @@ class Lab:
         if self.regression:
             row = [float(x1), float(x2)]
         else:
-            if label not in (0, 1):
-                raise ValueError(f"add_point label must be 0 or 1; got {label!r}")
+            if label not in range(self.config["classes"]):
+                raise ValueError(f"add_point label must be {data.class_words(self.config['classes'])}; got {label!r}")
             row = [float(x1), float(x2), float(label)]
         self.train_set.append(row)
         self._data_changed()
@@ -486,7 +573,7 @@ class Lab:
         """Replace the data with CSV rows `x1,x2,label` (labels 0/1 or -1/+1; for the
         "function" dataset `x,y`), split by trainRatio. A first line that is not numbers
         is a header. A bad row refuses the whole file, naming its line."""
-        X, y = data.read_csv(text, self.regression)
+        X, y = data.read_csv(text, self.regression, self.config["classes"])
         self.train_set, self.test_set = data.split(X, y, self.config["trainRatio"], self.config["seed"])
         self.domain = data.domain(self.train_set + self.test_set, self.regression)
         self.reset()
@@ -656,7 +743,7 @@ class Lab:
         new, notices = check_config(config)
         rows = None
         if train is not None or test is not None:
-            rows = [data.checked_rows(part, name, new["dataset"] == "function")
+            rows = [data.checked_rows(part, name, new["dataset"] == "function", new["classes"])
                     for part, name in ((train or [], "train"), (test or [], "test"))]  # fmt: skip
         self.config = new
         self._new_data()

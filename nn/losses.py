@@ -11,6 +11,9 @@ Value: the loss, or its mean over the list. The formulas are the notes' (seed
     huber_loss            r^2/2 if |r| <= delta, else delta (|r| - delta/2)   F.huber_loss
     hinge_loss            relu(1 - y s), y in {-1, +1}  (micrograd's max-margin loss)
     logistic_loss         log(1 + exp(-y f)) = softplus(-y f), y in {-1, +1}  F.soft_margin_loss
+
+and a penalty to add to any of them (PyTorch has no L1 option in its optimizers: one adds the term):
+    l1_penalty            lambda (|w_1| + ... + |w_n|), gradient lambda sign(w_i)   lam * w.abs().sum()
 """
 
 from __future__ import annotations
@@ -243,3 +246,19 @@ def _cross_entropy_one(logits, target_class) -> Value:
     if not 0 <= target_class < len(xs):
         raise ValueError(f"cross_entropy target class must be in 0..{len(xs) - 1}, got {target_class}")
     return -log_softmax(xs)[int(target_class)]
+
+
+# --- a penalty on the weights -------------------------------------------------------------------
+
+
+def l1_penalty(weights: Sequence[Value], rate: float) -> Value:
+    """rate * (|w_1| + ... + |w_n|), labelled "L1 penalty": the L1 term added to a loss. Its gradient on
+    each weight is rate * sign(w_i) (0 at w_i = 0, as PyTorch's abs)."""
+    if isinstance(rate, bool) or not isinstance(rate, Real) or not math.isfinite(rate) or rate < 0:
+        raise ValueError(f"l1_penalty rate must be a finite number >= 0, got {rate!r}")
+    weights = list(weights)
+    if not weights or not all(isinstance(w, Value) for w in weights):
+        raise TypeError(f"l1_penalty takes a list of weights (Values), got {weights!r}")
+    penalty = total([abs(w) for w in weights]) * float(rate)
+    penalty._label = "L1 penalty"
+    return penalty
