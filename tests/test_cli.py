@@ -128,16 +128,47 @@ def no_threads(monkeypatch):
     monkeypatch.setattr(threading.Thread, "start", refuse)
 
 
-@pytest.mark.parametrize("terms", [400, 5000, 20_000])
-def test_without_threads_sums_of_thousands_of_terms_work(terms, no_threads, capsys):
-    assert main(["+".join(["x"] * terms), "x=1"]) == 0
-    assert f"dL/dx = {terms}.0000" in capsys.readouterr().out
+# 1000 tokens at most: x+...+x of 500 terms, 2*--...--x (2 * and x: no brackets, which make no node).
+@pytest.mark.parametrize("expression, gradient", [("+".join(["x"] * 500), 500), ("2*" + "-" * 996 + "x", 2)])
+def test_without_threads_an_expression_of_1000_tokens_works(expression, gradient, no_threads, capsys):
+    assert main([expression, "x=1"]) == 0
+    assert f"dL/dx = {gradient}.0000" in capsys.readouterr().out
 
 
-def test_without_threads_too_deep_an_expression_is_one_error_line(no_threads, capsys):
-    assert main(["+".join(["x"] * 70_000), "x=1"]) == 2
-    assert capsys.readouterr().err == "error: the expression is too deeply nested to read (RecursionError)\n"
-    assert main(["x +", "x=1"]) == 2  # and a syntax error is the same message as with a thread
+@pytest.mark.parametrize(
+    "expression", ["+".join(["x"] * 501), "2*" + "-" * 998 + "x", "2*" + "-" * 5000 + "x +", "x*" * 70_000 + "x"]
+)
+def test_without_threads_a_deeper_expression_is_one_error_line_unread(expression, no_threads, capsys, monkeypatch):
+    import ast
+
+    monkeypatch.setattr(ast, "parse", lambda *args, **kwargs: pytest.fail("parsed"))  # what would overflow Pyodide
+    assert main([expression, "x=1"]) == 2
+    assert capsys.readouterr().err == (
+        "error: the expression is too deeply nested to read here (more than 1000 numbers, names and operators "
+        "where Python has no threads)\n"
+    )
+
+
+def test_the_parsed_tree_is_left_flat_to_be_freed_one_node_at_a_time(monkeypatch, capsys):
+    import ast
+
+    nodes = []  # every node of each tree parsed, as parsed
+
+    def parse(*args, **kwargs):
+        tree = real(*args, **kwargs)
+        nodes.append(list(ast.walk(tree)))
+        return tree
+
+    real = ast.parse
+    monkeypatch.setattr(ast, "parse", parse)
+    assert main(["+".join(["x"] * 300), "x=1"]) == 0  # read whole
+    assert main(["x + log(x) + z", "x=1"]) == 2  # refused half way
+    assert [sum(isinstance(node, ast.BinOp) for node in tree) for tree in nodes] == [299, 2]
+    assert all(vars(node) == {} for tree in nodes for node in tree)
+
+
+def test_without_threads_a_syntax_error_is_the_same_line(no_threads, capsys):
+    assert main(["x +", "x=1"]) == 2
     assert capsys.readouterr().err == "error: not a valid expression: invalid syntax in 'x +'\n"
 
 

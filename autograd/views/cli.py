@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import argparse
 import ast
+import io
 import math
 import sys
 import threading
+import tokenize
 import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -83,12 +85,17 @@ def _parse(expression: str) -> ast.Expression:
     """ast.parse under a raised recursion limit: Python builds the tree of `x + x + ... + x`
     recursively, one level per term, so thousands of terms need more than the default. Where
     threads can start (CPython), on a thread with a deep stack; where they cannot (Pyodide in the
-    browser), on this thread, whose stack is smaller: a limit it can bear, and an expression too
-    deep for it is the same one-line error."""
+    browser), on this thread, and an expression that could be too deep for its stack is refused
+    first, with the same one-line error."""
     try:
         outcome = _on_a_deep_stack(lambda: _read(expression, 4 * MAX_OPERATIONS + 1000))
     except RuntimeError:  # no threads here: "can't start new thread", or no say over a thread's stack
-        outcome = _read(expression, SHALLOW_LIMIT)
+        if _tokens(expression) > SHALLOW_TOKENS:
+            raise ExpressionError(
+                f"the expression is too deeply nested to read here (more than {SHALLOW_TOKENS} numbers, names "
+                "and operators where Python has no threads)"
+            ) from None
+        outcome = _read(expression, SHALLOW_TOKENS + 1000)
     if isinstance(outcome, SyntaxError):
         shown = expression if len(expression) <= 80 else expression[:77] + "..."
         raise ExpressionError(f"not a valid expression: {outcome.msg} in {shown!r}")
@@ -97,9 +104,28 @@ def _parse(expression: str) -> ast.Expression:
     return outcome
 
 
-# The recursion limit when the parse runs on the caller's thread: a sum of MAX_OPERATIONS terms
-# fits, and CPython's default 8 MB stack bears it (ast construction counts three levels a frame).
-SHALLOW_LIMIT = MAX_OPERATIONS + 1000
+# Where no thread can start, the parse runs on the caller's stack, and Pyodide's in a browser worker
+# is shallow: ast.parse of a sum of about 3,000 terms, or of 3,000 unary minuses, overflows it and
+# kills the interpreter whole, past Python's own checks, and so does freeing a chain of about 3,000
+# Values. A tree is no deeper than the expression has numbers, names and operators, so beyond this
+# many the expression is refused unread (the Lab draws at most 800 nodes in any case).
+SHALLOW_TOKENS = 1000
+_NOT_NODES = {"(", ")", "[", "]", "{", "}", ",", "="}  # tokens that make no node of the tree
+
+
+def _tokens(expression: str) -> int:
+    """The numbers, names, strings and operators of the expression (a bound on its tree's depth),
+    counted without recursion; up to where tokenizing fails, if it does (ast.parse says why)."""
+    count = 0
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(expression).readline):
+            if token.type in (tokenize.NAME, tokenize.NUMBER, tokenize.STRING):
+                count += 1
+            elif token.type == tokenize.OP and token.string not in _NOT_NODES:
+                count += 1
+    except (tokenize.TokenError, SyntaxError):
+        pass
+    return count
 
 
 def _read(expression: str, limit: int) -> ast.Expression | BaseException:
@@ -220,7 +246,24 @@ def evaluate(expression: str, variables: dict[str, float]) -> tuple[Value, dict[
     """
     names = {unicodedata.normalize("NFKC", given): given for given in variables}
     tree = _parse(expression)
-    source = _Source(expression)
+    try:
+        return _build(tree, _Source(expression), names, variables)
+    finally:
+        _dismantle(tree)
+
+
+def _dismantle(tree: ast.AST) -> None:
+    """Cut the links between the tree's nodes, so that it is freed one node at a time: CPython frees
+    a nested tree recursively, and in a browser worker (Pyodide) about 1,000 levels of that overflow
+    the browser's own stack, which Python's checks do not see."""
+    for node in list(ast.walk(tree)):
+        node.__dict__.clear()
+
+
+def _build(
+    tree: ast.Expression, source: _Source, names: dict[str, str], variables: dict[str, float]
+) -> tuple[Value, dict[str, Value]]:
+    """evaluate's work on the parsed tree: checked, then combined node by node, children first."""
     _check(tree, source, names)
     leaves = {given: Value(value, label=given) for given, value in variables.items()}
     used: set[str] = set()
