@@ -6,6 +6,7 @@
 import { createConsole } from "./console.js";
 import { BLUE, ORANGE, fitCanvas, markPoint } from "./draw.js";
 import { createExercise } from "./exercise.js";
+import { createExpression } from "./expression.js";
 import { accessibleGraph } from "./graph-a11y.js";
 import { createGraphView } from "./graphview.js";
 import { createMatrices } from "./matrices.js";
@@ -20,6 +21,8 @@ const PRESENTER_TEXT_FLOOR_PX = 16;
 // Focus in these keeps Escape for itself (the console's line, a text area); in TYPING, every key.
 const KEEPS_ESCAPE = "textarea, [contenteditable], input[type=search], #console-input";
 const TYPING = "input, textarea, select, [contenteditable]";
+// The tabs that draw a graph of their own in the panel's box, not the derivation's.
+const OWN_GRAPH = ["exercise", "expression"];
 
 const $ = (id) => document.getElementById(id);
 
@@ -36,7 +39,8 @@ export function createDerivation({ py, say, frame, onOpen }) {
   const view = createGraphView(graph, {
     floorPx: () => (presenter.active ? PRESENTER_TEXT_FLOOR_PX : TEXT_FLOOR_PX),
     onLayout: () => {
-      if (tab !== "exercise" && current) {
+      if (tab === "expression") expression.redo();
+      else if (tab !== "exercise" && current) {
         readable();
         steps.redo();
       }
@@ -84,6 +88,7 @@ export function createDerivation({ py, say, frame, onOpen }) {
     steps.goTo(at);
   }
   const exercise = createExercise({ py, say, view });
+  const expression = createExpression({ py, say, view, graph });
   const matrices = createMatrices({
     py,
     say,
@@ -293,7 +298,7 @@ export function createDerivation({ py, say, frame, onOpen }) {
     // What this reply drew (Python may draw only the paths of a big graph), unless a newer choice is on its way.
     $("paths-only").checked = again ? wanted.paths_only : d.pathsOnly;
     if (d.note) say(d.note);
-    if (tab === "exercise") return;  // the graph area shows the exercise
+    if (OWN_GRAPH.includes(tab)) return;  // the graph area shows the exercise's, or the expression's
     const focused = graph.contains(document.activeElement) ? document.activeElement.closest("g.node")?.id : null;
     const onPath = new Set([...d.pathNodes, ...d.pathNodes.map((id) => `${id}-op`), ...d.pathEdges]);
     await view.draw(d.dots, (svg) => {
@@ -433,17 +438,18 @@ export function createDerivation({ py, say, frame, onOpen }) {
     tab = which;
     panel.dataset.tab = which;
     if (which === "exercise") exercise.show();
-    else if (was === "exercise" && current) draw(current);  // the derivation's graph again: setup shows the tab's
-    for (const name of ["chain", "steps", "matrices", "console", "exercise"]) {
+    else if (which === "expression") expression.open();
+    else if (OWN_GRAPH.includes(was) && current) draw(current);  // the derivation's graph again: setup shows the tab's
+    for (const name of ["chain", "steps", "matrices", "console", "exercise", "expression"]) {
       $(`tab-${name}`).hidden = name !== which;
       $(`tab-button-${name}`).setAttribute("aria-selected", String(name === which));
     }
     if (which !== "steps") steps.stop();
-    if (["console", "exercise", "matrices"].includes(which)) presenter.exit();  // the presenter view is the graph's
+    if (["console", "exercise", "matrices", "expression"].includes(which)) presenter.exit();  // the presenter view is the graph's
     if (fetch && which === "matrices" && was !== "matrices") refresh();
     else if (fetch && stale && (which === "chain" || which === "steps")) refresh();  // the derivation of this step
-    else if (current && was !== "exercise" && which === "steps") steps.first();
-    else if (current && was !== "exercise" && which === "chain") steps.showChain();
+    else if (current && !OWN_GRAPH.includes(was) && which === "steps") steps.first();
+    else if (current && !OWN_GRAPH.includes(was) && which === "chain") steps.showChain();
     if (which === "console") console_.focus();
   }
 
@@ -481,6 +487,7 @@ export function createDerivation({ py, say, frame, onOpen }) {
       presenter.toggle();
       return true;
     }
+    if (tab === "expression") return expression.key(event);
     return tab === "steps" && steps.key(event);
   }
 
@@ -494,6 +501,9 @@ export function createDerivation({ py, say, frame, onOpen }) {
     run: console_.run,
     get isOpen() {
       return !panel.hidden;
+    },
+    get tab() {
+      return tab;  // the tab shown: chain, steps, matrices, console, exercise or expression
     },
     get current() {
       return current;
@@ -510,6 +520,7 @@ export function createDerivation({ py, say, frame, onOpen }) {
     presenter,
     fit: view.fit,
     goTo: steps.goTo,
+    expression,
     newExercise: exercise.create,
     checkExercise: exercise.check,
   };

@@ -101,7 +101,7 @@ function syncControls() {
 async function configure(changes) {
   const reply = await py.call("configure", { config: changes });
   config = reply.config;
-  history.replaceState(null, "", `?${reply.query}`);
+  history.replaceState(null, "", `?${reply.query}${location.hash}`);  // the Expression tab's link stays
   syncControls();
   if (reply.notices.length) say(reply.notices.join("; "));
   else quiet();
@@ -561,6 +561,7 @@ for (const key of ["samples", "seed", "batchSize"]) {
 $("open-derivation").addEventListener("click", () => derivation.open());
 $("open-console").addEventListener("click", () => derivation.open(null, "console"));
 $("open-exercise").addEventListener("click", () => derivation.open(null, "exercise"));
+$("open-expression").addEventListener("click", () => derivation.open(null, "expression"));
 $("new-seed").addEventListener("click", () => change({ seed: config.seed + 1 }));
 $("add-layer").addEventListener("click", () => change({ hidden: [...config.hidden, 2] }));
 $("remove-layer").addEventListener("click", () => change({ hidden: config.hidden.slice(0, -1) }));
@@ -623,6 +624,7 @@ async function start() {
   const fromUrl = await py.call("from_query", { query: location.search });
   await configure(fromUrl.config);
   if (fromUrl.notices.length) say(`The link's settings: ${fromUrl.notices.join("; ")}`);
+  if (await derivation.expression.fromLink()) await derivation.open(null, "expression");  // #expr=...: the tab, drawn
   $("loading").hidden = true;
   stats.readyMs = performance.now() - started;
 }
@@ -653,6 +655,15 @@ window.lab = {
   explain: (parameter, example = 0, view = "neuron") => py.call("explain", { parameter, example, view }),
   matrices: (example = 0, batch = false, view = "neuron") => py.call("matrices", { example, batch, view }),
   python: (code) => derivation.run(code),
+  // The Expression tab, drawn: values as the CLI's words ("x=2 w=-3") or an object ({x: 2, w: -3}).
+  expression: async (text, values = "") => {
+    const words = typeof values === "string" ? values : Object.entries(values).map(([k, v]) => `${k}=${v}`).join(" ");
+    const drawn = derivation.expression.draw(text, words);
+    if (!derivation.isOpen || derivation.tab !== "expression") await derivation.open(null, "expression");
+    await derivation.expression.idle();
+    const reply = await drawn;
+    return { value: reply.value, grads: reply.grads };
+  },
   interrupt: () => stop(),
   derivation,
   get playing() {
