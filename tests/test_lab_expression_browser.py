@@ -175,3 +175,17 @@ def test_a_link_opens_the_tab_with_the_same_expression_variable_and_picture(fres
     # Training's settings and the expression share the link: a change of dataset keeps the fragment.
     other("window.lab.configure({dataset: 'circles'})")
     assert other.page.url.endswith(url[url.index("#") :])
+
+
+def test_axe_finds_nothing_in_the_tab_drawn_refused_and_stepped(fresh):
+    from tests.a11y import axe_violations
+
+    lab = fresh()
+    lab("([t, v]) => window.lab.expression(t, v)", list(NEURON))
+    assert axe_violations(lab.page) == [], "drawn"
+    lab("window.lab.derivation.expression.goTo(3)")
+    assert axe_violations(lab.page) == [], "a forward step"
+    lab.page.get_by_test_id("expression-text").fill("x.__class__")
+    lab.page.get_by_test_id("expression-draw").click()
+    lab.page.get_by_test_id("expression-error").wait_for(state="visible")
+    assert axe_violations(lab.page) == [], "refused"

@@ -14,6 +14,7 @@ const $ = (id) => document.getElementById(id);
 export function createExpression({ py, say, view, graph }) {
   let shown = null;  // Python's last reply
   let show = null;  // backpropSteps' show(k) on its records
+  let reader = null;  // accessibleGraph's nodes for a keyboard and a screen reader: named by what they show
   let position = 0;
 
   let queue = Promise.resolve();  // one drawing at a time, in the order asked: the last asked is the one shown
@@ -81,7 +82,7 @@ export function createExpression({ py, say, view, graph }) {
     const svg = graph.querySelector("svg.expression-svg");
     if (!shown || !svg) return;
     show = backpropSteps(graph, shown.backward);
-    accessibleGraph(graph, shown.nodes, shown.backward, (id) => {
+    reader = accessibleGraph(graph, shown.nodes, shown.backward, (id) => {
       const into = shown.backward.findIndex((r) => r.parent === id);
       goTo(into >= 0 ? shown.forward.length + into + 1 : shown.forward.findIndex((r) => r.node === id) + 1);
     });
@@ -121,6 +122,7 @@ export function createExpression({ py, say, view, graph }) {
     $("expression-spoken").textContent = `step ${position} of ${total}: ${said}`;
     $("expression-rule").innerHTML = rule;  // MathML written by autograd.views.mathml
     view.keep(() => graph.querySelector(".hot-parent, .hot-forward"));
+    reader?.refresh();  // the grads the nodes show changed: their names say the new ones
   }
 
   // The value, the gradients, the forward table and explain, from the reply.
