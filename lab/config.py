@@ -13,13 +13,14 @@ from numbers import Integral, Real
 import nn
 from lab.data import FEATURES
 
-DATASETS = ("xor", "circles", "moons", "spirals", "blobs", "function")
+DATASETS = ("xor", "circles", "moons", "spirals", "blobs", "function", "plane", "gaussians")
+REGRESSION = ("function", "plane", "gaussians")  # a number to fit, not a class: the loss is mse
 LOSSES = {
     "hinge": nn.hinge_loss,
     "logistic": nn.logistic_loss,
     "bce_with_logits": nn.bce_with_logits_loss,
     "mse": nn.mse_loss,
-    "cross_entropy": nn.cross_entropy,
+    "cross_entropy": nn.losses.softmax_cross_entropy,  # nn.cross_entropy, its log-softmax one node
 }
 SIGNED_LOSSES = ("hinge", "logistic", "mse")  # their class targets are -1/+1
 MANY_CLASSES = ("blobs", "spirals")  # the datasets that may have 3 to 5 classes
@@ -123,10 +124,10 @@ def check_config(config: object, base: dict | None = None) -> tuple[dict, list[s
             new[key] = _features(value)
         else:
             new[key] = _number(key, value, notices)
-    if new["dataset"] == "function" and new["loss"] != "mse":
+    if new["dataset"] in REGRESSION and new["loss"] != "mse":
         if "loss" in config:
-            raise ValueError(f"the function dataset is regression: its loss is mse, not {new['loss']}")
-        notices.append(f"the function dataset is regression: the loss is mse (was {new['loss']})")
+            raise ValueError(f"the {new['dataset']} dataset is regression: its loss is mse, not {new['loss']}")
+        notices.append(f"the {new['dataset']} dataset is regression: the loss is mse (was {new['loss']})")
         new["loss"] = "mse"
     if new["classes"] > 2 and new["dataset"] not in MANY_CLASSES:
         if "classes" in config:
@@ -225,6 +226,8 @@ def from_query(query: str) -> tuple[dict, list[str]]:
         raise TypeError(f"from_query takes the URL's query string, got {type(query).__name__} {query!r}")
     config, notices = dict(DEFAULTS), []
     for key, text in parse_qsl(query.lstrip("?"), keep_blank_values=True):
+        if key in MOMENT:  # where the run is, not how it is set: moment_from_query reads them
+            continue
         if key not in DEFAULTS:
             notices.append(f"the link's {key!r} is not a setting: ignored")
             continue
@@ -253,6 +256,105 @@ def _parse(key: str, text: str) -> object:
     except ValueError:
         raise ValueError("not a number") from None
     return int(value) if key in WHOLE and value.is_integer() else value
+
+
+# A link's keys beyond the settings: the moment of the run it shows (Lab.link). `step` the steps
+# taken, `edits` the weights set by hand, `points` the points added and removed, and the chain rule
+# panel's `panel` (its tab), `parameter` and `example`.
+MOMENT = ("step", "edits", "points", "panel", "parameter", "example")
+PANEL_TABS = ("chain", "steps", "matrices")
+MAX_STEPS = 100_000  # a link's step, as restore takes it
+
+
+def moment_query(steps: int, edits: list, points: str, panel: dict | None) -> str:
+    """The moment's part of a link (after the settings'): step, the edits as step:name:value (every
+    digit of the value), the points already encoded (lab.data.encode_point_edits), the panel."""
+    from urllib.parse import quote
+
+    parts = [f"step={steps}"]
+    if edits:
+        parts.append("edits=" + ",".join(f"{at}:{name}:{value!r}" for at, name, value in edits))
+    if points:
+        parts.append(f"points={points}")
+    if panel:
+        parts += [f"panel={panel['tab']}", f"parameter={quote(panel['parameter'])}", f"example={panel['example']}"]
+    return "&".join(parts)
+
+
+def check_panel(panel: object) -> dict | None:
+    """The chain rule panel a link opens: {tab, parameter, example}, or None (closed)."""
+    if panel is None:
+        return None
+    if not isinstance(panel, dict) or set(panel) != {"tab", "parameter", "example"}:
+        raise ValueError(f"a link's panel is {{tab, parameter, example}} or null; got {panel!r}")
+    if panel["tab"] not in PANEL_TABS:
+        raise ValueError(f"a link's panel tab must be one of {', '.join(PANEL_TABS)}; got {panel['tab']!r}")
+    if not isinstance(panel["parameter"], str) or not panel["parameter"]:
+        raise ValueError(f"a link's panel parameter is a dotted name; got {panel['parameter']!r}")
+    example = panel["example"]
+    if isinstance(example, bool) or not isinstance(example, Integral) or example < 0:
+        raise ValueError(f"a link's panel example is a training point's index; got {example!r}")
+    return {"tab": panel["tab"], "parameter": panel["parameter"], "example": int(example)}
+
+
+def moment_from_query(query: str) -> dict:
+    """The moment a link's query describes: {"steps", "edits", "points", "panel", "notices"}; what
+    cannot be read is left out, with a notice naming it (0 steps, no edits, no points, no panel)."""
+    from urllib.parse import parse_qs
+
+    from lab.data import decode_point_edits
+
+    if not isinstance(query, str):
+        raise TypeError(f"moment_from_query takes the URL's query string, got {type(query).__name__} {query!r}")
+    fields = {key: values[-1] for key, values in parse_qs(query.lstrip("?"), keep_blank_values=True).items()}
+    moment = {"steps": 0, "edits": [], "points": [], "panel": None, "notices": []}
+    readers = {
+        "step": lambda text: ("steps", _link_steps(text)),
+        "edits": lambda text: ("edits", _link_edits(text)),
+        "points": lambda text: ("points", decode_point_edits(text)),
+    }
+    for key, read in readers.items():
+        if key in fields:
+            try:
+                name, value = read(fields[key])
+                moment[name] = value
+            except ValueError as error:
+                moment["notices"].append(f"the link's {key} cannot be used ({error}): ignored")
+    if "panel" in fields:
+        try:
+            example = int(fields.get("example", "0"))
+            moment["panel"] = check_panel({"tab": fields["panel"], "parameter": fields.get("parameter", ""),
+                                           "example": example})  # fmt: skip
+        except ValueError as error:
+            moment["notices"].append(f"the link's panel cannot be opened ({error})")
+    late = [e for e in moment["edits"] + moment["points"] if e[0] > moment["steps"]]
+    if late:
+        moment["notices"].append(f"the link's edits after its step {moment['steps']} are ignored")
+        moment["edits"] = [e for e in moment["edits"] if e[0] <= moment["steps"]]
+        moment["points"] = [e for e in moment["points"] if e[0] <= moment["steps"]]
+    return moment
+
+
+def _link_steps(text: str) -> int:
+    if not text.isdigit() or int(text) > MAX_STEPS:
+        raise ValueError(f"expected a whole number of steps from 0 to {MAX_STEPS}")
+    return int(text)
+
+
+def _link_edits(text: str) -> list[list]:
+    edits = []
+    for part in text.split(",") if text else []:
+        fields = part.split(":")
+        try:
+            at, name, value = int(fields[0]), fields[1], float(fields[2])
+        except (ValueError, IndexError):
+            raise ValueError(f"expected step:parameter:value, got {part!r}") from None
+        if len(fields) != 3 or at < 0 or not math.isfinite(value):
+            raise ValueError(f"expected step:parameter:value with a finite value, got {part!r}")
+        edits.append([at, name, value])
+    if [e[0] for e in edits] != sorted(e[0] for e in edits):
+        raise ValueError("the edits' steps are not in order")
+    return edits
 
 
 def make_optimizer(config: dict, parameters: list) -> nn.optim.Optimizer:

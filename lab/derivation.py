@@ -287,7 +287,7 @@ def _matrices(lab, example: int, batch: bool, view: str) -> dict:
     numbers = found.to_json(drawing.ids)
     gradients = [abs(x) for layer in numbers["layers"] for name in GRADIENTS for x in _flat(layer[name])]
     scale = max((x for x in gradients if math.isfinite(x)), default=0.0)
-    names = ["x1"] if lab.regression else [data.FEATURE_LABELS.get(f, f) for f in lab.config["features"]]
+    names = ["x1"] if lab.curve else [data.FEATURE_LABELS.get(f, f) for f in lab.config["features"]]
     layers = [_layer_reply(lab.model, shown, examples if batch else None, names) for shown in numbers["layers"]]
     if math.isnan(found.difference):
         check = ("Every entry is the engine's own (δ⁽ˡ⁾ᵢ is the grad of the node z⁽ˡ⁾ᵢ); here, without numpy, "

@@ -52,15 +52,20 @@ from lab.config import (
     L2_RATES,
     LEARNING_RATES,
     LOSSES,
+    MANY_CLASSES,
     MAX_LAYERS,
     MAX_NEURONS,
     RANGES,
+    REGRESSION,
     SIGNED_LOSSES,
     check_config,
+    check_panel,
     from_query,
     heatmap_resolution,
     input_count,
     make_optimizer,
+    moment_from_query,
+    moment_query,
     output_count,
     to_query,
 )
@@ -82,8 +87,12 @@ def divergence_sentence(steps: int, error: str, learning_rate: float) -> str:
             f"try {suggestion}, then press Reset.")  # fmt: skip
 
 
+MAX_WEIGHT = 1e6  # a weight set by hand stays within this (the heatmaps and the JSON stay finite)
+MAX_EDITS = 100  # weights set by hand that a run (and its link) carries
+
 # How the page draws each class (draw.js's CLASS_COLOURS and marks): a colour and a shape, never colour alone.
-CLASS_LOOKS = ("orange, circles", "blue, squares", "green, triangles", "vermilion, diamonds", "purple, crosses")
+CLASS_POINTS = ("orange circle", "blue square", "green triangle", "purple diamond", "yellow cross")
+CLASS_LOOKS = ("orange, circles", "blue, squares", "green, triangles", "purple, diamonds", "yellow, crosses")
 
 
 def _finite(x: float | None) -> bool:
@@ -122,7 +131,7 @@ class Lab:
         new, notices = check_config(config, self.config)
         changed = {key for key in DEFAULTS if new[key] != self.config[key]}
         self.config = new
-        if changed & {"dataset", "noise", "trainRatio", "samples", "seed"}:
+        if changed & {"dataset", "noise", "trainRatio", "samples", "seed", "classes"}:
             self._new_data()
         if changed - set(IN_PLACE):
             self.reset()
@@ -135,10 +144,18 @@ class Lab:
         X, y = data.make_dataset(self.config)
         self.train_set, self.test_set = data.split(X, y, self.config["trainRatio"], self.config["seed"])
         self.custom_data = False
-        self.domain = data.domain(self.train_set + self.test_set, self.regression)
+        self.point_edits = []  # [step, "add", x1, x2, label] and [step, "remove", x1, x2, within], in order;
+        # None when the data came whole (a CSV, restore's rows): then no link can carry it
+        self.domain = data.domain(self.train_set + self.test_set, self.curve)
 
     @property
     def regression(self) -> bool:
+        """A number to fit (function, plane, gaussians), not a class."""
+        return self.config["dataset"] in REGRESSION
+
+    @property
+    def curve(self) -> bool:
+        """The "function" dataset: one input, x, and the fit drawn as a curve."""
         return self.config["dataset"] == "function"
 
     @page_call
@@ -158,7 +175,30 @@ class Lab:
         self.stopped_detail = None  # and what the engine said
         self._epoch_batches = None
         self.history = []  # [step, train loss, test loss], recorded by frame() and step()
+        self.edits = []  # [step, parameter, value] of each weight set by hand (set_parameter), in order
+        if getattr(self, "point_edits", None):  # this run starts from the data as it is: its edits at step 0
+            self.point_edits = [[0, *edit[1:]] for edit in self.point_edits]
         return self.summary()
+
+    @page_call
+    def set_parameter(self, name: str, value: float) -> dict:
+        """Set one weight or bias (a dotted name of named_parameters()) to `value`, as a click on an edge
+        or a bias does in Playground: the run goes on from it (the optimizer's state, such as momentum,
+        is kept). The edit is recorded in `edits` as [step, name, value], which state() and the link
+        carry, so that restore() makes the same run again."""
+        named = dict(self.model.named_parameters())
+        if not isinstance(name, str) or name not in named:
+            few = ", ".join(list(named)[:3])
+            raise ValueError(f"unknown parameter {name!r}; the {len(named)} parameters are named like {few}")
+        if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value):
+            raise ValueError(f"{name} must be set to a finite number; got {value!r}")
+        if abs(value) > MAX_WEIGHT:
+            raise ValueError(f"{name} must be set to a number within ±{MAX_WEIGHT:g}; got {value:g}")
+        if len(self.edits) >= MAX_EDITS:
+            raise ValueError(f"a run keeps at most {MAX_EDITS} weights set by hand; press Reset to start over")
+        named[name].data = float(value)
+        self.edits = [*self.edits, [self.steps, name, float(value)]]  # a new list: an undo keeps the old one
+        return {"parameter": name, "value": float(value), "edits": self.edits, **self.summary()}
 
     # --- training -----------------------------------------------------------------------------
 
@@ -179,14 +219,14 @@ class Lab:
     def inputs(self, row: list[float]) -> list:
         """The network's inputs for a data row: x for "function", else the point's input features as
         nodes of the graph (lab.data.feature_nodes: x1*x1 and the rest, from the leaves x1 and x2)."""
-        if self.regression:
+        if self.curve:
             return row[:-1]
         return data.feature_nodes(self.config["features"], row)
 
     def input_values(self, point: list[float]) -> list[float]:
         """The network's inputs for a point, [x1, x2] (or [x]), as numbers without a graph: the same
         numbers as inputs() to the bit."""
-        if self.regression:
+        if self.curve:
             return point
         return data.feature_values(self.config["features"], point)
 
@@ -367,6 +407,7 @@ class Lab:
             "customData": self.custom_data,
             "model": self.model.state_dict(),
             "domain": self.domain,
+            "edits": self.edits,  # the weights set by hand: [step, parameter, value]
             "query": self.to_query(),
         }
 
@@ -384,14 +425,10 @@ class Lab:
         resolution = min(resolution, heatmap_resolution(self.config, resolution))  # a large network: coarser
         summary = self._record()
         x_low, x_high, y_low, y_high = self.domain
-        if self.regression:
+        if self.curve:
             points = [[x_low + (x_high - x_low) * i / (resolution - 1)] for i in range(resolution)]
         else:
-            points = [
-                [x_low + (x_high - x_low) * (c + 0.5) / resolution, y_high - (y_high - y_low) * (r + 0.5) / resolution]
-                for r in range(resolution)
-                for c in range(resolution)
-            ]
+            points = self._plane(resolution)
         layers = [[[] for _ in layer.neurons] for layer in self.model.layers]
         inputs = [[] for _ in range(len(self.model.layers[0].neurons[0].w))]
         for point in points:
@@ -406,23 +443,48 @@ class Lab:
             "history": self.history,
             "resolution": resolution,
             "domain": self.domain,
-            "regression": self.regression,
+            "regression": self.regression,  # a number to fit: the output's heatmap is a continuous scale
+            "curve": self.curve,  # the "function" dataset: drawn along x
             "data": {"train": self.train_set, "test": self.test_set},
             "customData": self.custom_data,
+            "edits": self.edits,
             "inputs": inputs,  # each input feature's value over the plane (x along the x range)
-            "inputNames": ["x"] if self.regression else list(self.config["features"]),
+            "inputNames": ["x"] if self.curve else list(self.config["features"]),
             "classes": None if self.regression else self.config["classes"],
+            "classPoints": [] if self.regression else list(CLASS_POINTS[: self.config["classes"]]),  # a point, in words
             **(self.class_grids(points) if self.multiclass else {}),
             "neurons": layers,  # layers[k][j]: neuron j of layer k (the last is the output)
             "weights": [
                 [{"w": [w.data for w in n.w], "b": n.b.data} for n in layer.neurons] for layer in self.model.layers
             ],  # fmt: skip
             "names": [[n.name for n in layer.neurons] for layer in self.model.layers],
+            "parameters": {name: p.data for name, p in self.model.named_parameters()},
+            "parameterNames": {name: notes_label(name) for name, _ in self.model.named_parameters()},
             "spoken": self.diagram_words(),
             "descriptions": self.describe(summary, layers),
             "config": self.config,
             "query": self.to_query(),
         }
+
+    @page_call
+    def feature_maps(self, resolution: int = 20) -> dict:
+        """Every input feature's values over the plane (lab.data.FEATURES, used or not), on the frame's
+        grid of `resolution` cells a side: the features column's heatmaps. {} for "function"."""
+        if isinstance(resolution, bool) or not isinstance(resolution, Integral) or not 4 <= resolution <= 200:
+            raise ValueError(f"feature_maps resolution must be a whole number from 4 to 200; got {resolution!r}")
+        if self.curve:
+            return {}
+        points = self._plane(resolution)
+        return {name: [round(feature(*point), 4) for point in points] for name, feature in data.FEATURES.items()}
+
+    def _plane(self, resolution: int) -> list[list[float]]:
+        """The centres of the plane's resolution x resolution cells, row-major, row 0 at the top."""
+        x_low, x_high, y_low, y_high = self.domain
+        return [
+            [x_low + (x_high - x_low) * (c + 0.5) / resolution, y_high - (y_high - y_low) * (r + 0.5) / resolution]
+            for r in range(resolution)
+            for c in range(resolution)
+        ]
 
     def class_grids(self, points: list[list[float]]) -> dict:
         """For a softmax output, over the plane's points: {"probabilities": [class k's grid] (softmax of
@@ -451,7 +513,7 @@ class Lab:
         [[[name of the weight from unit j into neuron i]]]} ("weight w super 2 sub 1 3, from h super
         1 sub 3 to neuron 1 of layer 2"); the output layer's neurons are ŷ."""
         layers = self.model.layers
-        names = ["x1"] if self.regression else [data.FEATURE_LABELS.get(f, f) for f in self.config["features"]]
+        names = ["x1"] if self.curve else [data.FEATURE_LABELS.get(f, f) for f in self.config["features"]]
         inputs = [spoken(notes_label(name)) for name in names]
 
         def unit(k: int, i: int) -> str:  # the output of neuron i of layer k (0-based), as the notes write it
@@ -476,7 +538,7 @@ class Lab:
         (the plots' text alternative and the Describe key's words): `summary` is summary(), `grids`
         the frame's neuron outputs over the plane (or along x). {"boundary", "loss", "neurons":
         [[sentence]], "run": all of it in one}."""
-        over = "the x range" if self.regression else "the plane"
+        over = "the x range" if self.curve else "the plane"
         neurons = []
         for layer in grids:
             neurons.append([])
@@ -489,7 +551,8 @@ class Lab:
                 neurons[-1].append(f"positive on {round(100 * share)}% of {over}, "
                                    f"from {number(min(values))} to {number(max(values))}")  # fmt: skip
         if self.regression:
-            boundary = (f"The fitted curve: train loss {_said(summary['trainLoss'])}, test loss "
+            fitted = "curve" if self.curve else "surface"
+            boundary = (f"The fitted {fitted}: train loss {_said(summary['trainLoss'])}, test loss "
                         f"{_said(summary['testLoss'])} (mean squared error).")  # fmt: skip
         else:
             parts = []
@@ -531,7 +594,8 @@ class Lab:
 
     @page_call
     def add_point(self, x1: float, x2: float, label: float) -> dict:
-        """Add a training point (for "function": x1 is x and x2 the target; label is ignored)."""
+        """Add a training point (for "function": x1 is x and x2 the target, label ignored; for "plane" and
+        "gaussians" label is the target)."""
         for name, v in (("x1", x1), ("x2", x2), ("label", label)):
             if isinstance(v, bool) or not isinstance(v, Real) or not math.isfinite(v):
                 raise ValueError(f"add_point {name} must be a finite number; got {v!r}")
@@ -539,14 +603,16 @@ class Lab:
                 raise ValueError(f"add_point {name} is {v:g}, beyond ±{data.MAX_COORDINATE:g}, the plane's limit")
         if len(self.train_set) + len(self.test_set) >= data.MAX_ROWS:
             raise ValueError(f"the Lab holds at most {data.MAX_ROWS} points; remove some first")
-        if self.regression:
+        if self.curve:
             row = [float(x1), float(x2)]
+        elif self.regression:
+            row = [float(x1), float(x2), float(label)]  # the target
         else:
             if label not in range(self.config["classes"]):
                 raise ValueError(f"add_point label must be {data.class_words(self.config['classes'])}; got {label!r}")
             row = [float(x1), float(x2), float(label)]
         self.train_set.append(row)
-        self._data_changed()
+        self._data_changed(["add", float(x1), float(x2), float(label)])
         return {"train": len(self.train_set), "test": len(self.test_set)}
 
     @page_call
@@ -560,11 +626,13 @@ class Lab:
         if where is not None:
             rows, i = where
             del rows[i]
-            self._data_changed()
+            self._data_changed(["remove", float(x1), float(x2), float(within)])
         return {"removed": where is not None, "train": len(self.train_set), "test": len(self.test_set)}
 
-    def _data_changed(self) -> None:
+    def _data_changed(self, edit: list) -> None:
         self.custom_data = True
+        if self.point_edits is not None:  # a new list: an undo keeps the old one
+            self.point_edits = [*self.point_edits, [self.steps, *edit]]
         self._epoch_batches = None  # the next step starts this epoch's order over, with the new data
         self.stopped = None if self.stopped and "no training points" in self.stopped else self.stopped
 
@@ -573,17 +641,18 @@ class Lab:
         """Replace the data with CSV rows `x1,x2,label` (labels 0/1 or -1/+1; for the
         "function" dataset `x,y`), split by trainRatio. A first line that is not numbers
         is a header. A bad row refuses the whole file, naming its line."""
-        X, y = data.read_csv(text, self.regression, self.config["classes"])
+        X, y = data.read_csv(text, self.curve, None if self.regression else self.config["classes"])
         self.train_set, self.test_set = data.split(X, y, self.config["trainRatio"], self.config["seed"])
-        self.domain = data.domain(self.train_set + self.test_set, self.regression)
+        self.domain = data.domain(self.train_set + self.test_set, self.curve)
         self.reset()
         self.custom_data = True
+        self.point_edits = None  # a link cannot carry a CSV's rows
         return {"train": len(self.train_set), "test": len(self.test_set)}
 
     @page_call
     def to_csv(self) -> str:
         """The data (train, then test) as CSV with a header: what load_csv reads back."""
-        return data.csv_text(self.train_set + self.test_set, self.regression)
+        return data.csv_text(self.train_set + self.test_set, self.curve, self.regression)
 
     # --- the URL and the controls ---------------------------------------------------------------
 
@@ -591,6 +660,29 @@ class Lab:
     def to_query(self) -> str:
         """The configuration as the page's URL query string (without the "?")."""
         return to_query(self.config)
+
+    @page_call
+    def link(self, panel: dict | None = None) -> dict:
+        """The link of this moment of the run: the settings, the steps taken, the weights set by hand,
+        the points added and removed, and the chain rule panel (`panel`: {tab, parameter, example}, or
+        None), as a query string; the page opened from it trains to that step and shows that panel
+        (from_link, restore). Refused, saying why, when a link cannot carry the data (a CSV's rows, or
+        more points added and removed than MAX_POINT_EDITS)."""
+        panel = check_panel(panel)
+        if self.point_edits is None:
+            raise ValueError("this run's data came from a CSV, which a link cannot carry: share the CSV (Download)")
+        points = data.encode_point_edits(self.point_edits) if self.point_edits else ""
+        query = f"{self.to_query()}&{moment_query(self.steps, self.edits, points, panel)}"
+        return {"query": query, "length": len(query)}
+
+    @staticmethod
+    @page_call
+    def from_link(query: str) -> dict:
+        """What a link opens: its settings (from_query) and its moment (lab.config.moment_from_query):
+        {"config", "steps", "edits", "points", "panel", "notices"}, for restore."""
+        config, notices = from_query(query)
+        moment = moment_from_query(query)
+        return {**moment, "config": config, "notices": notices + moment["notices"]}
 
     @staticmethod
     @page_call
@@ -609,6 +701,11 @@ class Lab:
             "defaults": DEFAULTS,
             "learningRates": LEARNING_RATES,
             "l2Rates": L2_RATES,
+            "l1Rates": L2_RATES,  # the same menu as L2's (Playground's)
+            "features": list(data.FEATURES),
+            "featureNames": data.FEATURE_NAMES,
+            "manyClasses": MANY_CLASSES,
+            "regression": REGRESSION,
             "maxLayers": MAX_LAYERS,
             "maxNeurons": MAX_NEURONS,
         }
@@ -733,27 +830,57 @@ class Lab:
                 for name, p in self.model.named_parameters()]  # fmt: skip
 
     @page_call
-    def restore(self, config: dict, steps: int, train: list | None = None, test: list | None = None) -> dict:
-        """The run rebuilt from its configuration (and its data, when it was not generated) and its
-        step count, the steps taken again: what the page does after it had to restart the worker.
-        Runs are deterministic, so the weights are those of the run it rebuilds, unless its data
-        changed while it trained."""
+    def restore(
+        self,
+        config: dict,
+        steps: int,
+        train: list | None = None,
+        test: list | None = None,
+        edits: list | None = None,
+        points: list | None = None,
+    ) -> dict:
+        """The run rebuilt from its configuration, its data (the rows `train` and `test` when given; else
+        the generated data with the points added and removed, `points`, as point_edits records them),
+        its weights set by hand (`edits`, [step, parameter, value] each) and its step count, each edit
+        applied when the run reaches its step: what the page does after it had to restart the worker,
+        and what a shared link does. Runs are deterministic, so the weights are those of the run it
+        rebuilds, unless its data changed while it trained."""
         if isinstance(steps, bool) or not isinstance(steps, Integral) or not 0 <= steps <= 100_000:
             raise ValueError(f"restore takes a whole number of steps from 0 to 100000; got {steps!r}")
+        edits = _checked_edits(edits or [], steps)
+        points = data.checked_point_edits(points or [], steps)
         new, notices = check_config(config)
         rows = None
         if train is not None or test is not None:
-            rows = [data.checked_rows(part, name, new["dataset"] == "function", new["classes"])
+            rows = [data.checked_rows(part, name, new["dataset"] == "function",
+                                      None if new["dataset"] in REGRESSION else new["classes"])
                     for part, name in ((train or [], "train"), (test or [], "test"))]  # fmt: skip
         self.config = new
         self._new_data()
         if rows is not None:
             self.train_set, self.test_set = rows
-            self.domain = data.domain(self.train_set + self.test_set, self.regression)
+            self.domain = data.domain(self.train_set + self.test_set, self.curve)
             self.custom_data = True
+            self.point_edits = None
         self.reset()
-        done = self.step(steps)["steps"] if steps else 0
-        return {"steps": done, "notices": notices, **self.summary()}
+        # Both kinds of edit in the order of their steps (at one step they commute: data, weights).
+        timeline = sorted(
+            [(e[0], 0, k, e) for k, e in enumerate(points)] + [(e[0], 1, k, e) for k, e in enumerate(edits)]
+        )
+        for at, kind, _, edit in timeline:
+            if self.steps < at:
+                self.step(at - self.steps)
+            if self.steps != at:  # training stopped before it
+                break
+            if kind == 1:
+                self.set_parameter(edit[1], edit[2])
+            elif edit[1] == "add":
+                self.add_point(*edit[2:])
+            else:
+                self.remove_point(*edit[2:])
+        if steps > self.steps:
+            self.step(steps - self.steps)
+        return {"steps": self.steps, "notices": notices, **self.summary()}
 
     def _as_it_was(self) -> Callable[[], None]:
         """A function that puts the run back as it is now (its settings, data, weights, grads, the
@@ -790,6 +917,8 @@ class Lab:
             undo = self._as_it_was() if method in CHANGING else None
             return replies.result(getattr(self, method)(**kwargs))
         except (ValueError, TypeError) as error:
+            if undo is not None:  # a refusal half way (an edit's unknown parameter in restore): nothing changes
+                undo()
             return replies.error(str(error))
         except KeyboardInterrupt:  # the page's Stop: the run is put back as it was before the call
             if undo is not None:
@@ -800,6 +929,24 @@ class Lab:
             return replies.error(f"Python error: {type(error).__name__}: {error}", lines[-3:])
         except BaseException as error:  # SystemExit, GeneratorExit: the worker answers all the same
             return replies.error(f"{method} stopped: {type(error).__name__}: {error}")
+
+
+def _checked_edits(edits: object, steps: int) -> list[list]:
+    """A run's weights set by hand, as restore takes them: [step, parameter, value] each, the steps
+    in order and none past the run's `steps` (the parameter and value are checked when applied)."""
+    if not isinstance(edits, list) or len(edits) > MAX_EDITS:
+        raise ValueError(f"edits must be a list of at most {MAX_EDITS} [step, parameter, value]; got {edits!r}")
+    last = 0
+    for edit in edits:
+        if not isinstance(edit, list) or len(edit) != 3:
+            raise ValueError(f"an edit is [step, parameter, value]; got {edit!r}")
+        at, name, value = edit
+        if isinstance(at, bool) or not isinstance(at, Integral) or not last <= at <= steps:
+            raise ValueError(f"an edit's step must be a whole number from {last} to {steps} (in order); got {edit!r}")
+        if not isinstance(name, str) or isinstance(value, bool) or not isinstance(value, Real):
+            raise ValueError(f"an edit is [step, parameter's name, number]; got {edit!r}")
+        last = at
+    return edits
 
 
 def _arguments(method: str, text: object) -> dict:
@@ -818,7 +965,9 @@ def _arguments(method: str, text: object) -> dict:
 
 
 # The calls that change the run: an interrupted one (the page's Stop) is undone whole.
-CHANGING = ("configure", "reset", "step", "train_for", "add_point", "remove_point", "load_csv", "restore")
+CHANGING = (
+    "configure", "reset", "step", "train_for", "add_point", "remove_point", "load_csv", "restore", "set_parameter",
+)  # fmt: skip
 
 # The methods the page may call: those marked @page_call.
 METHODS = tuple(

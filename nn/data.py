@@ -129,6 +129,54 @@ def make_spirals(n_samples: int = 150, classes: int = 3, noise: float = 0.1, see
     return _shuffled(X, y, rng)
 
 
+# TensorFlow Playground's regression sets: points uniform over [-6, 6]^2, each target a function of the
+# point moved by noise (uniform, up to noise * 6 in each coordinate), in [-1, 1].
+_PLAYGROUND_RADIUS = 6.0
+# (centre x, centre y, sign) of each bump
+_GAUSSIANS = tuple(
+    (cx, cy, sign * side)
+    for cy, side in ((2.5, 1.0), (-2.5, -1.0))
+    for cx, sign in ((-4.0, 1.0), (0.0, -1.0), (4.0, 1.0))
+)
+
+
+def _playground_regression(n_samples: int, noise: float, seed: int, target: Callable, who: str):
+    _check_count(n_samples, who)
+    rng = random.Random(seed)
+    r = _PLAYGROUND_RADIUS
+    X, y = [], []
+    for _ in range(n_samples):
+        a, b = rng.uniform(-r, r), rng.uniform(-r, r)
+        moved_a, moved_b = a + rng.uniform(-r, r) * noise, b + rng.uniform(-r, r) * noise
+        X.append([a, b])
+        y.append(target(moved_a, moved_b))
+    return X, y
+
+
+def _plane_target(a: float, b: float) -> float:
+    return min(1.0, max(-1.0, (a + b) / 10.0))
+
+
+def _gaussians_target(a: float, b: float) -> float:
+    label = 0.0
+    for cx, cy, sign in _GAUSSIANS:  # the nearest bump's, the one largest in size
+        value = sign * max(0.0, 1.0 - math.sqrt((a - cx) ** 2 + (b - cy) ** 2) / 2.0)
+        if abs(value) > abs(label):
+            label = value
+    return label
+
+
+def make_plane(n_samples: int = 200, noise: float = 0.0, seed: int = 0) -> tuple[list[list[float]], list[float]]:
+    """Playground's "plane": points over [-6, 6]^2 with targets (x1 + x2) / 10, clamped to [-1, 1]."""
+    return _playground_regression(n_samples, noise, seed, _plane_target, "make_plane")
+
+
+def make_gaussians(n_samples: int = 200, noise: float = 0.0, seed: int = 0) -> tuple[list[list[float]], list[float]]:
+    """Playground's "multi gaussian": six bumps of height +1 or -1 and radius 2 at (+-4 or 0, +-2.5) over
+    [-6, 6]^2; a point's target is the bump largest at it, 1 - distance/2 (0 outside every bump)."""
+    return _playground_regression(n_samples, noise, seed, _gaussians_target, "make_gaussians")
+
+
 def sample_function(
     f: Callable[[float], float],
     n_samples: int = 50,

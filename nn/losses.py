@@ -8,6 +8,7 @@ Value: the loss, or its mean over the list. The formulas are the notes' (seed
     bce_loss              -(t log p + (1 - t) log(1 - p)), log >= -100   F.binary_cross_entropy
     bce_with_logits_loss  (1 - t) x + softplus(-x)  (stable for any x)  F.binary_cross_entropy_with_logits
     cross_entropy         -log_softmax(logits)[target]                   F.cross_entropy
+    softmax_cross_entropy the same, its log-softmax one node of every logit (the Lab's chain rule)
     huber_loss            r^2/2 if |r| <= delta, else delta (|r| - delta/2)   F.huber_loss
     hinge_loss            relu(1 - y s), y in {-1, +1}  (micrograd's max-margin loss)
     logistic_loss         log(1 + exp(-y f)) = softplus(-y f), y in {-1, +1}  F.soft_margin_loss
@@ -24,6 +25,7 @@ from numbers import Integral, Real
 
 from autograd import Op, Value, make_node
 from autograd.engine import as_value
+from autograd.ops import exp, number_in_formula
 from nn.layers import is_list
 
 Prediction = Value | float | Sequence[Value | float]  # one prediction, or a batch's (the loss is their mean)
@@ -239,13 +241,98 @@ def cross_entropy(
 
 def _cross_entropy_one(logits, target_class) -> Value:
     xs = _logits(logits, "cross_entropy")
+    _check_class(target_class, len(xs))
+    return -log_softmax(xs)[int(target_class)]
+
+
+def _check_class(target_class: object, count: int) -> None:
     if isinstance(target_class, bool) or not isinstance(target_class, Integral):
         raise TypeError(
             f"cross_entropy target must be a class index (int), got {type(target_class).__name__} {target_class!r}"
         )
-    if not 0 <= target_class < len(xs):
-        raise ValueError(f"cross_entropy target class must be in 0..{len(xs) - 1}, got {target_class}")
-    return -log_softmax(xs)[int(target_class)]
+    if not 0 <= target_class < count:
+        raise ValueError(f"cross_entropy target class must be in 0..{count - 1}, got {target_class}")
+
+
+# --- the log-softmax as one node: softmax's derivative on its edges ---------------------------------
+
+
+class LogSoftmaxOp(Op):
+    """log p_k = log softmax(z)_k as one node whose parents are every logit z_1..z_n: its local
+    derivatives d log p_k/dz_j = [j = k] - p_j, with p = softmax(z). The one node whose local
+    derivatives couple every class: each logit moves each class's probability."""
+
+    __slots__ = ("k",)
+
+    def rule(self, index: int, arity: int) -> str:
+        return f"d log p_k/dz_j = [j = k] - p_j (k = {self.k + 1}, j = {index + 1}): " + (
+            "1 - p_k" if index == self.k else "-p_j"
+        )
+
+    def formula(self, index: int, node, exact: bool = False) -> str:  # node: a Value
+        local = node.locals[index]
+        if index == self.k:
+            return f"1 - {number_in_formula(1.0 - local, exact)}"  # 1 - p_k
+        return f"-{number_in_formula(-local, exact)}"  # -p_j
+
+
+def _softmax_parts(z: Sequence) -> list:
+    """exp(z_j - m) for each logit, m = max z (no overflow), of floats or Values alike."""
+    m = max(x if isinstance(x, Real) else x.data for x in z)
+    return [exp(x - m) for x in z]
+
+
+def _log_softmax_op(k: int) -> LogSoftmaxOp:
+    if k not in _LOG_SOFTMAX_OPS:
+
+        def derivative(out, *z):
+            exps = _softmax_parts(z)
+            total = exps[0]
+            for e in exps[1:]:
+                total = total + e
+            return tuple((1.0 if j == k else 0.0) - e / total for j, e in enumerate(exps))
+
+        op = LogSoftmaxOp("log_softmax", f"log softmax(z)_{k + 1}", None, derivative)
+        op.k = k
+        _LOG_SOFTMAX_OPS[k] = op
+    return _LOG_SOFTMAX_OPS[k]
+
+
+_LOG_SOFTMAX_OPS: dict[int, LogSoftmaxOp] = {}
+
+
+def log_softmax_node(logits: Sequence[Value | float], k: int) -> Value:
+    """log softmax(logits)[k] as one node of every logit (LogSoftmaxOp), labelled log p_k: the same
+    number, to the bit, as log_softmax(logits)[k] (the same sums, in the same order)."""
+    xs = _logits(logits, "log_softmax_node")
+    m = max(x.data for x in xs)
+    total = 0.0
+    for j, x in enumerate(xs):
+        e = math.exp(x.data - m)
+        total = e if j == 0 else total + e
+    node = make_node(_log_softmax_op(k), (xs[k].data - m) - math.log(total), *xs)
+    node._label = f"log p{k + 1}"
+    return node
+
+
+def softmax_cross_entropy(
+    logits: Sequence[Value | float] | Sequence[Sequence[Value | float]], target_class: int | Sequence[int]
+) -> Value:
+    """-log softmax(logits)[target], as cross_entropy, with the log-softmax one node of every logit
+    (log_softmax_node): the same value, its gradient p - onehot(target) read off one node's edges."""
+    if is_list(logits) and len(logits) > 0 and is_list(logits[0]):
+        if not is_list(target_class) or len(target_class) != len(logits):
+            raise ValueError(
+                f"cross_entropy needs one target class per example: {len(logits)} examples, got {target_class!r}"
+            )
+        return mean([_softmax_cross_entropy_one(x, t) for x, t in zip(logits, target_class)])
+    return _softmax_cross_entropy_one(logits, target_class)
+
+
+def _softmax_cross_entropy_one(logits, target_class) -> Value:
+    xs = _logits(logits, "cross_entropy")
+    _check_class(target_class, len(xs))
+    return -log_softmax_node(xs, int(target_class))
 
 
 # --- a penalty on the weights -------------------------------------------------------------------

@@ -48,6 +48,7 @@ CORRECT_FOR_LOSS: dict[Callable, Callable] = {
     losses.bce_loss: correct_probability,
     losses.bce_with_logits_loss: correct_logit,
     losses.cross_entropy: correct_class,
+    losses.softmax_cross_entropy: correct_class,
 }
 
 

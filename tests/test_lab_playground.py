@@ -4,12 +4,13 @@ Each is checked against an oracle of its own: the features against their formula
 with `math`, training against an independent loop of `nn` (and, for L1, of PyTorch float64), the
 softmax over the plane against probabilities summing to 1."""
 
+import json
 import math
 
 import pytest
 
 import nn
-from autograd import Value
+from autograd import Value, no_grad
 from lab.config import DEFAULTS, check_config, from_query, to_query
 from lab.session import Lab
 
@@ -262,3 +263,197 @@ def test_classes_are_for_blobs_and_spirals_and_their_labels_are_checked():
     with pytest.raises(ValueError, match="line 2: the label '5' is not 0, 1, 2 or 3"):
         lab.load_csv("x1,x2,label\n0,0,5\n1,1,1\n")
     assert from_query(to_query(lab.config))[0] == lab.config
+    lab.configure({"classes": 3})  # new data, of 3 classes, and a new network
+    assert {row[2] for row in lab.train_set + lab.test_set} == {0.0, 1.0, 2.0}
+    assert len(lab.model.layers[-1].neurons) == 3 and lab.steps == 0
+
+
+# --- regression on the plane -----------------------------------------------------------------------
+
+
+def playground_gaussians(x: float, y: float) -> float:
+    """Playground's regressGaussian label, written again: the bump largest in size at (x, y)."""
+    label = 0.0
+    for cx, cy, sign in ((-4, 2.5, 1), (0, 2.5, -1), (4, 2.5, 1), (-4, -2.5, -1), (0, -2.5, 1), (4, -2.5, -1)):
+        value = sign * min(1.0, max(0.0, 1 - math.hypot(x - cx, y - cy) / 2))
+        if abs(value) > abs(label):
+            label = value
+    return label
+
+
+def test_the_planes_regression_sets_are_playgrounds():
+    X, y = nn.data.make_plane(300, 0.0, seed=3)
+    assert all(-6 <= a <= 6 and -6 <= b <= 6 for a, b in X)
+    assert y == [max(-1.0, min(1.0, (a + b) / 10)) for a, b in X]
+    X, y = nn.data.make_gaussians(300, 0.0, seed=3)
+    assert y == pytest.approx([playground_gaussians(a, b) for a, b in X], abs=1e-15)
+    assert min(y) < -0.5 and max(y) > 0.5 and all(-1 <= t <= 1 for t in y)
+    noisy = nn.data.make_gaussians(300, 0.3, seed=3)
+    assert noisy[0] == X and noisy[1] != y  # the noise moves where the target is read, not the point
+
+
+@pytest.mark.parametrize("dataset", ["plane", "gaussians"])
+def test_the_planes_regression_trains_with_mse_and_its_frame_is_a_continuous_scale(dataset):
+    lab = Lab({"dataset": dataset, "hidden": [8, 8], "optimizer": "adam", "learningRate": 0.03, "samples": 200})
+    assert lab.config["loss"] == "mse" and lab.regression and not lab.curve
+    before = lab.summary()
+    lab.step(300)
+    after = lab.summary()
+    assert after["trainLoss"] < 0.5 * before["trainLoss"] and after["trainAccuracy"] is None
+    frame = lab.frame(resolution=10)
+    assert frame["regression"] and not frame["curve"] and frame["classes"] is None
+    output = frame["neurons"][-1][0]
+    with no_grad():
+        expected = [round(lab.model(lab.input_values(list(p))).data, 4) for p in plane_points(lab, 10)]
+    assert output == expected
+    assert len({round(v, 1) for v in output}) > 5  # a continuous scale, not two classes
+    assert frame["descriptions"]["boundary"].startswith("The fitted surface: train loss ")
+
+
+def test_twenty_steps_of_a_regression_on_the_plane_equal_an_independent_nn_loop():
+    config = {**DEFAULTS, "dataset": "gaussians", "seed": 5, "samples": 100, "hidden": [5], "batchSize": 8,
+              "loss": "mse", "features": ["x1", "x2", "sin(x1)"]}  # fmt: skip
+    lab = Lab(config)
+    lab.step(20)
+    X, y = nn.data.make_gaussians(100, config["noise"], seed=5)
+    X_train, _, y_train, _ = nn.data.train_test_split(X, y, 0.5, seed=5)
+    nn.manual_seed(5)
+    model = nn.MLP(3, [5, 1], "tanh")
+    optimizer = nn.optim.SGD(model.parameters(), 0.1)
+    done, epoch = 0, 0
+    while done < 20:
+        for X_batch, y_batch in nn.data.batches(X_train, y_train, 8, seed=5 + epoch):
+            inputs = [[Value(a), Value(b), Value(a).sin()] for a, b in X_batch]
+            loss = nn.mse_loss([model(x) for x in inputs], y_batch)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            done += 1
+            if done == 20:
+                break
+        epoch += 1
+    assert all(abs(lab.model.state_dict()[k] - v) <= 1e-12 for k, v in model.state_dict().items())
+
+
+def test_a_regression_on_the_plane_takes_points_and_csv_of_targets():
+    lab = Lab({"dataset": "plane", "samples": 20})
+    lab.add_point(1.0, 2.0, -0.25)
+    assert lab.train_set[-1] == [1.0, 2.0, -0.25]
+    rows = sorted(lab.train_set + lab.test_set)
+    text = lab.to_csv()
+    assert text.startswith("x1,x2,target\n")
+    lab.load_csv(text)
+    assert sorted(lab.train_set + lab.test_set) == rows  # every target exactly
+    with pytest.raises(ValueError, match="the plane dataset is regression: its loss is mse, not hinge"):
+        lab.configure({"loss": "hinge"})
+
+
+# --- editing a weight ----------------------------------------------------------------------------
+
+
+def test_an_edited_weight_is_the_one_the_next_step_starts_from():
+    lab = Lab({"seed": 3, "hidden": [3], "optimizer": "momentum"})
+    lab.step(7)
+    reply = lab.set_parameter("layers.0.neurons.1.w.0", -2.5)
+    assert reply["edits"] == [[7, "layers.0.neurons.1.w.0", -2.5]] and lab.state()["edits"] == reply["edits"]
+    update = lab.explain("layers.0.neurons.1.w.0")["update"]  # the optimizer's next step, on a copy
+    assert update["before"] == -2.5
+    lab.step(1)
+    assert dict(lab.model.named_parameters())["layers.0.neurons.1.w.0"].data == update["after"]
+    for words, name, value in (("unknown parameter 'w'", "w", 1.0), ("finite number; got nan", "layers.0.neurons.0.b",
+                               math.nan), ("within ±1e\\+06", "layers.0.neurons.0.b", 1e7)):  # fmt: skip
+        with pytest.raises(ValueError, match=words):
+            lab.set_parameter(name, value)
+    assert len(lab.edits) == 1
+    lab.reset()
+    assert lab.edits == []
+
+
+def test_the_next_step_from_an_edited_weight_is_sgds_step_from_it():
+    lab = Lab({"seed": 1, "hidden": [2]})
+    lab.step(4)
+    lab.set_parameter("layers.1.neurons.0.b", 0.75)
+    twin = nn.MLP(2, [2, 1], "tanh")
+    twin.load_state_dict(lab.model.state_dict())
+    rows = [lab.train_set[i] for i in lab.upcoming_batch()]
+    loss = nn.logistic_loss([twin(r[:2]) for r in rows], [2 * r[2] - 1 for r in rows])
+    twin.zero_grad()
+    loss.backward()
+    expected = {name: p.data - 0.1 * p.grad for name, p in twin.named_parameters()}
+    lab.step(1)
+    assert lab.model.state_dict() == pytest.approx(expected, abs=1e-15, rel=0)
+
+
+def test_restore_replays_the_edits_at_their_steps():
+    lab = Lab({"seed": 2})
+    lab.step(5)
+    lab.set_parameter("layers.0.neurons.0.w.1", 1.5)
+    lab.step(3)
+    lab.set_parameter("layers.2.neurons.0.b", -0.5)
+    lab.step(2)
+    again = Lab()
+    again.restore(lab.config, 10, edits=lab.edits)
+    assert again.model.state_dict() == lab.model.state_dict() and again.edits == lab.edits
+    reply = json.loads(again.call("restore", json.dumps({"config": lab.config, "steps": 10,
+                                                         "edits": [[2, "nothing", 1.0]]})))  # fmt: skip
+    assert "unknown parameter 'nothing'" in reply["error"]
+    assert again.model.state_dict() == lab.model.state_dict() and again.steps == 10  # refused whole
+    with pytest.raises(ValueError, match="from 5 to 10"):
+        again.restore(lab.config, 10, edits=[[5, "layers.2.neurons.0.b", 1.0], [3, "layers.2.neurons.0.b", 1.0]])
+
+
+# --- added points and the moment in the link ------------------------------------------------------
+
+
+def test_a_link_with_points_round_trips_them_exactly():
+    lab = Lab({"dataset": "blobs", "classes": 3, "samples": 60, "seed": 4})
+    lab.step(3)
+    lab.add_point(0.1 + 0.2, -1 / 3, 2)  # numbers whose every bit matters
+    lab.step(2)
+    x, y = lab.train_set[5][:2]
+    assert lab.remove_point(x, y)["removed"]
+    lab.add_point(math.pi, math.e, 0)
+    lab.step(4)
+    assert lab.point_edits == [[3, "add", 0.1 + 0.2, -1 / 3, 2.0], [5, "remove", x, y, 0.03],
+                               [5, "add", math.pi, math.e, 0.0]]  # fmt: skip
+    link = lab.link()["query"]
+    opened = Lab.from_link(link)
+    assert opened["points"] == lab.point_edits and opened["steps"] == 9 and opened["notices"] == []
+    again = Lab()
+    again.restore(opened["config"], opened["steps"], edits=opened["edits"], points=opened["points"])
+    assert again.train_set == lab.train_set and again.test_set == lab.test_set
+    assert again.model.state_dict() == lab.model.state_dict() and again.point_edits == lab.point_edits
+
+
+def test_the_link_carries_the_step_the_edits_and_the_panel():
+    lab = Lab({"seed": 7, "features": ["x1", "x2", "x1x2"], "l1": 0.001})
+    lab.step(6)
+    lab.set_parameter("layers.0.neurons.2.w.2", 0.1 + 0.2)
+    lab.step(4)
+    panel = {"tab": "steps", "parameter": "layers.1.neurons.0.w.1", "example": 3}
+    query = lab.link(panel)["query"]
+    assert "step=10" in query and "edits=6:layers.0.neurons.2.w.2:0.30000000000000004" in query
+    opened = Lab.from_link(query)
+    assert opened["config"] == lab.config and opened["panel"] == panel and opened["edits"] == lab.edits
+    again = Lab()
+    again.restore(opened["config"], opened["steps"], edits=opened["edits"])
+    assert again.model.state_dict() == lab.model.state_dict()
+    assert (
+        again.explain(**{"parameter": panel["parameter"], "example": 3})["gradient"]
+        == lab.explain(panel["parameter"], 3)["gradient"]
+    )
+
+
+def test_a_link_too_long_or_of_a_csv_says_so_and_a_bad_link_falls_back():
+    lab = Lab({"samples": 20})
+    for k in range(101):
+        lab.add_point(k / 100, 0.5, k % 2)
+    with pytest.raises(ValueError, match="101 points added or removed; a link carries at most 100: share the data"):
+        lab.link()
+    lab.load_csv("x1,x2,label\n0,0,0\n1,1,1\n2,2,0\n")
+    with pytest.raises(ValueError, match="came from a CSV, which a link cannot carry"):
+        lab.link()
+    opened = Lab.from_link("dataset=moons&step=abc&points=@@@&edits=1:x&panel=nothing")
+    assert opened["steps"] == 0 and opened["points"] == [] and opened["edits"] == [] and opened["panel"] is None
+    assert len(opened["notices"]) == 4 and "the link's step cannot be used" in opened["notices"][0]
+    assert Lab.from_query("step=3&points=abc")["notices"] == []  # the moment's keys are not settings' notices

@@ -4,7 +4,7 @@
 // stepmode.js, matrices.js, exercise.js and console.js; the presenter view is presenter.js.
 // Python (lab/derivation.py) computes everything; this file shows the numbers.
 import { createConsole } from "./console.js";
-import { BLUE, ORANGE, fitCanvas, markPoint } from "./draw.js";
+import { fitCanvas, markPoint, pointColour, pointShape } from "./draw.js";
 import { createExercise } from "./exercise.js";
 import { createExpression } from "./expression.js";
 import { accessibleGraph } from "./graph-a11y.js";
@@ -104,8 +104,9 @@ export function createDerivation({ py, say, frame, onOpen }) {
 
   // --- opening, closing, choosing -------------------------------------------------------------
 
-  async function open(parameter = null, which = "chain") {
+  async function open(parameter = null, which = "chain", example = null) {
     wanted.parameter = parameter ?? wanted.parameter;
+    if (example !== null) wanted.example = example;  // a link's panel
     panel.hidden = false;
     document.querySelector(".lab").classList.add("deriving");
     selectTab(which, false);
@@ -257,9 +258,8 @@ export function createDerivation({ py, say, frame, onOpen }) {
     const at = (row) => [((row[0] - x0) / (x1 - x0)) * width, height - ((row[1] - y0) / (y1 - y0)) * height];
     f.data.train.forEach((row, i) => {
       const [x, y] = at(row);
-      const one = !f.regression && row[2] > 0.5;
-      markPoint(context, x, y, i === wanted.example ? 4 : 2.5, one);
-      const [r, g, b] = f.regression ? [60, 60, 60] : one ? BLUE : ORANGE;
+      markPoint(context, x, y, i === wanted.example ? 4 : 2.5, pointShape(row, f));
+      const [r, g, b] = pointColour(row, f);
       context.fillStyle = `rgb(${r}, ${g}, ${b})`;
       context.fill();
     });
@@ -507,6 +507,9 @@ export function createDerivation({ py, say, frame, onOpen }) {
     },
     get current() {
       return current;
+    },
+    get example() {
+      return wanted.example;
     },
     get position() {
       return steps.position;

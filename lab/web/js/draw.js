@@ -6,6 +6,9 @@
 export const ORANGE = [245, 147, 34];
 export const BLUE = [8, 119, 189];
 const WHITE = [232, 234, 235];
+// More than two classes: Okabe and Ito's colour-blind-safe palette after Playground's two, each
+// class with a shape of its own too (markPoint): lab.session's CLASS_LOOKS names them.
+export const CLASS_COLOURS = [ORANGE, BLUE, [0, 158, 115], [204, 121, 167], [240, 228, 66]];
 
 // A value's colour: orange at -1 and below, light grey at 0, blue at +1 and above.
 // `strength` below 1 pales the colours (the big plane, so that the points stand out).
@@ -81,27 +84,79 @@ export function paintCurve(canvas, values, [low, high], { background = true, lin
 }
 
 // A point's mark: class 1 a square, class 0 (and a regression's points) a circle, so that the
-// classes differ in shape as well as in colour. The square has the circle's area.
-export function markPoint(context, x, y, radius, square) {
+// classes differ in shape as well as in colour (`shape`: true for the square, or the class 0-4:
+// circle, square, triangle, diamond, cross). Each has about the circle's area.
+export function markPoint(context, x, y, radius, shape) {
+  const kind = shape === true ? 1 : shape === false ? 0 : shape;
   context.beginPath();
-  if (square) {
+  if (kind === 1) {
     const half = radius * 0.886;  // sqrt(pi) / 2
     context.rect(x - half, y - half, 2 * half, 2 * half);
+  } else if (kind === 2) {
+    const r = radius * 1.35;
+    context.moveTo(x, y - r);
+    context.lineTo(x + r * 0.866, y + r / 2);
+    context.lineTo(x - r * 0.866, y + r / 2);
+    context.closePath();
+  } else if (kind === 3) {
+    const r = radius * 1.25;
+    context.moveTo(x, y - r);
+    context.lineTo(x + r, y);
+    context.lineTo(x, y + r);
+    context.lineTo(x - r, y);
+    context.closePath();
+  } else if (kind === 4) {
+    const a = radius * 1.2;
+    const b = radius * 0.42;
+    for (const [px, py] of [[-b, -a], [b, -a], [b, -b], [a, -b], [a, b], [b, b], [b, a], [-b, a], [-b, b], [-a, b], [-a, -b], [-b, -b]]) {
+      context.lineTo(x + px, y + py);
+    }
+    context.closePath();
   } else context.arc(x, y, radius, 0, 2 * Math.PI);
 }
 
+// A point's colour: its class's (0 to 4); on the plane's regression sets its target's on the heatmap's
+// scale; the curve's points grey. And its mark's shape: its class, or a circle for a number.
+export function pointColour(row, { regression = false, curve = false } = {}) {
+  if (curve) return [60, 60, 60];
+  return regression ? colour(row[2]) : CLASS_COLOURS[Math.round(row[2])];
+}
+export const pointShape = (row, { regression = false } = {}) => (regression ? 0 : Math.round(row[2]));
+
+// The plane of a softmax output: each cell in its predicted class's colour, as strong as that
+// class's probability above chance (1/k); `discrete`: full colour. Both are Python's numbers.
+export function paintClasses(canvas, predicted, probabilities, resolution, discrete = false, strength = 1) {
+  const { context, width, height } = fitCanvas(canvas);
+  const small = new OffscreenCanvas(resolution, resolution);
+  const image = small.getContext("2d").createImageData(resolution, resolution);
+  const chance = 1 / probabilities.length;
+  for (let k = 0; k < predicted.length; k++) {
+    const c = predicted[k];
+    let rgb = [128, 128, 128];
+    if (c !== null) {
+      const a = (discrete ? 1 : Math.max(0, (probabilities[c][k] - chance) / (1 - chance))) * strength;
+      rgb = [0, 1, 2].map((i) => Math.round(WHITE[i] + (CLASS_COLOURS[c][i] - WHITE[i]) * a));
+    }
+    image.data.set([...rgb, 255], 4 * k);
+  }
+  small.getContext("2d").putImageData(image, 0, 0);
+  context.imageSmoothingEnabled = !discrete;
+  context.imageSmoothingQuality = "high";
+  context.clearRect(0, 0, width, height);
+  context.drawImage(small, 0, 0, width, height);
+  return { context, width, height };
+}
+
 // The data's points over a painted plane: train filled with a white ring, test with a dark ring.
-export function paintPoints(drawn, rows, domain, { test = false, regression = false, highlight = null } = {}) {
+export function paintPoints(drawn, rows, domain, { test = false, regression = false, curve = false, highlight = null } = {}) {
   const { context, width, height } = drawn;
   const [x0, x1, y0, y1] = domain;
   const px = (x) => ((x - x0) / (x1 - x0)) * width;
   const py = (y) => height - ((y - y0) / (y1 - y0)) * height;
   const radius = Math.max(3, Math.min(width, height) / 70);
   for (const row of rows) {
-    const one = !regression && row[2] > 0.5;
-    const colourOf = regression ? [60, 60, 60] : one ? BLUE : ORANGE;
-    markPoint(context, px(row[0]), py(row[1]), radius, one);
-    context.fillStyle = css(colourOf);
+    markPoint(context, px(row[0]), py(row[1]), radius, pointShape(row, { regression }));
+    context.fillStyle = css(pointColour(row, { regression, curve }));
     context.fill();
     context.lineWidth = 1;
     context.strokeStyle = test ? "#111" : "#fff";

@@ -4,7 +4,7 @@ import { createDerivation } from "./derive.js";
 import { Python } from "./python.js";
 import { fmt } from "./show.js";
 import {
-  edgePath, edgeStyle, paintCurve, paintGrid, paintLossChart, paintPoints, paintTicks, planePoint,
+  edgePath, edgeStyle, paintClasses, paintCurve, paintGrid, paintLossChart, paintPoints, paintTicks, planePoint,
 } from "./draw.js";
 
 const $ = (id) => document.getElementById(id);
@@ -70,7 +70,26 @@ function fillSelect(select, values, label = (v) => String(v)) {
 function setupControls() {
   fillSelect($("learningRate"), choices.learningRates);
   fillSelect($("l2"), choices.l2Rates);
+  fillSelect($("l1"), choices.l1Rates);
   for (const key of ["activation", "init", "loss", "optimizer"]) fillSelect($(key), choices.choices[key]);
+  // The features column: a toggle and a heatmap per input feature (Playground's), in FEATURES' order.
+  for (const name of choices.features) {
+    const label = document.createElement("label");
+    const box = document.createElement("input");
+    box.type = "checkbox";
+    box.value = name;
+    box.dataset.testid = `feature-${name}`;
+    box.addEventListener("change", () => {
+      const chosen = [...$("features").querySelectorAll("input:checked")].map((b) => b.value);
+      change({ features: chosen });
+    });
+    const canvas = document.createElement("canvas");
+    canvas.dataset.feature = name;
+    const text = document.createElement("span");
+    text.textContent = choices.featureNames[name];
+    label.append(box, canvas, text);
+    $("features").append(label);
+  }
 }
 
 function selectValue(select, value) {
@@ -80,19 +99,28 @@ function selectValue(select, value) {
 }
 
 function syncControls() {
-  for (const key of ["learningRate", "l2", "activation", "init", "loss", "optimizer", "dataset"]) {
+  for (const key of ["learningRate", "l2", "l1", "activation", "init", "loss", "optimizer", "dataset", "classes"]) {
     selectValue($(key), config[key]);
   }
+  $("classes").disabled = !choices.manyClasses.includes(config.dataset);
+  for (const box of $("features").querySelectorAll("input")) box.checked = config.features.includes(box.value);
+  $("features").hidden = config.dataset === "function";  // one input, x
+  $("classes").closest("label").hidden = choices.regression.includes(config.dataset);
   for (const key of ["noise", "trainRatio", "samples", "seed", "batchSize"]) $(key).value = config[key];
   $("noise-out").textContent = config.noise.toFixed(2);
   $("trainRatio-out").textContent = `${Math.round(config.trainRatio * 100)}%`;
-  const regression = config.dataset === "function";
-  for (const option of $("loss").options) option.disabled = regression && option.value !== "mse";
+  const regression = choices.regression.includes(config.dataset);
+  const curve = config.dataset === "function";
+  for (const option of $("loss").options) {
+    option.disabled = (regression && option.value !== "mse") || (config.classes > 2 && option.value !== "cross_entropy");
+  }
   $("accuracy-head").textContent = regression ? "" : "accuracy";
-  $("edit").querySelectorAll(".classes").forEach((label) => (label.hidden = regression));
-  $("edit").querySelector(".regression").hidden = !regression;
+  $("edit").querySelectorAll(".classes").forEach((label) => (label.hidden = regression || Number(label.dataset.class ?? 0) >= config.classes));
+  $("edit").querySelectorAll(".targets").forEach((label) => (label.hidden = !regression || curve));
+  $("edit").querySelector(".regression").hidden = !curve;
   const mode = document.querySelector("input[name=edit]:checked").value;
-  if (mode !== "remove") document.querySelector(`input[name=edit][value='${regression ? "point" : "0"}']`).checked = true;
+  const keep = mode === "remove" || (curve ? mode === "point" : regression ? mode.startsWith("t") : Number(mode) < config.classes);
+  if (!keep) document.querySelector(`input[name=edit][value='${curve ? "point" : regression ? "t1" : "0"}']`).checked = true;
   $("layer-count").textContent = `${config.hidden.length} hidden layer${config.hidden.length === 1 ? "" : "s"}`;
   $("add-layer").disabled = config.hidden.length >= choices.maxLayers;
   $("remove-layer").disabled = config.hidden.length === 0;
@@ -136,9 +164,18 @@ function render(f, follow = true) {
   $("test-loss").textContent = format(f.testLoss);
   $("train-accuracy").textContent = f.regression ? "" : f.trainAccuracy === null ? "–" : `${(100 * f.trainAccuracy).toFixed(1)}%`;
   $("test-accuracy").textContent = f.regression ? "" : f.testAccuracy === null ? "–" : `${(100 * f.testAccuracy).toFixed(1)}%`;
+  const perClass = f.classAccuracy?.test;
+  $("class-accuracy").hidden = !(f.classes > 2 && perClass);
+  if (f.classes > 2 && perClass) {
+    $("class-accuracy").textContent = "test accuracy per class: " + perClass
+      .map((a, k) => `${k} (${f.classPoints[k]}) ${a === null ? "–" : `${(100 * a).toFixed(0)}%`}`).join(", ");
+  }
   drawNetwork(f);
   drawPlane(f);
   paintLossChart($("loss-chart"), f.history);
+  showEditor();
+  $("edited").hidden = f.edits.length === 0;
+  $("edited").textContent = f.edits.length ? `${f.edits.length} weight${f.edits.length === 1 ? "" : "s"} set by hand (the link keeps them)` : "";
   describePlots(f);
   if (f.stopped) {
     say(f.stopped, "stop", f.stoppedDetail);
@@ -147,32 +184,32 @@ function render(f, follow = true) {
   if (follow && derivation.isOpen) derivation.refresh({ light: playing });  // while playing, the Matrices tab only
 }
 
-// The values of a node over the plane (or along x): an input's own coordinate, a neuron's output.
+// An input feature's values (Python's) scaled for its heatmap: the largest |value| at full colour.
+function scaled(values) {
+  const top = Math.max(1e-12, ...values.map((v) => Math.abs(v ?? 0)));
+  return values.map((v) => (v === null ? null : v / top));
+}
+
+// The values of a node over the plane (or along x): an input feature's, a neuron's output.
 function nodeValues(f, node) {
-  if (node.input !== undefined) {
-    const n = f.resolution;
-    const [x0, x1, y0, y1] = f.domain;
-    const values = [];
-    if (f.regression) {
-      for (let i = 0; i < n; i++) values.push(x0 + ((x1 - x0) * i) / (n - 1));
-      return values;
-    }
-    const half = node.input === 0 ? (x1 - x0) / 2 : (y1 - y0) / 2;
-    const mid = node.input === 0 ? (x0 + x1) / 2 : (y0 + y1) / 2;
-    for (let r = 0; r < n; r++) {
-      for (let c = 0; c < n; c++) {
-        const v = node.input === 0 ? x0 + ((x1 - x0) * (c + 0.5)) / n : y1 - ((y1 - y0) * (r + 0.5)) / n;
-        values.push((v - mid) / half);
-      }
-    }
-    return values;
-  }
+  if (node.input !== undefined) return f.curve ? f.inputs[node.input] : scaled(f.inputs[node.input]);
   return f.neurons[node.layer][node.index];
+}
+
+// The features column's heatmaps: every feature over the plane, asked for again when the plane moves.
+let featureMapsOf = null;
+async function paintFeatureMaps(f) {
+  if (f.curve) return;
+  const key = JSON.stringify(f.domain);
+  if (featureMapsOf === key) return;
+  featureMapsOf = key;
+  const maps = await py.call("feature_maps", { resolution: 16 });
+  for (const canvas of $("features").querySelectorAll("canvas")) paintGrid(canvas, scaled(maps[canvas.dataset.feature]), 16);
 }
 
 function paintNode(canvas, f, node, big = false) {
   const values = nodeValues(f, node);
-  if (f.regression) {
+  if (f.curve) {
     const finite = values.filter((v) => v !== null);
     const range = big ? [f.domain[2], f.domain[3]] : [Math.min(...finite, -1), Math.max(...finite, 1)];
     return paintCurve(canvas, values, range, { lineWidth: big ? 3 : 1.5 });
@@ -183,19 +220,22 @@ function paintNode(canvas, f, node, big = false) {
 function drawPlane(f) {
   const canvas = $("boundary");
   const node = shown ?? { layer: f.neurons.length - 1, index: 0 };
-  const drawn = paintNode(canvas, f, node, true);
+  const drawn = !shown && f.probabilities  // a softmax output: each class's region in its colour
+    ? paintClasses(canvas, f.predicted, f.probabilities, f.resolution, $("discrete").checked, 0.7)
+    : paintNode(canvas, f, node, true);
   $("shown").textContent = shown ? `(${shown.label})` : "";
-  const regression = f.regression;
-  paintPoints(drawn, f.data.train, f.domain, { regression });
-  if ($("show-test").checked) paintPoints(drawn, f.data.test, f.domain, { regression, test: true });
+  const kind = { regression: f.regression, curve: f.curve };
+  paintPoints(drawn, f.data.train, f.domain, kind);
+  if ($("show-test").checked) paintPoints(drawn, f.data.test, f.domain, { ...kind, test: true });
   paintTicks(drawn, f.domain);
 }
 
 // The network: one column of nodes per layer (inputs first), edges between them.
 
 function drawNetwork(f) {
-  const sizes = [f.regression ? 1 : 2, ...f.neurons.map((layer) => layer.length)];
-  const key = JSON.stringify([sizes, f.regression, derivation.isOpen, derivation.isWide]);
+  const sizes = [f.inputs.length, ...f.neurons.map((layer) => layer.length)];
+  const key = JSON.stringify([sizes, f.inputNames, derivation.isOpen, derivation.isWide]);
+  paintFeatureMaps(f);
   if (!layout || layout.key !== key) {
     layout = buildDiagram(f, sizes, key);
     derivation.matrices.mark();  // new edges and neurons: the Matrices tab's marks on them again
@@ -245,14 +285,14 @@ function dataTable(f) {
     }
     return tr;
   };
-  const head = f.regression ? ["set", "x", "y"] : ["set", "x1", "x2", "class"];
+  const head = f.curve ? ["set", "x", "y"] : ["set", "x1", "x2", f.regression ? "target" : "class"];
   const caption = document.createElement("caption");
   caption.textContent = `${f.data.train.length} training and ${f.data.test.length} test points`;
   const rows = [];
   for (const [set, list] of [["train", f.data.train], ["test", f.data.test]]) {
     for (const row of list) {
-      rows.push(cells("td", f.regression ? [set, fmt(row[0]), fmt(row[1])]
-        : [set, fmt(row[0]), fmt(row[1]), row[2] > 0.5 ? "1 (blue square)" : "0 (orange circle)"]));
+      const last = f.regression ? fmt(row[2]) : `${Math.round(row[2])} (${f.classPoints[Math.round(row[2])]})`;
+      rows.push(cells("td", f.curve ? [set, fmt(row[0]), fmt(row[1])] : [set, fmt(row[0]), fmt(row[1]), last]));
     }
   }
   table.replaceChildren(caption, cells("th", head), ...rows);
@@ -279,12 +319,13 @@ function buildDiagram(f, sizes, key) {
   const most = Math.max(...sizes);
   const top = derivation.isWide ? 6 : 40;  // room for the +/- buttons (hidden in the wide mode's strip)
   const columns = sizes.length;
-  const left = 30;
+  const names = f.curve ? ["x"] : f.inputNames.map((name) => choices.featureNames[name]);
+  const left = 12 + 8 * Math.max(...names.map((name) => name.length));  // room for the inputs' tags
   // As tall as the column allows, and narrow enough that the edges between columns stay in sight
   // (beside the panel the diagram is narrow: the Matrices tab marks its edges).
-  const size = Math.max(14, Math.min(52, (height - top - 8) / most - 8, (width - 2 * left) / (1.7 * columns)));
+  const size = Math.max(14, Math.min(52, (height - top - 8) / most - 8, (width - left - 12) / (1.7 * columns)));
   const gap = Math.min(size + 14, (height - top - 8) / most);
-  const step = (width - 2 * left - size) / Math.max(columns - 1, 1);
+  const step = (width - left - 12 - size) / Math.max(columns - 1, 1);
   const nodes = [];
   const at = [];
   sizes.forEach((count, column) => {
@@ -302,8 +343,9 @@ function buildDiagram(f, sizes, key) {
       element.append(canvas);
       let node;
       if (column === 0) {
-        const label = f.regression ? "x" : `x${i + 1}`;
+        const label = names[i];
         node = { input: i, label, element, canvas };
+        element.dataset.input = f.inputNames[i];
         const tag = document.createElement("span");
         tag.className = "tag";
         tag.textContent = label;
@@ -314,7 +356,7 @@ function buildDiagram(f, sizes, key) {
         element.dataset.neuron = name;
         element.setAttribute("role", "button");
         element.tabIndex = -1;
-        element.addEventListener("click", () => derivation.pick(`${name}.b`, name));
+        element.addEventListener("click", () => choose(`${name}.b`, name));
         element.addEventListener("focus", () => showNode(node));
         element.addEventListener("blur", () => showNode(null));
         if (column === columns - 1) element.classList.add("output-node");
@@ -361,7 +403,7 @@ function buildDiagram(f, sizes, key) {
         hit.setAttribute("aria-hidden", "true");
         path.setAttribute("role", "button");
         path.setAttribute("tabindex", "-1");
-        for (const target of [path, hit]) target.addEventListener("click", () => derivation.pick(param));
+        for (const target of [path, hit]) target.addEventListener("click", () => choose(param));
         const title = document.createElementNS("http://www.w3.org/2000/svg", "title");
         path.append(title);
         hits.append(hit);
@@ -409,6 +451,41 @@ function walkable(nodes, edges) {
   };
   return items;
 }
+
+// A click on an edge or a neuron: its chain rule (derive.js), and the editor of its weight (or bias)
+// with its value, as Playground's click on a weight.
+let editing = null;  // the dotted name of the parameter in the editor
+function choose(param, neuron = null) {
+  editing = param;
+  showEditor();
+  return derivation.pick(param, neuron);
+}
+
+function showEditor() {
+  const value = frame?.parameters?.[editing];
+  $("weight-editor").hidden = editing === null || value === undefined;
+  if ($("weight-editor").hidden) return;
+  $("weight-name").textContent = frame.parameterNames[editing];
+  if (document.activeElement !== $("weight-value")) $("weight-value").value = String(value);
+}
+
+async function setParameter(name, value) {
+  const reply = await py.call("set_parameter", { name, value });
+  say(`${frame.parameterNames[name]} set to ${fmt(reply.value)} at step ${reply.step}: training goes on from it.`);
+  await redraw();
+  return reply;
+}
+
+$("weight-editor").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const text = $("weight-value").value.trim();
+  if (text === "" || !Number.isFinite(Number(text))) {
+    say(`a weight is set to a number; got ${JSON.stringify(text)}`, "error");
+    return;
+  }
+  setPlaying(false);
+  guarded(setParameter(editing, Number(text)));
+});
 
 function button(text, testid, title, onclick) {
   const b = document.createElement("button");
@@ -488,7 +565,7 @@ async function stop() {
   if (how !== "restarted") return how;
   say("Stopped: the Python worker is restarted (this page is not cross-origin isolated, so Python cannot be interrupted); rebuilding the run …", "stop");
   await py.ready;
-  const args = { config: shown.config, steps: shown.step };
+  const args = { config: shown.config, steps: shown.step, edits: shown.edits };
   if (shown.customData) Object.assign(args, { train: shown.data.train, test: shown.data.test });
   const rebuilt = await guarded(py.call("restore", args));
   if (rebuilt === null) return how;
@@ -535,7 +612,7 @@ document.addEventListener("keydown", (event) => {
 
 // --- the controls -----------------------------------------------------------------------------
 
-for (const key of ["learningRate", "l2"]) {
+for (const key of ["learningRate", "l2", "l1", "classes"]) {
   $(key).addEventListener("change", () => change({ [key]: Number($(key).value) }));
 }
 for (const key of ["activation", "init", "loss", "optimizer", "dataset"]) {
@@ -577,7 +654,9 @@ $("boundary").addEventListener("click", async (event) => {
     const reply = await guarded(py.call("remove_point", { x1, x2 }));
     if (reply && !reply.removed) say("No point there to remove: click on a point.");
   } else {
-    await guarded(py.call("add_point", { x1, x2, label: mode === "point" ? 0 : Number(mode) }));
+    // A class, or on the plane's regression sets the target chosen (t-1, t1), or the curve's (x, y).
+    const label = mode === "point" ? 0 : mode.startsWith("t") ? Number(mode.slice(1)) : Number(mode);
+    await guarded(py.call("add_point", { x1, x2, label }));
   }
   await guarded(redraw());
 });
@@ -609,6 +688,30 @@ $("csv-save").addEventListener("click", async () => {
   URL.revokeObjectURL(link.href);
 });
 
+// --- the link of this moment -----------------------------------------------------------------
+
+// The URL of the run as it is now: its settings, step, weights set by hand, points, and the chain
+// rule panel when it shows a parameter (Python writes it, and refuses what a link cannot carry).
+async function link() {
+  const tab = derivation.tab;
+  const current = derivation.current;
+  const panel = derivation.isOpen && current && ["chain", "steps", "matrices"].includes(tab)
+    ? { tab, parameter: current.parameter, example: derivation.example } : null;
+  const reply = await py.call("link", { panel });
+  return `${location.origin}${location.pathname}?${reply.query}`;
+}
+
+$("copy-link").addEventListener("click", async () => {
+  const url = await guarded(link());
+  if (url === null) return;
+  try {
+    await navigator.clipboard.writeText(url);
+    say(`Link copied (${url.length} characters): it opens this run at step ${frame.step}, trained again.`);
+  } catch {
+    say(`The link (copy it): ${url}`);
+  }
+});
+
 // --- start ------------------------------------------------------------------------------------
 
 py.onfatal = (error) => {
@@ -621,8 +724,16 @@ async function start() {
   await py.ready;
   choices = await py.call("choices");
   setupControls();
-  const fromUrl = await py.call("from_query", { query: location.search });
+  // A link: its settings, then its moment (the steps taken again, the weights set by hand, the points
+  // added and removed), then its panel.
+  const fromUrl = await py.call("from_link", { query: location.search });
   await configure(fromUrl.config);
+  if (fromUrl.steps || fromUrl.edits.length || fromUrl.points.length) {
+    const args = { config: fromUrl.config, steps: fromUrl.steps, edits: fromUrl.edits, points: fromUrl.points };
+    await guarded(py.call("restore", args));
+    await redraw();
+  }
+  if (fromUrl.panel) await guarded(derivation.open(fromUrl.panel.parameter, fromUrl.panel.tab, fromUrl.panel.example));
   if (fromUrl.notices.length) say(`The link's settings: ${fromUrl.notices.join("; ")}`);
   if (await derivation.expression.fromLink()) await derivation.open(null, "expression");  // #expr=...: the tab, drawn
   $("loading").hidden = true;
@@ -652,6 +763,8 @@ window.lab = {
     return reply;
   },
   loadCsv: (text) => loadCsv(text),
+  setParameter: (name, value) => setParameter(name, value),
+  link: () => link(),
   explain: (parameter, example = 0, view = "neuron") => py.call("explain", { parameter, example, view }),
   matrices: (example = 0, batch = false, view = "neuron") => py.call("matrices", { example, batch, view }),
   python: (code) => derivation.run(code),

@@ -1,0 +1,199 @@
+"""Playground's settings in the Lab in Debian's chromium (served on 127.0.0.1 as tests/test_lab_browser.py
+serves it, every other host blocked and asserted absent): the features column, L1, three classes. The
+page's numbers are checked against CPython's lab.session on the same settings."""
+
+import pytest
+
+from lab.config import DEFAULTS
+from lab.session import Lab
+from tests.test_lab_browser import Opened, site  # noqa: F401  (site: the fixture that builds and serves lab/dist)
+
+CLASS_COLOURS = [(245, 147, 34), (8, 119, 189), (0, 158, 115), (204, 121, 167), (240, 228, 66)]  # draw.js's
+WHITE = (232, 234, 235)
+
+
+@pytest.fixture(scope="module")
+def lab(chromium, site):  # noqa: F811
+    opened = Opened(chromium, site, (1024, 768))
+    yield opened
+    opened.close()
+
+
+def weights_agree(page_state: dict, cpython: Lab, tolerance: float = 1e-12) -> bool:
+    ours = cpython.model.state_dict()
+    return page_state["model"].keys() == ours.keys() and all(
+        abs(page_state["model"][k] - v) <= tolerance for k, v in ours.items()
+    )
+
+
+def test_the_features_column_toggles_and_the_diagram_gains_the_feature_nodes(lab):
+    lab("c => window.lab.configure(c)", {**DEFAULTS, "dataset": "circles", "hidden": [3]})
+    inputs = "[...document.querySelectorAll('#diagram [data-input]')].map(e => e.dataset.input)"
+    assert lab(inputs) == ["x1", "x2"]
+    for name in ("x1^2", "x2^2"):
+        lab.page.get_by_test_id(f"feature-{name}").check()
+        lab.page.wait_for_function(f"document.querySelector(\"#diagram [data-input='{name}']\") !== null")
+    lab.page.get_by_test_id("feature-x1").uncheck()
+    lab.page.wait_for_function("document.querySelectorAll('#diagram [data-input]').length === 3")
+    assert lab(inputs) == ["x2", "x1^2", "x2^2"]
+    state = lab.state()
+    assert state["config"]["features"] == ["x2", "x1^2", "x2^2"]
+    assert "features=x2,x1%5E2,x2%5E2" in lab("location.search")
+    tags = lab("[...document.querySelectorAll('#diagram [data-input] .tag')].map(e => e.textContent)")
+    assert tags == ["x₂", "x₁²", "x₂²"]
+    # Each feature's heatmap is drawn: its canvas has colour.
+    painted = lab("""[...document.querySelectorAll('#features canvas')].map(c => {
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        return d.some((v, i) => i % 4 === 3 && v > 0); })""")
+    assert painted == [True] * 7
+    # The chain rule of the weight from x1^2 shows the feature as a node of the graph, x₁·x₁.
+    derivation = lab("window.lab.explain('layers.0.neurons.0.w.1')")
+    assert "x₁·x₁" in derivation["dot"]
+    lab("window.lab.step(30)")
+    cpython = Lab(state["config"])
+    cpython.step(30)
+    assert weights_agree(lab.state(), cpython, 1e-13)
+    assert derivation["gradient"] == pytest.approx(Lab(state["config"]).explain("layers.0.neurons.0.w.1")["gradient"])
+
+
+def test_l1_is_a_control_and_the_page_trains_as_cpython_does(lab):
+    lab("c => window.lab.configure(c)", {**DEFAULTS, "seed": 2, "hidden": [4]})
+    lab("window.lab.step(5)")
+    lab.page.get_by_test_id("l1").select_option("0.01")
+    lab.page.wait_for_function("window.lab.worker && !window.lab.worker.busy")
+    lab.page.wait_for_function("location.search.includes('l1=0.01')")
+    state = lab.state()
+    assert state["config"]["l1"] == 0.01 and state["step"] == 5  # in place: the run goes on
+    lab("window.lab.step(15)")
+    cpython = Lab({**DEFAULTS, "seed": 2, "hidden": [4]})
+    cpython.step(5)
+    cpython.configure({"l1": 0.01})
+    cpython.step(15)
+    assert weights_agree(lab.state(), cpython, 1e-13)
+    derivation = lab("window.lab.explain('layers.1.neurons.0.w.0')")
+    assert "L₁ penalty" in derivation["dot"]
+
+
+def test_three_classes_show_three_colours_on_the_boundary(lab):
+    lab("c => window.lab.configure(c)", {**DEFAULTS, "dataset": "spirals", "hidden": [8, 8], "optimizer": "adam",
+                                    "learningRate": 0.03})  # fmt: skip
+    lab.page.get_by_test_id("classes").select_option("3")
+    lab.page.wait_for_function("document.querySelectorAll('.output-node').length === 3")
+    state = lab.state()
+    assert state["config"]["classes"] == 3 and state["config"]["loss"] == "cross_entropy"
+    lab("window.lab.step(300)")
+    lab.page.locator("#discrete").check()  # each cell in its class's colour at the plane's strength
+    counts = lab(
+        """colours => {
+        const c = document.getElementById('boundary');
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        const counts = colours.map(() => 0);
+        for (let i = 0; i < d.length; i += 4) {
+            colours.forEach((rgb, k) => {
+                if (rgb.every((v, j) => Math.abs(d[i + j] - v) <= 2)) counts[k] += 1;
+            });
+        }
+        return counts.map(n => n / (d.length / 4));
+    }""",
+        [[round(w + (c - w) * 0.7) for c, w in zip(colour, WHITE)] for colour in CLASS_COLOURS],
+    )
+    assert all(share > 0.1 for share in counts[:3]), counts  # three classes, each a good part of the plane
+    assert counts[3] == counts[4] == 0
+    # The per-class accuracy is shown, and is CPython's.
+    cpython = Lab(state["config"])
+    cpython.step(300)
+    page = lab.state()
+    assert weights_agree(page, cpython, 1e-12)
+    assert page["classAccuracy"]["test"] == pytest.approx(cpython.summary()["classAccuracy"]["test"])
+    text = lab.page.get_by_test_id("class-accuracy").inner_text()
+    assert text.startswith("test accuracy per class: 0 (orange circle) ") and "2 (green triangle)" in text
+    # The chain rule of an output's bias: softmax's derivative p - onehot, CPython's.
+    derivation = lab("window.lab.explain('layers.2.neurons.1.b', 0)")
+    assert any(
+        rule.startswith("d log p_k/dz_j = [j = k] - p_j") for rule in derivation["rules"]
+    )  # one node, every class
+    assert derivation["gradient"] == pytest.approx(cpython.explain("layers.2.neurons.1.b", 0)["gradient"], abs=1e-12)
+    lab.page.locator("#discrete").uncheck()
+    lab.page.get_by_test_id("dataset").select_option("moons")  # 2 classes again, with a notice
+    lab.page.wait_for_function("document.querySelectorAll('.output-node').length === 2")
+    assert lab.state()["config"]["classes"] == 2
+
+
+def test_a_regression_on_the_plane_draws_a_continuous_scale_as_cpython_trains_it(lab):
+    config = {
+        **DEFAULTS,
+        "dataset": "gaussians",
+        "loss": "mse",
+        "hidden": [6],
+        "optimizer": "adam",
+        "learningRate": 0.03,
+    }
+    lab("c => window.lab.configure(c)", config)
+    lab("window.lab.step(100)")
+    cpython = Lab(lab.state()["config"])
+    cpython.step(100)
+    state = lab.state()
+    assert state["config"]["loss"] == "mse" and state["testAccuracy"] is None
+    assert weights_agree(state, cpython, 1e-12)
+    assert all(len(row) == 3 and -1 <= row[2] <= 1 for row in state["data"]["train"])
+    shades = lab("""() => {
+        const c = document.getElementById('boundary');
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        const seen = new Set();
+        for (let i = 0; i < d.length; i += 4 * 7) seen.add(`${d[i]},${d[i + 1]},${d[i + 2]}`);
+        return seen.size;
+    }""")
+    assert shades > 100  # a continuous scale, not two classes' colours
+    assert lab.page.get_by_test_id("describe-boundary").text_content().startswith("The fitted surface: train loss")
+
+
+def test_editing_a_weight_changes_the_next_steps_loss_as_cpython_computes(lab):
+    config = {**DEFAULTS, "seed": 5, "hidden": [3]}
+    lab("c => window.lab.configure(c)", config)
+    lab("window.lab.step(10)")
+    lab.page.locator("#edges path[data-param='layers.0.neurons.1.w.0']").dispatch_event("click")
+    editor = lab.page.get_by_test_id("weight-editor")
+    editor.wait_for(state="visible")
+    assert lab.page.get_by_test_id("weight-name").inner_text() == "w⁽¹⁾₂₁"
+    lab.page.get_by_test_id("weight-value").fill("-3")
+    lab.page.get_by_test_id("weight-set").click()
+    lab.page.wait_for_function("document.querySelector('[data-testid=edited]').textContent.includes('1 weight')")
+    state = lab.state()
+    assert state["model"]["layers.0.neurons.1.w.0"] == -3.0 and state["edits"] == [[10, "layers.0.neurons.1.w.0", -3]]
+    cpython = Lab(config)
+    cpython.step(10)
+    unedited = Lab(config)
+    unedited.step(11)
+    cpython.set_parameter("layers.0.neurons.1.w.0", -3.0)
+    assert weights_agree(state, cpython)
+    lab("window.lab.step(1)")
+    cpython.step(1)
+    after = lab.state()
+    assert after["trainLoss"] == pytest.approx(cpython.summary()["trainLoss"], abs=1e-13)
+    assert abs(after["trainLoss"] - unedited.summary()["trainLoss"]) > 1e-3  # the edit changed it
+    assert weights_agree(after, cpython, 1e-13)
+
+
+def test_a_copied_link_opened_in_a_second_page_shows_the_same_step_weights_and_panel(lab, chromium, site):  # noqa: F811
+    lab("c => window.lab.configure(c)", {**DEFAULTS, "seed": 9, "features": ["x1", "x2", "x1x2"], "l1": 0.001})
+    lab("window.lab.step(12)")
+    lab("window.lab.addPoint(0.1, 0.2, 1)")
+    lab("window.lab.setParameter('layers.1.neurons.1.b', 0.5)")
+    lab("window.lab.step(5)")
+    lab("window.lab.derivation.open('layers.2.neurons.0.w.1', 'steps')")
+    lab.page.wait_for_function("window.lab.derivation.current && !window.lab.worker.busy")
+    url = lab("window.lab.link()")
+    assert url.startswith(site) and "step=17" in url and "points=" in url and "panel=steps" in url
+    first = lab.state()
+    second = Opened(chromium, url, (1024, 768))
+    try:
+        second.page.wait_for_function("window.lab.derivation.current && !window.lab.worker.busy")
+        state = second.state()
+        assert state["step"] == 17 and state["model"] == first["model"] and state["edits"] == first["edits"]
+        assert state["data"] == first["data"] and state["config"] == first["config"]
+        panel = second("(d => [d.tab, d.current.parameter, d.current.gradient])(window.lab.derivation)")
+        assert panel == ["steps", "layers.2.neurons.0.w.1", lab("window.lab.derivation.current.gradient")]
+        assert second.page.locator("#tab-steps").is_visible()
+    finally:
+        second.close()
+    lab("window.lab.derivation.close()")
