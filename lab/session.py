@@ -91,8 +91,8 @@ MAX_WEIGHT = 1e6  # a weight set by hand stays within this (the heatmaps and the
 MAX_EDITS = 100  # weights set by hand that a run (and its link) carries
 
 # How the page draws each class (draw.js's CLASS_COLOURS and marks): a colour and a shape, never colour alone.
-CLASS_POINTS = ("orange circle", "blue square", "green triangle", "purple diamond", "yellow cross")
-CLASS_LOOKS = ("orange, circles", "blue, squares", "green, triangles", "purple, diamonds", "yellow, crosses")
+CLASS_POINTS = ("orange circle", "blue square", "dark red triangle", "sky blue diamond", "navy cross")
+CLASS_LOOKS = ("orange, circles", "blue, squares", "dark red, triangles", "sky blue, diamonds", "navy, crosses")
 
 
 def _finite(x: float | None) -> bool:

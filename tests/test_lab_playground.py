@@ -457,3 +457,30 @@ def test_a_link_too_long_or_of_a_csv_says_so_and_a_bad_link_falls_back():
     assert opened["steps"] == 0 and opened["points"] == [] and opened["edits"] == [] and opened["panel"] is None
     assert len(opened["notices"]) == 4 and "the link's step cannot be used" in opened["notices"][0]
     assert Lab.from_query("step=3&points=abc")["notices"] == []  # the moment's keys are not settings' notices
+
+
+def test_the_class_colours_stay_apart_for_every_colour_vision_and_differ_in_shape_too():
+    """CIEDE2000 between every two classes' colours (draw.js's CLASS_COLOURS), as seen with normal vision
+    and under Machado 2009's dichromacies: at least 17 for five classes, 33 for the first three (2.3
+    is a just noticeable difference); the shapes are a second cue (markPoint)."""
+    import itertools
+    import re
+    from pathlib import Path
+
+    from tests.a11y import MACHADO_2009, _linear, delta_e_2000, lab_of_linear, simulate
+
+    text = (Path(__file__).resolve().parent.parent / "lab" / "web" / "js" / "draw.js").read_text()
+    named = {name: tuple(map(int, rgb)) for name, *rgb in re.findall(r"(ORANGE|BLUE) = \[(\d+), (\d+), (\d+)\]", text)}
+    line = re.search(r"CLASS_COLOURS = \[(.*)\];", text)[1]
+    colours = [named[part] if part in named else tuple(map(int, part.strip("[] ").split(", ")))
+               for part in re.findall(r"ORANGE|BLUE|\[[\d, ]+\]", line)]  # fmt: skip
+    assert len(colours) == 5
+
+    def seen(rgb, deficiency):
+        return lab_of_linear(simulate(rgb, deficiency) if deficiency else tuple(_linear(c) for c in rgb))
+
+    def closest(count):
+        return min(delta_e_2000(seen(colours[a], d), seen(colours[b], d))
+                   for d in [None, *MACHADO_2009] for a, b in itertools.combinations(range(count), 2))  # fmt: skip
+
+    assert closest(5) >= 17 and closest(3) >= 33

@@ -8,7 +8,7 @@ from lab.config import DEFAULTS
 from lab.session import Lab
 from tests.test_lab_browser import Opened, site  # noqa: F401  (site: the fixture that builds and serves lab/dist)
 
-CLASS_COLOURS = [(245, 147, 34), (8, 119, 189), (0, 158, 115), (204, 121, 167), (240, 228, 66)]  # draw.js's
+CLASS_COLOURS = [(245, 147, 34), (8, 119, 189), (150, 30, 30), (86, 180, 233), (40, 40, 110)]  # draw.js's
 WHITE = (232, 234, 235)
 
 
@@ -106,7 +106,7 @@ def test_three_classes_show_three_colours_on_the_boundary(lab):
     assert weights_agree(page, cpython, 1e-12)
     assert page["classAccuracy"]["test"] == pytest.approx(cpython.summary()["classAccuracy"]["test"])
     text = lab.page.get_by_test_id("class-accuracy").inner_text()
-    assert text.startswith("test accuracy per class: 0 (orange circle) ") and "2 (green triangle)" in text
+    assert text.startswith("test accuracy per class: 0 (orange circle) ") and "2 (dark red triangle)" in text
     # The chain rule of an output's bias: softmax's derivative p - onehot, CPython's.
     derivation = lab("window.lab.explain('layers.2.neurons.1.b', 0)")
     assert any(

@@ -6,9 +6,11 @@
 export const ORANGE = [245, 147, 34];
 export const BLUE = [8, 119, 189];
 const WHITE = [232, 234, 235];
-// More than two classes: Okabe and Ito's colour-blind-safe palette after Playground's two, each
-// class with a shape of its own too (markPoint): lab.session's CLASS_LOOKS names them.
-export const CLASS_COLOURS = [ORANGE, BLUE, [0, 158, 115], [204, 121, 167], [240, 228, 66]];
+// More than two classes: after Playground's two, the three that stay furthest from them and from each
+// other for each colour-vision deficiency (CIEDE2000 at least 17 under Machado 2009's simulations,
+// 33 for three classes: tests/test_lab_playground.py), each class with a shape of its own too
+// (markPoint): lab.session's CLASS_LOOKS names them.
+export const CLASS_COLOURS = [ORANGE, BLUE, [150, 30, 30], [86, 180, 233], [40, 40, 110]];
 
 // A value's colour: orange at -1 and below, light grey at 0, blue at +1 and above.
 // `strength` below 1 pales the colours (the big plane, so that the points stand out).
