@@ -484,3 +484,18 @@ def test_the_class_colours_stay_apart_for_every_colour_vision_and_differ_in_shap
                    for d in [None, *MACHADO_2009] for a, b in itertools.combinations(range(count), 2))  # fmt: skip
 
     assert closest(5) >= 17 and closest(3) >= 33
+
+
+def test_the_matrices_of_features_l1_and_three_classes_are_numpys_and_name_the_features():
+    pytest.importorskip("numpy")
+    lab = Lab({"dataset": "spirals", "classes": 3, "samples": 60, "features": ["x1", "x2", "x1^2", "sin(x2)"],
+               "l1": 0.01, "hidden": [3]})  # fmt: skip
+    lab.step(5)
+    for batch in (False, True):
+        reply = lab.matrices(2, batch)
+        assert reply["difference"] <= 1e-12  # numpy's recursion on the data loss (the L1 term is not the notes')
+        first = reply["layers"][0]["matrices"]["h_prev"]
+        assert [row[0].split(",")[0] for row in first["labels"]] == ["x₁", "x₂", "x₁·x₁", "sin(x₂)"]
+        assert reply["layers"][-1]["shape"] == [3, 3]
+    row = lab.train_set[2]
+    assert lab.matrices(2)["layers"][0]["matrices"]["h_prev"]["values"] == [[v] for v in lab.input_values(row[:2])]
