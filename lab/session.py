@@ -6,7 +6,9 @@ weights, losses, gradients, updates) is made here, by `nn` and `autograd`. The s
 module runs under CPython in the tests.
 
 A run is fixed by its configuration (the keys of lab.config.DEFAULTS, the page's URL)
-and nothing else. With seed s:
+and, when a student changes it by hand, by the weights set (`edits`) and the points added
+or removed (`point_edits`) at their steps, which a moment's link carries (`link`, `restore`).
+With seed s:
     data         nn.data's generator for the dataset, seed=s (lab.data), then
                  nn.data.train_test_split(X, y, test_size=1 - trainRatio, seed=s)
     model        nn.manual_seed(s); nn.MLP(inputs, hidden + [outputs], activation, init=init),
