@@ -598,6 +598,12 @@ def test_the_exercise_tab_marks_answers_with_the_engines_check(lab):
     ex = exercises.exercise(11, 2)
     answers = ex.answers()
     lab.page.get_by_test_id(f"answer-{ex.order()[-1]}").wait_for()
+    # The tab's own first exercise (made on opening) may still be on its way: fill this one's table.
+    lab.page.wait_for_function(
+        """names => !window.lab.worker.busy && JSON.stringify([...document.querySelectorAll('#exercise-answers input')]
+            .map(i => i.dataset.node)) === JSON.stringify(names)""",
+        arg=ex.order(),
+    )
     assert lab.page.get_by_test_id("derivation-graph").locator("svg").count() == 1
     wrong = next(n for n in ex.order()[1:] if abs(answers[n]) > 0.1)
     for name in ex.order():
