@@ -184,6 +184,10 @@ def test_a_copied_link_opened_in_a_second_page_shows_the_same_step_weights_and_p
     lab.page.wait_for_function("window.lab.derivation.current && !window.lab.worker.busy")
     url = lab("window.lab.link()")
     assert url.startswith(site) and "step=17" in url and "points=" in url and "panel=steps" in url
+    lab.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site.rstrip("/"))
+    lab.page.get_by_test_id("copy-link").click()  # the button: the same link, on the clipboard
+    lab.page.get_by_test_id("message").filter(has_text="Link copied").wait_for()
+    assert lab("navigator.clipboard.readText()") == url
     first = lab.state()
     second = Opened(chromium, url, (1024, 768))
     try:
