@@ -160,6 +160,7 @@ def test_editing_a_weight_changes_the_next_steps_loss_as_cpython_computes(lab):
     lab.page.wait_for_function("document.querySelector('[data-testid=edited]').textContent.includes('1 weight')")
     state = lab.state()
     assert state["model"]["layers.0.neurons.1.w.0"] == -3.0 and state["edits"] == [[10, "layers.0.neurons.1.w.0", -3]]
+    assert "step=10&edits=10:layers.0.neurons.1.w.0:-3.0" in lab("location.search")  # the URL says so
     cpython = Lab(config)
     cpython.step(10)
     unedited = Lab(config)

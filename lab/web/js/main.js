@@ -472,6 +472,9 @@ function showEditor() {
 async function setParameter(name, value) {
   const reply = await py.call("set_parameter", { name, value });
   say(`${frame.parameterNames[name]} set to ${fmt(reply.value)} at step ${reply.step}: training goes on from it.`);
+  // The address bar says so: the link of this moment (its edits), which opens the run as edited.
+  const url = await link().catch(() => null);  // none when a link cannot carry the data (a CSV's)
+  if (url !== null) history.replaceState(null, "", `${url.slice(location.origin.length)}${location.hash}`);
   await redraw();
   return reply;
 }
