@@ -7,6 +7,7 @@ const $ = (id) => document.getElementById(id);
 // view: the panel's graph view (graphview.js), which lays the exercise's graph out to fit the box.
 export function createExercise({ py, say, view }) {
   let exercise = null;
+  let asked = 0;  // the latest New exercise: an earlier one that lands later must not draw over it
 
   // A class's exercise: the class code and the student's id make the seed (in Python, as the teacher's grade does).
   function forClass() {
@@ -23,15 +24,20 @@ export function createExercise({ py, say, view }) {
       say(`the exercise's seed must be a whole number from 0; got ${$("exercise-seed").value}`, "error");
       return null;
     }
+    const mine = ++asked;
+    let made;
     try {
-      exercise = await py.call("exercise", classy ? { level, course, student, number } : { level, seed });
+      made = await py.call("exercise", classy ? { level, course, student, number } : { level, seed });
     } catch (error) {
-      say(error.message, "error");
+      if (mine === asked) say(error.message, "error");
       return null;
     }
+    if (mine !== asked) return null;  // a newer one was asked for meanwhile: it is the one shown
+    exercise = made;
     if (classy) say(`exercise ${number} of ${exercise.student.id} in ${course.trim()}: seed ${exercise.seedText}`);
     $("exercise-rows").hidden = true;
     await show();
+    if (mine !== asked) return null;
     const table = $("exercise-answers");
     table.replaceChildren();
     for (const name of exercise.names) {
