@@ -230,13 +230,18 @@ def cross_entropy(
     logits: Sequence[Value | float] | Sequence[Sequence[Value | float]], target_class: int | Sequence[int]
 ) -> Value:
     """-log softmax(logits)[target]: one example (a list of logits, an int), or the mean over lists of both."""
+    return _per_example(_cross_entropy_one, logits, target_class)
+
+
+def _per_example(one, logits, target_class) -> Value:
+    """`one` on one example (a list of logits, an int), or its mean over lists of both."""
     if is_list(logits) and len(logits) > 0 and is_list(logits[0]):
         if not is_list(target_class) or len(target_class) != len(logits):
             raise ValueError(
                 f"cross_entropy needs one target class per example: {len(logits)} examples, got {target_class!r}"
             )
-        return mean([_cross_entropy_one(x, t) for x, t in zip(logits, target_class)])
-    return _cross_entropy_one(logits, target_class)
+        return mean([one(x, t) for x, t in zip(logits, target_class)])
+    return one(logits, target_class)
 
 
 def _cross_entropy_one(logits, target_class) -> Value:
@@ -320,13 +325,7 @@ def softmax_cross_entropy(
 ) -> Value:
     """-log softmax(logits)[target], as cross_entropy, with the log-softmax one node of every logit
     (log_softmax_node): the same value, its gradient p - onehot(target) read off one node's edges."""
-    if is_list(logits) and len(logits) > 0 and is_list(logits[0]):
-        if not is_list(target_class) or len(target_class) != len(logits):
-            raise ValueError(
-                f"cross_entropy needs one target class per example: {len(logits)} examples, got {target_class!r}"
-            )
-        return mean([_softmax_cross_entropy_one(x, t) for x, t in zip(logits, target_class)])
-    return _softmax_cross_entropy_one(logits, target_class)
+    return _per_example(_softmax_cross_entropy_one, logits, target_class)
 
 
 def _softmax_cross_entropy_one(logits, target_class) -> Value:

@@ -101,6 +101,15 @@ def _cloze(text: str) -> str:
     return _CLOZE_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
 
 
+def _moodle_text(level: int, who: str, forward: str, asked: str) -> str:
+    """A question's text: the exercise, its graph (the question's graph.svg), its forward pass, what to compute."""
+    return (
+        f"<p>Backprop by hand, level {level} ({html.escape(LEVELS[level])}), {html.escape(who)}.</p>"
+        f'<p><img src="@@PLUGINFILE@@/graph.svg" alt="the graph of the exercise; its nodes are listed below"></p>'
+        f"<ol>{forward}</ol><p>Compute {asked}, starting from dL/dL = 1. Give 4 significant digits.</p>"
+    )
+
+
 def _cloze_question(quiz: ET.Element, ex: Exercise, title: str, picture: str, forward: str) -> None:
     """One Moodle question for the whole exercise: a NUMERICAL box per node."""
     answers = ex.answers()
@@ -112,12 +121,7 @@ def _cloze_question(quiz: ET.Element, ex: Exercise, title: str, picture: str, fo
         boxes.append(f"<li><code>dL/d{html.escape(name)}</code> = {{1:NUMERICAL:{'~'.join(choices)}}}</li>")
     question = ET.SubElement(quiz, "question", type="cloze")
     _text(question, "name", f"level {ex.level}, {title}: every node")
-    text = (
-        f"<p>Backprop by hand, level {ex.level} ({html.escape(LEVELS[ex.level])}).</p>"
-        f'<p><img src="@@PLUGINFILE@@/graph.svg" alt="the graph of the exercise; its nodes are listed below"></p>'
-        f"<ol>{forward}</ol><p>Compute the gradient of every node, starting from dL/dL = 1. Give 4 significant "
-        f"digits.</p><ul>{''.join(boxes)}</ul>"
-    )
+    text = _moodle_text(ex.level, title, forward, "the gradient of every node") + f"<ul>{''.join(boxes)}</ul>"
     body = _text(question, "questiontext", text, format="html")
     ET.SubElement(body, "file", name="graph.svg", path="/", encoding="base64").text = picture
     key = "; ".join(f"dL/d{name} = {number(answers[name])}" for name in ex.order())
@@ -142,12 +146,7 @@ def moodle_xml(seeds: Sequence[int], level: int, titles: dict[int, str] | None =
         for name in ex.order():
             question = ET.SubElement(quiz, "question", type="numerical")
             _text(question, "name", f"level {level}, {_who(seed, titles)}: dL/d{name}")
-            text = (
-                f"<p>Backprop by hand, level {level} ({html.escape(LEVELS[level])}), {_who(seed, titles)}.</p>"
-                f'<p><img src="@@PLUGINFILE@@/graph.svg" alt="the graph of the exercise; its nodes are listed below">'
-                f"</p><ol>{forward}</ol><p>Compute <code>dL/d{html.escape(name)}</code>, starting from dL/dL = 1. "
-                "Give 4 significant digits.</p>"
-            )
+            text = _moodle_text(level, _who(seed, titles), forward, f"<code>dL/d{html.escape(name)}</code>")
             body = _text(question, "questiontext", text, format="html")
             ET.SubElement(body, "file", name="graph.svg", path="/", encoding="base64").text = picture
             ET.SubElement(question, "defaultgrade").text = "1"

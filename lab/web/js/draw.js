@@ -50,12 +50,7 @@ export function paintGrid(canvas, grid, resolution, discrete = false, strength =
     const [r, g, b] = colour(v, strength);
     image.data.set([r, g, b, 255], 4 * k);
   }
-  small.getContext("2d").putImageData(image, 0, 0);
-  context.imageSmoothingEnabled = !discrete;
-  context.imageSmoothingQuality = "high";
-  context.clearRect(0, 0, width, height);
-  context.drawImage(small, 0, 0, width, height);
-  return { context, width, height };
+  return scaleUp(small, image, context, width, height, discrete);
 }
 
 // A 1-D curve (regression): values along x, on a background, scaled to [low, high].
@@ -141,12 +136,7 @@ export function paintClasses(canvas, predicted, probabilities, resolution, discr
     }
     image.data.set([...rgb, 255], 4 * k);
   }
-  small.getContext("2d").putImageData(image, 0, 0);
-  context.imageSmoothingEnabled = !discrete;
-  context.imageSmoothingQuality = "high";
-  context.clearRect(0, 0, width, height);
-  context.drawImage(small, 0, 0, width, height);
-  return { context, width, height };
+  return scaleUp(small, image, context, width, height, discrete);
 }
 
 // The data's points over a painted plane: train filled with a white ring, test with a dark ring.
@@ -252,4 +242,14 @@ export function edgeStyle(weight) {
     stroke: css(weight >= 0 ? BLUE : ORANGE, 0.35 + 0.65 * Math.min(magnitude, 1)),
     width: (0.6 + 2.6 * magnitude).toFixed(2),
   };
+}
+
+// The small picture of the grid drawn over the canvas: smoothed, unless the colours are discrete.
+function scaleUp(small, image, context, width, height, discrete) {
+  small.getContext("2d").putImageData(image, 0, 0);
+  context.imageSmoothingEnabled = !discrete;
+  context.imageSmoothingQuality = "high";
+  context.clearRect(0, 0, width, height);
+  context.drawImage(small, 0, 0, width, height);
+  return { context, width, height };
 }
