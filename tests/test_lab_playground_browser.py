@@ -202,3 +202,23 @@ def test_a_copied_link_opened_in_a_second_page_shows_the_same_step_weights_and_p
     finally:
         second.close()
     lab("window.lab.derivation.close()")
+
+
+def test_at_1024_the_layers_buttons_never_cover_each_other_or_a_neuron(lab):
+    """Two layers of 8 beside the features column (a teacher's look found one layer's − over the next's +)."""
+    for hidden in ([8, 8], [8, 8, 8, 8], [4]):
+        lab("c => window.lab.configure(c)", {**DEFAULTS, "dataset": "spirals", "hidden": hidden})
+        lab.page.wait_for_function(f"document.querySelectorAll('.column-controls').length === {len(hidden)}")
+        boxes = lab(
+            """() => [...document.querySelectorAll('.column-controls button, .network .node')].map(e => {
+                const r = e.getBoundingClientRect();
+                return [r.left, r.top, r.right, r.bottom, e.tagName];
+            })"""
+        )
+        buttons = [b for b in boxes if b[4] == "BUTTON"]
+        assert len(buttons) == 2 * len(hidden)
+        for i, a in enumerate(boxes):
+            for b in boxes[i + 1 :]:
+                if "BUTTON" in (a[4], b[4]):  # neurons are laid out apart already; the buttons among them
+                    apart = a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]
+                    assert apart, (hidden, a, b)

@@ -317,10 +317,13 @@ function buildDiagram(f, sizes, key) {
   const width = box.width;
   const height = box.height;
   const most = Math.max(...sizes);
-  const top = derivation.isWide ? 6 : 40;  // room for the +/- buttons (hidden in the wide mode's strip)
   const columns = sizes.length;
   const names = f.curve ? ["x"] : f.inputNames.map((name) => choices.featureNames[name]);
   const left = 12 + 8 * Math.max(...names.map((name) => name.length));  // room for the inputs' tags
+  // The layers' − and + side by side need about 64 px; where the columns are closer they go one
+  // above the other, so that one layer's buttons never cover the next one's.
+  const stacked = (width - left - 12) / Math.max(columns - 1, 1) < 72;
+  const top = derivation.isWide ? 6 : stacked ? 58 : 40;  // room for the +/- buttons (hidden in the wide mode's strip)
   // As tall as the column allows, and narrow enough that the edges between columns stay in sight
   // (beside the panel the diagram is narrow: the Matrices tab marks its edges).
   const size = Math.max(14, Math.min(52, (height - top - 8) / most - 8, (width - left - 12) / (1.7 * columns)));
@@ -369,7 +372,7 @@ function buildDiagram(f, sizes, key) {
     }
     if (column > 0 && column < columns - 1) {
       const controls = document.createElement("div");
-      controls.className = "column-controls";
+      controls.className = stacked ? "column-controls stacked" : "column-controls";
       controls.style.left = `${x + size / 2}px`;
       const layer = column - 1;
       const more = button("+", `add-neuron-${layer}`, "Add a neuron to this layer", () => resizeLayer(layer, +1));
