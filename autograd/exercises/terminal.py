@@ -1,12 +1,14 @@
 """Practise in the terminal: `python -m autograd.exercises --level 2 --seed 7`, and worksheets
 (`--worksheet 6 --level 1 --out DIR`, with `--pdf --paper a4` their PDFs too).
 
-For a class (classroom.py, lms.py):
+For a class (classroom.py, lms.py, prairielearn.py):
     python -m autograd.exercises sheets --roster students.csv --course C --level L --count K --out DIR
         [--merged] [--paper a4] [--title T]
     python -m autograd.exercises grade answers.csv --roster students.csv --course C --level L --count K --out DIR
         [--rel-tol R] [--abs-tol A]
-    python -m autograd.exercises export moodle --level L --count K --out DIR [--seed S]
+    python -m autograd.exercises export moodle|qti --level L --count K --out DIR [--seed S]
+        [--roster students.csv --course C]   (each student's own exercises)
+    python -m autograd.exercises export prairielearn --level L --out DIR
 """
 
 from __future__ import annotations
