@@ -13,6 +13,7 @@ import nn
 from autograd import Value, no_grad
 from lab.config import DEFAULTS, check_config, from_query, to_query
 from lab.session import Lab
+from tests.test_lab_session import step_batches
 
 FORMULAS = {  # each feature of a point, written again from Playground's list
     "x1": lambda a, b: a,
@@ -46,26 +47,20 @@ def reference_run(config: dict, steps: int, features, loss_fn, target, outputs: 
     model = nn.MLP(len(features), [*config["hidden"], outputs], config["activation"], init=config["init"])
     optimizer = nn.optim.SGD(model.parameters(), config["learningRate"], weight_decay=config["l2"])
     weights = [w for layer in model.layers for n in layer.neurons for w in n.w]
-    done, epoch = 0, 0
-    while done < steps:
-        for X_batch, y_batch in nn.data.batches(X_train, y_train, config["batchSize"], seed=seed + epoch):
-            inputs = []
-            for a, b in X_batch:
-                x1, x2 = Value(a), Value(b)
-                inputs.append([features[name](x1, x2) for name in features])
-            loss = loss_fn([model(x) for x in inputs], [target(t) for t in y_batch])
-            if l1:
-                penalty = abs(weights[0])
-                for w in weights[1:]:
-                    penalty = penalty + abs(w)
-                loss = loss + l1 * penalty
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-            done += 1
-            if done == steps:
-                break
-        epoch += 1
+    for X_batch, y_batch in step_batches(X_train, y_train, config["batchSize"], seed, steps):
+        inputs = []
+        for a, b in X_batch:
+            x1, x2 = Value(a), Value(b)
+            inputs.append([features[name](x1, x2) for name in features])
+        loss = loss_fn([model(x) for x in inputs], [target(t) for t in y_batch])
+        if l1:
+            penalty = abs(weights[0])
+            for w in weights[1:]:
+                penalty = penalty + abs(w)
+            loss = loss + l1 * penalty
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
     return model.state_dict()
 
 
@@ -171,21 +166,13 @@ def test_twenty_steps_with_l1_match_pytorch_float64():
     X_train, _, y_train, _ = nn.data.train_test_split(X, y, 0.5, seed=4)
     net = lab.model.to_torch()  # the same initial weights
     optimizer = torch.optim.SGD(net.parameters(), lr=0.1)
-    done, epoch = 0, 0
-    while done < 20:
-        for X_batch, y_batch in nn.data.batches(X_train, y_train, 5, seed=4 + epoch):
-            logits = net(torch.tensor(X_batch, dtype=torch.float64))[:, 0]
-            loss = torch.nn.functional.binary_cross_entropy_with_logits(
-                logits, torch.tensor(y_batch, dtype=torch.float64)
-            )
-            loss = loss + 0.01 * sum(m.weight.abs().sum() for m in net if isinstance(m, torch.nn.Linear))
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-            done += 1
-            if done == 20:
-                break
-        epoch += 1
+    for X_batch, y_batch in step_batches(X_train, y_train, 5, 4, 20):
+        logits = net(torch.tensor(X_batch, dtype=torch.float64))[:, 0]
+        loss = torch.nn.functional.binary_cross_entropy_with_logits(logits, torch.tensor(y_batch, dtype=torch.float64))
+        loss = loss + 0.01 * sum(m.weight.abs().sum() for m in net if isinstance(m, torch.nn.Linear))
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
     lab.step(20)
     ours = nn.MLP.from_torch(net).state_dict()
     assert max(abs(lab.model.state_dict()[k] - v) for k, v in ours.items()) <= 1e-12
@@ -320,18 +307,12 @@ def test_twenty_steps_of_a_regression_on_the_plane_equal_an_independent_nn_loop(
     nn.manual_seed(5)
     model = nn.MLP(3, [5, 1], "tanh")
     optimizer = nn.optim.SGD(model.parameters(), 0.1)
-    done, epoch = 0, 0
-    while done < 20:
-        for X_batch, y_batch in nn.data.batches(X_train, y_train, 8, seed=5 + epoch):
-            inputs = [[Value(a), Value(b), Value(a).sin()] for a, b in X_batch]
-            loss = nn.mse_loss([model(x) for x in inputs], y_batch)
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-            done += 1
-            if done == 20:
-                break
-        epoch += 1
+    for X_batch, y_batch in step_batches(X_train, y_train, 8, 5, 20):
+        inputs = [[Value(a), Value(b), Value(a).sin()] for a, b in X_batch]
+        loss = nn.mse_loss([model(x) for x in inputs], y_batch)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
     assert all(abs(lab.model.state_dict()[k] - v) <= 1e-12 for k, v in model.state_dict().items())
 
 

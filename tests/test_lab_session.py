@@ -17,6 +17,19 @@ from lab.session import METHODS, Lab
 LOSSES = {"hinge": nn.hinge_loss, "logistic": nn.logistic_loss, "bce_with_logits": nn.bce_with_logits_loss}
 
 
+def step_batches(X, y, size: int, seed: int, steps: int):
+    """The minibatches of `steps` training steps, as the Lab takes them: nn.data.batches of the
+    training set, shuffled with seed + epoch each epoch, for as many epochs as it takes."""
+    done, epoch = 0, 0
+    while True:
+        for batch in nn.data.batches(X, y, size, seed=seed + epoch):
+            if done == steps:
+                return
+            yield batch
+            done += 1
+        epoch += 1
+
+
 def reference_run(dataset: tuple, config: dict, steps: int) -> dict[str, float]:
     """The state_dict after `steps` minibatch steps, from nn alone: the documented recipe."""
     X, y = dataset
@@ -27,18 +40,12 @@ def reference_run(dataset: tuple, config: dict, steps: int) -> dict[str, float]:
     optimizer = nn.optim.SGD(model.parameters(), config["learningRate"], weight_decay=config["l2"])
     loss_fn = LOSSES[config["loss"]]
     signed = config["loss"] != "bce_with_logits"
-    done, epoch = 0, 0
-    while done < steps:
-        for X_batch, y_batch in nn.data.batches(X_train, y_train, config["batchSize"], seed=seed + epoch):
-            targets = [2 * t - 1 if signed else t for t in y_batch]
-            loss = loss_fn([model(x) for x in X_batch], targets)
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-            done += 1
-            if done == steps:
-                break
-        epoch += 1
+    for X_batch, y_batch in step_batches(X_train, y_train, config["batchSize"], seed, steps):
+        targets = [2 * t - 1 if signed else t for t in y_batch]
+        loss = loss_fn([model(x) for x in X_batch], targets)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
     return model.state_dict()
 
 
