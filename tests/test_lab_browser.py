@@ -526,6 +526,27 @@ def test_an_entry_marks_its_edge_or_neuron_and_a_click_on_the_network_marks_its_
     lab.page.get_by_test_id("derivation-close").click()
 
 
+def test_a_reply_landing_while_an_example_is_typed_does_not_undo_it(lab):
+    # The Matrices tab asks Python again after a step; a student typing another example meanwhile
+    # keeps what they typed, and Enter then draws that example (the reply used to reset the field).
+    lab("c => window.lab.configure(c)", DEFAULTS)
+    open_matrices(lab, example=0)
+    lab.page.get_by_test_id("example").fill("5")
+    before = lab("window.lab.derivation.matrices.current")["title"]
+    lab("window.lab.step(3)")
+    lab.page.wait_for_function("!window.lab.worker.busy")
+    lab.page.wait_for_function("t => window.lab.derivation.matrices.current.title !== t", arg=before)
+    assert lab.page.get_by_test_id("example").input_value() == "5"
+    assert lab("window.lab.derivation.matrices.current.example") == 0  # drawn: still example 0
+    lab.page.get_by_test_id("example").press("Enter")
+    lab.page.wait_for_function("window.lab.derivation.matrices.current.example === 5")
+    lab.page.get_by_test_id("example").blur()
+    lab("window.lab.step(1)")  # not typing now: the field follows the panel again
+    lab.page.wait_for_function("!window.lab.worker.busy")
+    assert lab.page.get_by_test_id("example").input_value() == "5"
+    lab.page.get_by_test_id("derivation-close").click()
+
+
 def test_the_matrices_follow_each_step_while_the_tab_is_open_and_only_then(lab):
     lab("c => window.lab.configure(c)", DEFAULTS)
     lab("""() => {  // count the worker's matrices calls

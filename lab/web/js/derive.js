@@ -95,8 +95,7 @@ export function createDerivation({ py, say, frame, onOpen }) {
     request: () => ({ example: checkedExample(), view: wanted.view }),
     graph,
     onDrawn: () => {
-      $("example").value = wanted.example;
-      $("example").max = (frame()?.data.train.length ?? 1) - 1;
+      showExample();
       drawExamplePlane();
     },
   });
@@ -206,8 +205,7 @@ export function createDerivation({ py, say, frame, onOpen }) {
       }));
     }
     select.value = wanted.parameter;
-    $("example").value = wanted.example;
-    $("example").max = (frame()?.data.train.length ?? 1) - 1;
+    showExample();
     $("graph-view").value = wanted.view;
   }
 
@@ -224,7 +222,23 @@ export function createDerivation({ py, say, frame, onOpen }) {
     wanted.notation = $("notation").value;
     refresh();
   });
-  $("example").addEventListener("change", () => pickExample(Number($("example").value)));
+  // The example field shows the example drawn, except while a student is typing another in it: a
+  // reply that lands between their keys and Enter must not undo what they typed.
+  let typing = false;
+  function showExample() {
+    if (!typing) $("example").value = wanted.example;
+    $("example").max = (frame()?.data.train.length ?? 1) - 1;
+  }
+  $("example").addEventListener("input", () => {
+    typing = true;
+  });
+  $("example").addEventListener("blur", () => {
+    typing = false;
+  });
+  $("example").addEventListener("change", () => {
+    typing = false;
+    pickExample(Number($("example").value));
+  });
   $("example-prev").addEventListener("click", () => pickExample(wanted.example - 1));
   $("example-next").addEventListener("click", () => pickExample(wanted.example + 1));
   $("derive-close").addEventListener("click", close);
@@ -309,7 +323,7 @@ export function createDerivation({ py, say, frame, onOpen }) {
       svg.querySelector(`[id="${d.parameterId}"]`)?.classList.add("traced");
     });
     $("parameter").value = wanted.parameter;
-    $("example").value = wanted.example;
+    showExample();
     drawExamplePlane();
     readable(focused);
     drawChain(d);
