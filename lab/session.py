@@ -450,6 +450,7 @@ class Lab:
             "data": {"train": self.train_set, "test": self.test_set},
             "customData": self.custom_data,
             "edits": self.edits,
+            "pointEdits": self.point_edits,  # the points added and removed, or None for a CSV's rows
             "inputs": inputs,  # each input feature's value over the plane (x along the x range)
             "inputNames": ["x"] if self.curve else list(self.config["features"]),
             "classes": None if self.regression else self.config["classes"],

@@ -691,7 +691,9 @@ def test_without_isolation_stop_restarts_the_worker_and_rebuilds_the_run(chromiu
     lab = Opened(chromium, plain_site + f"?{to_query({**DEFAULTS, 'samples': 100, 'seed': 3})}")
     try:
         assert not lab("crossOriginIsolated") and not lab("window.lab.worker.interruptible")
-        lab("window.lab.step(30)")
+        lab("window.lab.step(25)")
+        lab("window.lab.addPoint(0.1, 0.2, 1)")  # a point added by hand: taken again at its step, and linkable
+        lab("window.lab.step(5)")
         before = lab.state()
         lab.page.get_by_test_id("open-console").click()
         lab.page.wait_for_function("!window.lab.worker.busy")
@@ -705,7 +707,9 @@ def test_without_isolation_stop_restarts_the_worker_and_rebuilds_the_run(chromiu
         after = lab.state()
         assert after["config"] == before["config"] and after["step"] == 30
         assert after["model"] == before["model"]  # the same steps on the same data: the same weights
+        assert after["data"] == before["data"]
         assert lab("window.lab.python('1 + 1')") == "2\n"
+        assert "points=" in lab("window.lab.link()")  # the rebuilt run still has its link
     finally:
         lab.close()
 

@@ -572,7 +572,10 @@ async function stop() {
   say("Stopped: the Python worker is restarted (this page is not cross-origin isolated, so Python cannot be interrupted); rebuilding the run …", "stop");
   await py.ready;
   const args = { config: shown.config, steps: shown.step, edits: shown.edits };
-  if (shown.customData) Object.assign(args, { train: shown.data.train, test: shown.data.test });
+  // The points added and removed are taken again at their steps (so a link still carries them);
+  // only a CSV's rows go as rows.
+  if (shown.pointEdits) args.points = shown.pointEdits;
+  else if (shown.customData) Object.assign(args, { train: shown.data.train, test: shown.data.test });
   const rebuilt = await guarded(py.call("restore", args));
   if (rebuilt === null) return how;
   await guarded(redraw());
