@@ -147,6 +147,45 @@ def test_a_regression_on_the_plane_draws_a_continuous_scale_as_cpython_trains_it
     assert lab.page.get_by_test_id("describe-boundary").text_content().startswith("The fitted surface: train loss")
 
 
+def test_a_regression_point_of_target_near_0_shows_on_the_pale_plane(lab):
+    # Its fill is the scale's near-white, as is the plane where the fit is near 0: the ring around
+    # it must stand out from the fill (3:1, WCAG's figure for a graphic), train's and test's alike.
+    from tests.a11y import contrast_ratio
+
+    lab("c => window.lab.configure(c)", {**DEFAULTS, "dataset": "gaussians", "loss": "mse"})
+    lab.page.locator("#show-test").check()
+    lab.page.wait_for_function("!window.lab.worker.busy")
+    state = lab.state()
+    for part in ("train", "test"):
+        rows = state["data"][part]
+        others = state["data"]["train"] + state["data"]["test"]
+
+        def alone(row, rows=others):  # no other point within 4 % of the plane's width
+            return all(r is row or (r[0] - row[0]) ** 2 + (r[1] - row[1]) ** 2 > 0.5**2 for r in rows)
+
+        row = min((r for r in rows if alone(r)), key=lambda r: abs(r[2]))
+        assert abs(row[2]) < 0.05, row
+        fill, darkest = lab(
+            """([x, y, domain]) => {
+            const c = document.getElementById('boundary'), box = c.getBoundingClientRect();
+            const k = c.width / box.width, radius = Math.max(3, Math.min(box.width, box.height) / 70);
+            const cx = (x - domain[0]) / (domain[1] - domain[0]) * box.width;
+            const cy = box.height - (y - domain[2]) / (domain[3] - domain[2]) * box.height;
+            const g = c.getContext('2d');
+            const at = (px, py) => [...g.getImageData(Math.round(px * k), Math.round(py * k), 1, 1).data].slice(0, 3);
+            const lum = ([r, gr, b]) => 0.2126 * r + 0.7152 * gr + 0.0722 * b;
+            let darkest = at(cx, cy);
+            for (let a = 0; a < 2 * Math.PI; a += Math.PI / 24) {
+                const p = at(cx + radius * Math.cos(a), cy + radius * Math.sin(a));
+                if (lum(p) < lum(darkest)) darkest = p;
+            }
+            return [at(cx, cy), darkest];
+        }""",
+            [row[0], row[1], state["domain"]],
+        )
+        assert contrast_ratio(tuple(fill), tuple(darkest)) >= 3, (part, row, fill, darkest)
+
+
 def test_editing_a_weight_changes_the_next_steps_loss_as_cpython_computes(lab):
     config = {**DEFAULTS, "seed": 5, "hidden": [3]}
     lab("c => window.lab.configure(c)", config)

@@ -139,7 +139,9 @@ export function paintClasses(canvas, predicted, probabilities, resolution, discr
   return scaleUp(small, image, context, width, height, discrete);
 }
 
-// The data's points over a painted plane: train filled with a white ring, test with a dark ring.
+// The data's points over a painted plane: train filled with a white ring, test with a dark ring. A
+// regression's points near target 0 are as pale as the plane behind them: there, train's ring is
+// grey (3.3:1 on the scale's white), so that every point shows.
 export function paintPoints(drawn, rows, domain, { test = false, regression = false, curve = false, highlight = null } = {}) {
   const { context, width, height } = drawn;
   const [x0, x1, y0, y1] = domain;
@@ -151,7 +153,7 @@ export function paintPoints(drawn, rows, domain, { test = false, regression = fa
     context.fillStyle = css(pointColour(row, { regression, curve }));
     context.fill();
     context.lineWidth = 1;
-    context.strokeStyle = test ? "#111" : "#fff";
+    context.strokeStyle = test ? "#111" : regression ? "#808080" : "#fff";
     context.stroke();
   }
   if (highlight) {
