@@ -5,7 +5,7 @@ page's numbers are checked against CPython's lab.session on the same settings.""
 import pytest
 
 from lab.config import DEFAULTS
-from lab.session import Lab
+from lab.session import CLASS_POINTS, Lab
 from tests.test_lab_browser import Opened, site  # noqa: F401  (site: the fixture that builds and serves lab/dist)
 
 CLASS_COLOURS = [(245, 147, 34), (8, 119, 189), (150, 30, 30), (86, 180, 233), (40, 40, 110)]  # draw.js's
@@ -81,6 +81,17 @@ def test_three_classes_show_three_colours_on_the_boundary(lab):
     lab.page.wait_for_function("document.querySelectorAll('.output-node').length === 3")
     state = lab.state()
     assert state["config"]["classes"] == 3 and state["config"]["loss"] == "cross_entropy"
+    # Each output neuron is tagged with its class, right of it, inside the diagram, the tags apart.
+    tags = [lab.page.get_by_test_id(f"class-tag-{k}") for k in range(3)]
+    assert [tag.inner_text() for tag in tags] == ["0", "1", "2"]
+    assert [tag.get_attribute("title") for tag in tags] == [f"class {k} ({CLASS_POINTS[k]})" for k in range(3)]
+    diagram = lab.page.locator("#diagram").bounding_box()
+    boxes = [tag.bounding_box() for tag in tags]
+    neurons = [lab.page.locator(".output-node").nth(k).bounding_box() for k in range(3)]
+    for box, neuron in zip(boxes, neurons):
+        assert box["x"] >= neuron["x"] + neuron["width"] and box["x"] + box["width"] <= diagram["x"] + diagram["width"]
+        assert neuron["y"] <= box["y"] + box["height"] / 2 <= neuron["y"] + neuron["height"]
+    assert all(a["y"] + a["height"] <= b["y"] for a, b in zip(boxes, boxes[1:]))
     lab("window.lab.step(300)")
     lab.page.locator("#discrete").check()  # each cell in its class's colour at the plane's strength
     counts = lab(

@@ -4,7 +4,8 @@ import { createDerivation } from "./derive.js";
 import { Python } from "./python.js";
 import { fmt } from "./show.js";
 import {
-  edgePath, edgeStyle, paintClasses, paintCurve, paintGrid, paintLossChart, paintPoints, paintTicks, planePoint,
+  CLASS_COLOURS, edgePath, edgeStyle, markPoint, paintClasses, paintCurve, paintGrid, paintLossChart, paintPoints,
+  paintTicks, planePoint,
 } from "./draw.js";
 
 const $ = (id) => document.getElementById(id);
@@ -308,6 +309,26 @@ function describe() {
 }
 $("describe").addEventListener("click", describe);
 
+// A softmax output's tag, right of its neuron: its class's mark (colour and shape, as on the plane)
+// and number.
+function classTag(k, looks) {
+  const tag = document.createElement("span");
+  tag.className = "tag class-tag";
+  tag.title = `class ${k} (${looks})`;
+  tag.dataset.testid = `class-tag-${k}`;
+  const mark = document.createElement("canvas");
+  const ratio = window.devicePixelRatio || 1;
+  mark.width = mark.height = Math.round(14 * ratio);
+  mark.setAttribute("aria-hidden", "true");
+  const context = mark.getContext("2d");
+  context.scale(ratio, ratio);
+  markPoint(context, 7, 7, 4.5, k);
+  context.fillStyle = `rgb(${CLASS_COLOURS[k].join(", ")})`;
+  context.fill();
+  tag.append(mark, String(k));
+  return tag;
+}
+
 function buildDiagram(f, sizes, key) {
   const diagram = $("diagram");
   const svg = $("edges");
@@ -320,15 +341,17 @@ function buildDiagram(f, sizes, key) {
   const columns = sizes.length;
   const names = f.curve ? ["x"] : f.inputNames.map((name) => choices.featureNames[name]);
   const left = 12 + 8 * Math.max(...names.map((name) => name.length));  // room for the inputs' tags
+  const classTags = !f.regression && sizes.at(-1) > 1 && sizes.at(-1) === f.classes;  // a softmax's: by class
+  const right = classTags ? 44 : 12;
   // The layers' − and + side by side need about 64 px; where the columns are closer they go one
   // above the other, so that one layer's buttons never cover the next one's.
-  const stacked = (width - left - 12) / Math.max(columns - 1, 1) < 72;
+  const stacked = (width - left - right) / Math.max(columns - 1, 1) < 72;
   const top = derivation.isWide ? 6 : stacked ? 58 : 40;  // room for the +/- buttons (hidden in the wide mode's strip)
   // As tall as the column allows, and narrow enough that the edges between columns stay in sight
   // (beside the panel the diagram is narrow: the Matrices tab marks its edges).
-  const size = Math.max(14, Math.min(52, (height - top - 8) / most - 8, (width - left - 12) / (1.7 * columns)));
+  const size = Math.max(14, Math.min(52, (height - top - 8) / most - 8, (width - left - right) / (1.7 * columns)));
   const gap = Math.min(size + 14, (height - top - 8) / most);
-  const step = (width - left - 12 - size) / Math.max(columns - 1, 1);
+  const step = (width - left - right - size) / Math.max(columns - 1, 1);
   const nodes = [];
   const at = [];
   sizes.forEach((count, column) => {
@@ -363,6 +386,7 @@ function buildDiagram(f, sizes, key) {
         element.addEventListener("focus", () => showNode(node));
         element.addEventListener("blur", () => showNode(null));
         if (column === columns - 1) element.classList.add("output-node");
+        if (column === columns - 1 && classTags) element.append(classTag(i, f.classPoints[i]));
       }
       element.addEventListener("mouseenter", () => showNode(node));
       element.addEventListener("mouseleave", () => showNode(null));
