@@ -1061,6 +1061,28 @@ def test_on_a_narrow_screen_the_panel_is_below_the_network_not_over_it(chromium,
         narrow.close()
 
 
+SMALLEST_TEXT = """() => [...document.querySelectorAll('body *')]
+    .filter(e => e.getClientRects().length && !e.closest('svg')
+        && [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()))
+    .map(e => [parseFloat(getComputedStyle(e).fontSize), e.textContent.trim().slice(0, 40)])
+    .filter(([size]) => size < 13)"""
+
+
+def test_no_text_on_the_page_or_any_tab_is_below_13_px_at_1024(projector):
+    # 13 px at 1024x768 is the smallest the room reads (the graphs' own text is Fit's, tested above).
+    lab = projector((1024, 768))
+    lab("c => window.lab.configure(c)", {**DEFAULTS, "dataset": "spirals", "classes": 3, "loss": "cross_entropy"})
+    lab("window.lab.step(5)")
+    assert lab(SMALLEST_TEXT) == []
+    lab.page.get_by_test_id("open-derivation").click()
+    lab.page.wait_for_function("window.lab.derivation.current && !window.lab.worker.busy")
+    for tab in ("chain", "steps", "matrices", "console", "exercise", "expression"):
+        lab.page.locator(f"#tab-button-{tab}").click()
+        lab.page.wait_for_function("!window.lab.worker.busy")
+        assert lab(SMALLEST_TEXT) == [], tab
+    lab.page.get_by_test_id("derivation-close").click()
+
+
 @pytest.mark.parametrize("viewport", PROJECTORS)
 def test_the_matrices_tab_reads_from_the_back_of_the_room(projector, viewport):
     lab = projector(viewport)

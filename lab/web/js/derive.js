@@ -387,6 +387,7 @@ export function createDerivation({ py, say, frame, onOpen }) {
       return e;
     };
     const math = m("math");
+    math.setAttribute("displaystyle", "true");  // the fractions' parts full size, the sums' signs large
     const row = m("mrow");
     const frac = m("mfrac");
     frac.append(m("mi", "∂L"), m("mi", `∂${d.parameterName}`));

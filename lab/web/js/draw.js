@@ -180,7 +180,7 @@ export function paintTicks(drawn, domain) {
   const { context, width, height } = drawn;
   const [x0, x1, y0, y1] = domain;
   context.fillStyle = "rgba(0, 0, 0, 0.65)";
-  context.font = "12px system-ui, sans-serif";
+  context.font = "13px system-ui, sans-serif";
   context.textBaseline = "bottom";
   context.fillText(x0.toFixed(1), 3, height - 2);
   context.textAlign = "right";
@@ -223,7 +223,7 @@ export function paintLossChart(canvas, history) {
   line(1, "#777", []);
   line(2, "#111", [6, 3]);
   context.fillStyle = "#333";
-  context.font = "12px system-ui, sans-serif";
+  context.font = "13px system-ui, sans-serif";
   context.textBaseline = "top";
   context.fillText(`max ${top.toPrecision(3)}`, pad, pad);
   context.textAlign = "right";
