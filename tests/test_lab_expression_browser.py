@@ -190,3 +190,22 @@ def test_axe_finds_nothing_in_the_tab_drawn_refused_and_stepped(fresh):
     lab.page.get_by_test_id("expression-draw").click()
     lab.page.get_by_test_id("expression-error").wait_for(state="visible")
     assert axe_violations(lab.page) == [], "refused"
+
+
+def test_the_tabs_legend_names_what_its_colours_mean_for_an_expression(fresh):
+    # The same colours as the network's chain rule, in the tab's words: a variable explained, not a
+    # parameter traced; the forward step's keys (the tab steps through), not the optimizer's.
+    lab = fresh()
+    lab("([t, v]) => window.lab.expression(t, v)", list(NEURON))
+    shown_keys = """() => [...document.querySelectorAll('[data-testid=legend] .key')]
+        .filter(k => k.checkVisibility()).map(k => k.innerText.replace(/\\s+/g, ' ').trim())"""
+    assert lab.page.get_by_test_id("legend").is_visible()
+    keys = lab(shown_keys)
+    assert "the variable explained" in keys and "on a path from the output to the variable" in keys
+    assert "computed in this forward step" in keys and "variable, constant" in keys
+    assert not any("parameter" in key or "optimizer" in key for key in keys), keys
+    lab.page.locator("#tab-button-chain").click()  # the network's derivation: its own words again
+    lab.page.wait_for_function("window.lab.derivation.current && !window.lab.worker.busy")
+    keys = lab(shown_keys)
+    assert "the parameter traced" in keys and "parameter" in keys
+    assert not any("variable" in key or "forward step" in key for key in keys), keys
