@@ -42,6 +42,7 @@ import time
 import traceback
 from collections.abc import Callable
 from numbers import Integral, Real
+from urllib.parse import parse_qsl, quote, urlencode
 
 import nn
 from autograd import Value, no_grad
@@ -110,6 +111,19 @@ def page_call(method: Callable) -> Callable:
     """Mark a method of Lab as one the page may call through Lab.call."""
     method.page_call = True
     return method
+
+
+def _class_link_checked(course: object, level: object, count: object) -> dict:
+    """A class link's fields, checked: a class code, a level of autograd.exercises, 1 to 50 exercises."""
+    from autograd.exercises.generate import LEVELS
+
+    if not isinstance(course, str) or not course.strip():
+        raise ValueError(f"a class link needs the class code (the course key the teacher gave); got {course!r}")
+    if isinstance(level, bool) or not isinstance(level, Integral) or level not in LEVELS:
+        raise ValueError(f"the class link's level is one of {', '.join(map(str, LEVELS))}; got {level!r}")
+    if isinstance(count, bool) or not isinstance(count, Integral) or not 1 <= count <= 50:
+        raise ValueError(f"the class link's count of exercises is a whole number from 1 to 50; got {count!r}")
+    return {"course": course.strip(), "level": int(level), "count": int(count)}
 
 
 class Lab:
@@ -811,6 +825,37 @@ class Lab:
         report = check(self._exercise, answers)
         return {"results": report.results, "diagnosis": report.diagnosis, "score": list(report.score),
                 "message": report.message}  # fmt: skip
+
+    @staticmethod
+    @page_call
+    def class_link(course: str, level: int = 1, count: int = 1) -> str:
+        """The fragment of a class's link (#class=...&level=...&count=...): the page opened from it
+        shows the Exercise tab with the class code and the level filled in and exercises 1 to `count`
+        to choose from, so that a student types only their id (class_from_link reads it)."""
+        checked = _class_link_checked(course, level, count)
+        return "#" + urlencode(
+            {"class": checked["course"], "level": checked["level"], "count": checked["count"]}, quote_via=quote
+        )
+
+    @staticmethod
+    @page_call
+    def class_from_link(fragment: str) -> dict | None:
+        """The class code, level and count of a class's link ({"course", "level", "count"}), or None
+        when the fragment has no class code (a training run's link, an expression's). A link whose
+        level or count is wrong is refused, naming what it should be."""
+        if not isinstance(fragment, str):
+            raise TypeError(f"a link's fragment is text; got {type(fragment).__name__}")
+        found = dict(parse_qsl(fragment.lstrip("#"), keep_blank_values=True))
+        if "class" not in found:
+            return None
+
+        def whole(key: str) -> int:
+            text = found.get(key, "1")
+            if not text.isdigit():
+                raise ValueError(f"the class link's {key} is a whole number; got {text!r}")
+            return int(text)
+
+        return _class_link_checked(found["class"], whole("level"), whole("count"))
 
     @page_call
     def exercise_rows(self, answers: dict) -> str:

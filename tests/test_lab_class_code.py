@@ -78,3 +78,54 @@ def test_the_page_gives_a_student_their_exercise_and_rows_the_teacher_grades(chr
     assert ada.reports[1].results == report.results and ada.reports[1].mistake.text == report.diagnosis
     assert ada.reports[0].score[0] == 0  # exercise 1 was not answered
     assert report.results[wrong] == "wrong" and report.score[0] == len(answers) - 1
+
+
+def test_a_class_link_round_trips_and_a_bad_one_is_refused_naming_why():
+    fragment = Lab.class_link(" ML 2026 sheet 3/ä&x ", 2, 5)
+    assert fragment == "#class=ML%202026%20sheet%203%2F%C3%A4%26x&level=2&count=5"  # the code, quoted
+    assert Lab.class_from_link(fragment) == {"course": "ML 2026 sheet 3/ä&x", "level": 2, "count": 5}
+    assert Lab.class_from_link("#class=ML") == {"course": "ML", "level": 1, "count": 1}
+    assert Lab.class_from_link("") is None and Lab.class_from_link("#expr=x*y&values=x%3D1") is None
+    lab = Lab()
+    for fragment, says in [
+        ("#class=&level=1", "needs the class code"),
+        ("#class=a&level=9", "level is one of 1, 2, 3, 4; got 9"),
+        ("#class=a&count=x", "count is a whole number; got 'x'"),
+        ("#class=a&count=51", "from 1 to 50; got 51"),
+    ]:
+        reply = json.loads(Lab.call(lab, "class_from_link", json.dumps({"fragment": fragment})))
+        assert says in reply["error"], reply
+
+
+def test_a_class_link_opens_the_tab_for_the_student_to_type_only_their_id(chromium, site):  # noqa: F811
+    # The teacher's "Link for the class" gives the link; opened, the tab asks for the id, and the id
+    # and Enter give the exercise the teacher's grade marks (CPython's student_exercise).
+    teacher = Opened(chromium, site, viewport=(1024, 768))
+    t = teacher.page
+    t.get_by_test_id("open-exercise").click()
+    t.get_by_test_id("exercise-level").select_option("3")
+    t.get_by_test_id("exercise-course").fill(COURSE)
+    t.get_by_test_id("exercise-number").fill("4")
+    t.get_by_test_id("exercise-class-link").click()
+    t.get_by_test_id("message").filter(has_text="ink for the class").wait_for()
+    url = t.get_by_test_id("message").inner_text().split(": ", 1)[1].splitlines()[0].strip()
+    assert url == f"{site}#class=ML%202026%20sheet%203&level=3&count=4"
+    teacher.close()
+    student = Opened(chromium, url, viewport=(1024, 768))
+    p = student.page
+    try:
+        assert p.get_by_test_id("exercise-tab").get_attribute("aria-selected") == "true"
+        assert p.get_by_test_id("exercise-course").input_value() == COURSE
+        assert p.get_by_test_id("exercise-level").input_value() == "3"
+        assert p.get_by_test_id("exercise-number").get_attribute("max") == "4"
+        assert p.get_by_test_id("message").inner_text().startswith(f"Class {COURSE}: type your id")
+        assert student("document.activeElement.id") == "exercise-student"
+        p.get_by_test_id("exercise-student").fill("s042")
+        p.get_by_test_id("exercise-number").fill("4")
+        p.get_by_test_id("exercise-student").press("Enter")
+        ex = C.student_exercise(COURSE, "s042", 4, 3)
+        p.get_by_test_id("message").filter(has_text=f"seed {ex.seed}").wait_for()
+        names = student("[...document.querySelectorAll('#exercise-answers input')].map(i => i.dataset.node)")
+        assert names == ex.order()
+    finally:
+        student.close()

@@ -539,6 +539,7 @@ export function createDerivation({ py, say, frame, onOpen }) {
     fit: view.fit,
     goTo: steps.goTo,
     expression,
+    exercise,
     newExercise: exercise.create,
     checkExercise: exercise.check,
   };

@@ -20,6 +20,11 @@ export function createExercise({ py, say, view }) {
     const seed = Number($("exercise-seed").value);
     const { course, student, number } = forClass();
     const classy = course.trim() !== "" || student.trim() !== "";
+    if (course.trim() !== "" && student.trim() === "") {  // a class's link opened: the id is still to come
+      say(`Class ${course.trim()}: type your id (as on the class list), then Enter or New exercise.`);
+      setTimeout(() => $("exercise-student").focus());  // once the tab is shown (this runs as it opens)
+      return null;
+    }
     if (!classy && (!Number.isInteger(seed) || seed < 0)) {
       say(`the exercise's seed must be a whole number from 0; got ${$("exercise-seed").value}`, "error");
       return null;
@@ -133,12 +138,49 @@ export function createExercise({ py, say, view }) {
     return report;
   }
 
+  // A class's link (#class=...&level=...&count=..., Python reads it): the class code and level
+  // filled in and exercises 1 to count to choose from; true when the page's link is one.
+  async function fromLink() {
+    const found = await py.call("class_from_link", { fragment: location.hash });
+    if (!found) return false;
+    $("exercise-course").value = found.course;
+    $("exercise-level").value = String(found.level);
+    $("exercise-number").max = String(found.count);
+    $("exercise-number").value = "1";
+    return true;
+  }
+
+  // "Link for the class" (the teacher's): this page's address with the class code, the level and the
+  // exercise number shown as the count of exercises, copied (and shown, in case the clipboard is not allowed).
+  async function classLink() {
+    const { course, number } = forClass();
+    let fragment;
+    try {
+      fragment = await py.call("class_link", { course, level: Number($("exercise-level").value), count: number });
+    } catch (error) {
+      say(error.message, "error");
+      return null;
+    }
+    const url = `${location.origin}${location.pathname}${fragment}`;
+    try {
+      await navigator.clipboard.writeText(url);
+      say(`Link for the class copied (exercises 1 to ${number}): ${url}`);
+    } catch {
+      say(`The link for the class (copy it): ${url}`);
+    }
+    return url;
+  }
+
   $("exercise-new").addEventListener("click", create);
+  $("exercise-class-link").addEventListener("click", classLink);
+  $("exercise-student").addEventListener("keydown", (event) => {
+    if (event.key === "Enter") create();
+  });
   $("exercise-check").addEventListener("click", check);
   $("exercise-copy").addEventListener("click", copy);
   $("exercise-answers").addEventListener("keydown", (event) => {
     if (event.key === "Enter") check();
   });
 
-  return { create, show, check, copy };
+  return { create, show, check, copy, fromLink, classLink };
 }

@@ -769,6 +769,7 @@ async function start() {
   if (fromUrl.panel) await guarded(derivation.open(fromUrl.panel.parameter, fromUrl.panel.tab, fromUrl.panel.example));
   if (fromUrl.notices.length) say(`The link's settings: ${fromUrl.notices.join("; ")}`);
   if (await derivation.expression.fromLink()) await derivation.open(null, "expression");  // #expr=...: the tab, drawn
+  else if (await guarded(derivation.exercise.fromLink())) await derivation.open(null, "exercise");  // #class=...
   $("loading").hidden = true;
   stats.readyMs = performance.now() - started;
 }
