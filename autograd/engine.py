@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import ContextDecorator, contextmanager
 from contextvars import ContextVar
 from numbers import Real
+from sys import getrefcount
 
 from autograd.ops import (
     ADD,
@@ -593,6 +594,63 @@ class _ManyInputValue(Value):
     @property
     def locals(self) -> tuple:
         return self.dinputs
+
+
+# --- freeing a long chain -------------------------------------------------------------------
+
+# When the last reference to a node goes, CPython frees it and, from inside that call, its
+# inputs, their inputs, and so on: a chain of n nodes is freed n calls deep. CPython's own
+# stack takes that, but CPython compiled to WebAssembly (Pyodide: the Lab, JupyterLite) runs on
+# the browser's stack, which a chain of a few thousand nodes overflows, killing the interpreter.
+# Inside `shallow_frees()`, a node being freed first unlinks, in a loop, every input that only it
+# holds (and theirs), so that each is then freed with no inputs left: one level deep, at any length.
+# It costs about 15% of the time of training (a Python call for every node freed), so it is off
+# unless asked for: the Lab's console runs a student's code inside it.
+
+
+def _unlink_in_a_loop(node: Value) -> None:
+    """Value.__del__ inside shallow_frees(): unlink the inputs only `node` holds, and theirs, in a loop."""
+    if node.a is None and node.__class__ is not _ManyInputValue:
+        return  # a leaf, or a node unlinked already
+    pending: list[Value] = []
+    while True:
+        if node.__class__ is _ManyInputValue:
+            pending.extend(node.inputs)
+            node.inputs = node.dinputs = ()
+        elif node.a is not None:
+            pending.append(node.a)
+            if node.b is not None:
+                pending.append(node.b)
+            node.a = node.b = None
+        while pending:
+            node = pending.pop()  # the one before is freed here, its inputs unlinked: one level
+            if getrefcount(node) <= 2:  # held by `node` (and getrefcount's argument) alone
+                break
+        else:
+            return
+
+
+_shallow_depth = 0
+_shallow_lock = threading.Lock()
+
+
+@contextmanager
+def shallow_frees() -> Iterator[None]:
+    """`with shallow_frees():` a chain of Values freed inside it is freed in a loop, not one call
+    inside another: what CPython in WebAssembly (Pyodide) needs to free a chain of thousands of
+    nodes without overflowing the browser's stack. Blocks nest; it is off again after the last."""
+    global _shallow_depth
+    with _shallow_lock:
+        _shallow_depth += 1
+        if _shallow_depth == 1:
+            Value.__del__ = _unlink_in_a_loop
+    try:
+        yield
+    finally:
+        with _shallow_lock:
+            _shallow_depth -= 1
+            if _shallow_depth == 0:
+                del Value.__del__
 
 
 def linear(

@@ -20,6 +20,7 @@ from contextlib import redirect_stderr, redirect_stdout
 import autograd
 import nn
 from autograd import Value
+from autograd.engine import shallow_frees
 
 BANNER = (
     "Python {version} in your browser (Pyodide). Bound: autograd, nn, Value, and the run's model, "
@@ -79,7 +80,9 @@ class Console(code.InteractiveConsole):
         hook, sys.displayhook = sys.displayhook, self._display
         more = False
         try:
-            with redirect_stdout(out), redirect_stderr(out):
+            # shallow_frees: a chain of thousands of Values a student lets go of is freed in a loop;
+            # freed one call inside another, it would overflow the browser's stack and kill Pyodide.
+            with redirect_stdout(out), redirect_stderr(out), shallow_frees():
                 lines = source.split("\n")
                 for line in lines:
                     more = self.push(line)

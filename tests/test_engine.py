@@ -141,6 +141,78 @@ def test_backward_through_million_node_chain():
     assert math.isclose(x.grad, derivative, rel_tol=1e-9)
 
 
+# --- freeing a long chain: shallow_frees ---
+
+
+def _freed_with_inputs(unlink: bool, make) -> int:
+    """How many nodes still had inputs linked as they were freed, when the graph `make()` returns is
+    let go inside shallow_frees(): counted by Value.__del__, which also unlinks in a loop (`unlink`).
+    A node freed with inputs frees them from inside its own free, one level deeper each time."""
+    from autograd import engine
+
+    linked = 0
+
+    def counting(node):
+        nonlocal linked
+        linked += node.a is not None or bool(getattr(node, "inputs", ()))
+        if unlink:
+            engine._unlink_in_a_loop(node)
+
+    with engine.shallow_frees():
+        Value.__del__ = counting
+        root = make()
+        del root
+    return linked
+
+
+def chain(n=100_000):
+    x = Value(0.5)
+    for _ in range(n):
+        x = x * 1.0001 + 0.1
+    return x
+
+
+def network_graph():
+    from nn import MLP
+
+    model = MLP(2, [8, 8, 1], "tanh")
+    return sum((model([0.1 * k, -0.2]) - 1.0) ** 2 for k in range(20))
+
+
+@pytest.mark.parametrize("make", [chain, network_graph])
+def test_inside_shallow_frees_a_graph_is_freed_one_level_deep(make):
+    # Left to CPython, every node of the graph is freed with its inputs linked, so freeing the root
+    # frees the whole chain one call inside another (the Lab's console test shows Pyodide die of it).
+    # With the loop, only the root is: every other node has had its inputs unlinked first.
+    assert _freed_with_inputs(unlink=False, make=make) > 500
+    assert _freed_with_inputs(unlink=True, make=make) == 1
+    assert not hasattr(Value, "__del__")  # off again after the block: nothing on the hot path
+
+
+def test_shallow_frees_leaves_a_node_held_elsewhere_whole():
+    # A node still referenced (here `middle`, halfway down) keeps its inputs: only what nobody
+    # else holds is unlinked. Its backward equals that of the same chain built again.
+    from autograd.engine import shallow_frees
+
+    with shallow_frees(), shallow_frees():  # blocks nest
+        x = Value(0.5)
+        for k in range(20_000):
+            x = x * 1.0001 + 0.1
+            if k == 9_999:
+                middle = x
+        del x
+    assert not hasattr(Value, "__del__")
+    assert len(topological_order(middle)) == 1 + 4 * 10_000  # the leaf, and per step two constants, two ops
+    middle.backward()
+    leaf = topological_order(middle)[0]
+    again = Value(0.5)
+    y = again
+    for _ in range(10_000):
+        y = y * 1.0001 + 0.1
+    y.backward()
+    assert middle.data == y.data and leaf.grad == again.grad
+
+
 # --- no_grad ---
 
 
