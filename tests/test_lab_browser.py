@@ -584,6 +584,39 @@ def test_the_matrices_follow_each_step_while_the_tab_is_open_and_only_then(lab):
         lab("() => { delete window.lab.worker.call; }")  # the prototype's again
 
 
+def test_the_console_lets_go_of_a_chain_of_50000_values_and_goes_on(lab):
+    # Freed by CPython one call inside another, a chain of a few thousand Values overflowed the
+    # browser's stack and killed Pyodide; the console frees it in a loop (autograd's shallow_frees).
+    lab.page.get_by_test_id("open-console").click()
+    build = """window.lab.python('x = Value(0.5)\\nfor _ in range(25_000): x = x * 1.0001 + 0.1\\n\\n'
+        + 'x.backward(); len(autograd.topological_order(x))')"""
+    assert lab(build) == "100001\n"
+    assert lab("window.lab.python('del x')") == ""
+    assert lab(build) == "100001\n"
+    assert lab("window.lab.python('x = 0')") == ""  # and again, by binding the name to something else
+    assert lab("window.lab.python('1 + 1')") == "2\n"
+    lab.page.get_by_test_id("derivation-close").click()
+
+
+def test_when_pyodide_itself_fails_the_page_restarts_it_and_rebuilds_the_run(fresh):
+    # Not every overflow of the browser's stack is autograd's to prevent: freeing 200,000 nested
+    # tuples kills Pyodide too. The page then starts a new worker and rebuilds the run as it was.
+    lab = fresh(f"?{to_query({**DEFAULTS, 'seed': 4})}")
+    lab("window.lab.step(12)")
+    lab("window.lab.addPoint(0.3, -0.2, 0)")
+    lab("window.lab.step(3)")
+    before = lab.state()
+    lab.page.get_by_test_id("open-console").click()
+    assert lab("window.lab.python('t = ()\\nfor _ in range(200_000): t = (t,)\\n')") == ""
+    assert lab("window.lab.python('del t')") == "the Python worker failed: Maximum call stack size exceeded"
+    lab.page.get_by_test_id("message").filter(has_text="The Python worker was restarted and the run rebuilt").wait_for()
+    message = lab.page.get_by_test_id("message").inner_text()
+    assert message.startswith("the Python worker failed: Maximum call stack size exceeded.") and "15 steps" in message
+    after = lab.state()
+    assert after["step"] == 15 and after["model"] == before["model"] and after["data"] == before["data"]
+    assert lab("window.lab.python('1 + 1')") == "2\n"  # a new console, which works
+
+
 def test_the_console_runs_project_code(lab):
     lab("c => window.lab.configure(c)", DEFAULTS)
     lab.page.get_by_test_id("open-console").click()

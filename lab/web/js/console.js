@@ -23,6 +23,10 @@ export function createConsole({ py }) {
       reply = await py.call("python", { code });
     } catch (error) {
       output.append(`${error.message}\n`);
+      if (error.restarted) {  // a new worker: a new console, whose banner the next line shows
+        opened = false;
+        $("console-prompt").textContent = ">>>";
+      }
       return error.message;
     }
     output.append(reply.output);

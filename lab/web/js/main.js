@@ -594,19 +594,36 @@ async function stop() {
   if (how === "idle") say("Nothing is running: there is nothing to stop.");
   if (how !== "restarted") return how;
   say("Stopped: the Python worker is restarted (this page is not cross-origin isolated, so Python cannot be interrupted); rebuilding the run …", "stop");
+  const rebuilt = await rebuild(shown);
+  if (rebuilt !== null) say(`Stopped: the Python worker was restarted and ${rebuilt}`, "stop");
+  return how;
+}
+
+// A new worker (after Stop, or after Pyodide failed): the run rebuilt from `shown`, the last frame
+// drawn: its settings, its steps, its weights set by hand, its data. The sentence that says so, or null.
+async function rebuild(shown) {
   await py.ready;
+  if (!shown) return "the page started again.";
   const args = { config: shown.config, steps: shown.step, edits: shown.edits };
   // The points added and removed are taken again at their steps (so a link still carries them);
   // only a CSV's rows go as rows.
   if (shown.pointEdits) args.points = shown.pointEdits;
   else if (shown.customData) Object.assign(args, { train: shown.data.train, test: shown.data.test });
   const rebuilt = await guarded(py.call("restore", args));
-  if (rebuilt === null) return how;
+  if (rebuilt === null) return null;
   await guarded(redraw());
   if (derivation.isOpen) derivation.refresh();
-  say(`Stopped: the Python worker was restarted and the run rebuilt from its settings${shown.customData ? " and data" : ""}, its ${rebuilt.steps} steps taken again. The console starts afresh.`, "stop");
-  return how;
+  return `the run rebuilt from its settings${shown.customData ? " and data" : ""}, its ${rebuilt.steps} steps taken again. The console starts afresh.`;
 }
+
+// Pyodide failed (the browser's stack overflowed, memory ran out): python.js started a new worker.
+py.onrestart = async (error) => {
+  setPlaying(false);
+  const shown = frame;
+  say(`${error.message}; restarting it and rebuilding the run …`, "error");
+  const rebuilt = await rebuild(shown);
+  if (rebuilt !== null) say(`${error.message}. The Python worker was restarted and ${rebuilt}`, "error");
+};
 
 $("stop").addEventListener("click", stop);
 $("play").addEventListener("click", () => setPlaying(!playing));

@@ -13,6 +13,7 @@ export class Python {
     this.pending = new Map();
     this.next = 1;
     this.onfatal = null;
+    this.onrestart = null;
     this.start();
   }
 
@@ -29,6 +30,7 @@ export class Python {
         const error = new Error(answer.error);
         error.traceback = answer.traceback;
         reject(error);
+        if (answer.fatal) this.restart(error);
       } else {
         resolve(answer.result);
       }
@@ -60,9 +62,19 @@ export class Python {
       return "interrupted";
     }
     this.worker.terminate();
-    this.rejectAll(new Error("Stopped: the Python worker was restarted"));
+    this.rejectAll(Object.assign(new Error("Stopped: the Python worker was restarted"), { restarted: true }));
     this.start();
     return "restarted";
+  }
+
+  // Pyodide failed in a way it cannot go on from (its state is undefined after it): a new worker,
+  // the calls waiting rejected with the error, and onrestart told (the page rebuilds its run).
+  restart(error) {
+    error.restarted = true;  // the console, say, starts afresh
+    this.worker.terminate();
+    this.rejectAll(error);
+    this.start();
+    this.onrestart?.(error);
   }
 
   rejectAll(error) {

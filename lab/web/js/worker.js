@@ -52,8 +52,8 @@ self.onmessage = async (event) => {
   let reply;
   try {
     reply = lab.call(method, JSON.stringify(args ?? {}));
-  } catch (error) {  // Pyodide itself failed (out of memory, a fatal error)
-    reply = JSON.stringify({ error: `the Python worker failed: ${error.message}` });
+  } catch (error) {  // Pyodide itself failed (out of memory, the stack overflowed): it cannot go on
+    reply = JSON.stringify({ error: `the Python worker failed: ${error.message}`, fatal: true });
   }
   self.postMessage({ id, reply });
 };
