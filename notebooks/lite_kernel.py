@@ -8,7 +8,7 @@ serves its viz.js, this module imports it in the kernel's worker as the kernel s
 `autograd.views.render.render_source`, the one function every view draws through, is given
 its place. The DOT, the drawing and every number still come from the engine. It also tells the
 views that this is a kernel, so that the stepper and the quiz are widgets (anywidget's
-JupyterLab extension is in the site).
+JupyterLab extension is in the site), and runs the kernel inside autograd's shallow_frees().
 """
 
 from __future__ import annotations
@@ -37,11 +37,19 @@ def render_source(source: str, format: str = "svg", backend: str = "auto") -> by
     return str(_viz[0].renderString(source, options)).encode()
 
 
+_FREES: list = []  # the shallow_frees() block the kernel runs in, entered by install() and never left
+
+
 def install() -> None:
     """Draw through viz.js; and widgets here: `autograd.views.widget.in_notebook` knows Jupyter's
     kernel by the IPKernelApp in its shell's config, which this kernel, Pyodide's, does not have."""
+    import autograd.engine
     import autograd.views.render
     import autograd.views.widget
 
     autograd.views.render.render_source = render_source
     autograd.views.widget.in_notebook = lambda: True  # the stepper and the quiz show as anywidgets
+    # For the kernel's whole life: a chain of thousands of Values, freed by CPython one call inside
+    # another, would overflow the browser's stack and kill the kernel (it costs ~15% of training).
+    _FREES.append(autograd.engine.shallow_frees())
+    _FREES[0].__enter__()

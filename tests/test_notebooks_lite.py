@@ -188,3 +188,14 @@ def test_the_quiz_widget_renders_with_a_box_per_node(lite):
     output = lite.run_in_new_cell("from autograd import exercises; exercises.quiz(level=2, seed=3)")
     output.locator(".bp-check").wait_for(timeout=20_000)
     assert output.locator("input").count() >= 3 and output.locator("svg").count() >= 1
+
+
+def test_the_kernel_lets_go_of_a_chain_of_100000_values_and_goes_on(lite):
+    # Freed one call inside another, a chain of a few thousand Values overflows the browser's stack
+    # and kills Pyodide's kernel; the kernel runs inside autograd's shallow_frees(), which loops.
+    output = lite.run_in_new_cell(
+        'x = autograd.Value(0.5); exec("for _ in range(25_000): x = x * 1.0001 + 0.1"); '
+        'n = len(autograd.topological_order(x)); del x; print("freed", n)'
+    )
+    assert output.inner_text().strip() == "freed 100001"
+    assert lite.run_in_new_cell("print(1 + 1)").inner_text().strip() == "2"
