@@ -43,14 +43,20 @@ def test_a_class_code_and_an_id_give_the_students_exercise_and_its_rows():
     assert "class code" in call("exercise_rows", {"answers": {"L": 1}})["error"]
 
 
+def fill_in_the_class(p, level, number, student=None):
+    """The Exercise tab opened, its level, the class code, the exercise number and (given) the id filled in."""
+    p.get_by_test_id("open-exercise").click()
+    p.get_by_test_id("exercise-level").select_option(str(level))
+    p.get_by_test_id("exercise-course").fill(COURSE)
+    if student is not None:
+        p.get_by_test_id("exercise-student").fill(student)
+    p.get_by_test_id("exercise-number").fill(str(number))
+
+
 def test_the_page_gives_a_student_their_exercise_and_rows_the_teacher_grades(chromium, site, tmp_path):  # noqa: F811
     page = Opened(chromium, site, viewport=(1024, 768))
     p = page.page
-    p.get_by_test_id("open-exercise").click()
-    p.get_by_test_id("exercise-level").select_option("2")
-    p.get_by_test_id("exercise-course").fill(COURSE)
-    p.get_by_test_id("exercise-student").fill("ada@example.org")
-    p.get_by_test_id("exercise-number").fill("2")
+    fill_in_the_class(p, level=2, number=2, student="ada@example.org")
     p.get_by_test_id("exercise-new").click()
     ex = C.student_exercises(COURSE, "ada@example.org", 2, 2)[1]
     p.get_by_test_id(f"answer-{ex.order()[-1]}").wait_for()
@@ -102,10 +108,7 @@ def test_a_class_link_opens_the_tab_for_the_student_to_type_only_their_id(chromi
     # and Enter give the exercise the teacher's grade marks (CPython's student_exercise).
     teacher = Opened(chromium, site, viewport=(1024, 768))
     t = teacher.page
-    t.get_by_test_id("open-exercise").click()
-    t.get_by_test_id("exercise-level").select_option("3")
-    t.get_by_test_id("exercise-course").fill(COURSE)
-    t.get_by_test_id("exercise-number").fill("4")
+    fill_in_the_class(t, level=3, number=4)
     t.get_by_test_id("exercise-class-link").click()
     t.get_by_test_id("message").filter(has_text="ink for the class").wait_for()
     url = t.get_by_test_id("message").inner_text().split(": ", 1)[1].splitlines()[0].strip()
