@@ -93,6 +93,25 @@ def test_three_classes_show_three_colours_on_the_boundary(lab):
         assert neuron["y"] <= box["y"] + box["height"] / 2 <= neuron["y"] + neuron["height"]
     assert all(a["y"] + a["height"] <= b["y"] for a, b in zip(boxes, boxes[1:]))
     lab("window.lab.step(300)")
+    # Each output neuron's picture is its class's probability, from white to that class's colour:
+    # every pixel on that segment, and the class's own colour strong somewhere.
+    for k in range(3):
+        pixels = lab(
+            """k => { const c = document.querySelectorAll('.output-node > canvas')[k];
+            const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data, out = [];
+            for (let i = 0; i < d.length; i += 4 * 5) if (d[i + 3] === 255) out.push([d[i], d[i + 1], d[i + 2]]);
+            return out; }""",
+            k,
+        )
+        shares = []
+        assert len(pixels) > 50, k  # painted, not transparent
+        for pixel in pixels:
+            t = max(range(3), key=lambda i: abs(CLASS_COLOURS[k][i] - WHITE[i]))  # the channel that moves most
+            share = (pixel[t] - WHITE[t]) / (CLASS_COLOURS[k][t] - WHITE[t])
+            expected = [w + (c - w) * share for c, w in zip(CLASS_COLOURS[k], WHITE)]
+            assert all(abs(a - b) <= 3 for a, b in zip(pixel, expected)), (k, pixel, expected)
+            shares.append(share)
+        assert -0.02 <= min(shares) and max(shares) <= 1.02 and max(shares) > 0.8, (k, min(shares), max(shares))
     lab.page.locator("#discrete").check()  # each cell in its class's colour at the plane's strength
     counts = lab(
         """colours => {

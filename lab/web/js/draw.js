@@ -39,18 +39,34 @@ export function fitCanvas(canvas) {
   return { context, width, height };
 }
 
-// A square grid (row-major, row 0 at the top) painted smoothly over the whole canvas.
-export function paintGrid(canvas, grid, resolution, discrete = false, strength = 1) {
+// A square grid of `resolution` cells a side (row-major, row 0 at the top), cell k in the colour
+// rgbOf(k), painted smoothly (or in blocks, `discrete`) over the whole canvas.
+function paintCells(canvas, resolution, rgbOf, discrete) {
   const { context, width, height } = fitCanvas(canvas);
   const small = new OffscreenCanvas(resolution, resolution);
   const image = small.getContext("2d").createImageData(resolution, resolution);
-  for (let k = 0; k < grid.length; k++) {
-    let v = grid[k];
-    if (discrete && v !== null) v = v >= 0 ? 1 : -1;
-    const [r, g, b] = colour(v, strength);
-    image.data.set([r, g, b, 255], 4 * k);
-  }
+  for (let k = 0; k < resolution * resolution; k++) image.data.set([...rgbOf(k), 255], 4 * k);
   return scaleUp(small, image, context, width, height, discrete);
+}
+
+// From the scale's white towards `rgb`, by a (0 to 1).
+const towards = (rgb, a) => [0, 1, 2].map((i) => Math.round(WHITE[i] + (rgb[i] - WHITE[i]) * a));
+
+// A grid of values on the colour scale (orange below 0, blue above).
+export function paintGrid(canvas, grid, resolution, discrete = false, strength = 1) {
+  return paintCells(canvas, resolution, (k) => {
+    const v = grid[k];
+    return colour(discrete && v !== null ? (v >= 0 ? 1 : -1) : v, strength);
+  }, discrete);
+}
+
+// A softmax output's neuron: the probability of its class `c` over the plane, from white to the
+// class's colour (`discrete`: full colour where c is the class predicted).
+export function paintClassProbability(canvas, probability, predicted, c, resolution, discrete = false, strength = 1) {
+  return paintCells(canvas, resolution, (k) => {
+    if (predicted[k] === null) return [128, 128, 128];
+    return towards(CLASS_COLOURS[c], (discrete ? Number(predicted[k] === c) : probability[k]) * strength);
+  }, discrete);
 }
 
 // A 1-D curve (regression): values along x, on a background, scaled to [low, high].
@@ -123,20 +139,12 @@ export const pointShape = (row, { regression = false } = {}) => (regression ? 0 
 // The plane of a softmax output: each cell in its predicted class's colour, as strong as that
 // class's probability above chance (1/k); `discrete`: full colour. Both are Python's numbers.
 export function paintClasses(canvas, predicted, probabilities, resolution, discrete = false, strength = 1) {
-  const { context, width, height } = fitCanvas(canvas);
-  const small = new OffscreenCanvas(resolution, resolution);
-  const image = small.getContext("2d").createImageData(resolution, resolution);
   const chance = 1 / probabilities.length;
-  for (let k = 0; k < predicted.length; k++) {
+  return paintCells(canvas, resolution, (k) => {
     const c = predicted[k];
-    let rgb = [128, 128, 128];
-    if (c !== null) {
-      const a = (discrete ? 1 : Math.max(0, (probabilities[c][k] - chance) / (1 - chance))) * strength;
-      rgb = [0, 1, 2].map((i) => Math.round(WHITE[i] + (CLASS_COLOURS[c][i] - WHITE[i]) * a));
-    }
-    image.data.set([...rgb, 255], 4 * k);
-  }
-  return scaleUp(small, image, context, width, height, discrete);
+    if (c === null) return [128, 128, 128];
+    return towards(CLASS_COLOURS[c], (discrete ? 1 : Math.max(0, (probabilities[c][k] - chance) / (1 - chance))) * strength);
+  }, discrete);
 }
 
 // The data's points over a painted plane: train filled with a white ring, test with a dark ring. A

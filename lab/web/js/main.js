@@ -4,8 +4,8 @@ import { createDerivation } from "./derive.js";
 import { Python } from "./python.js";
 import { fmt } from "./show.js";
 import {
-  CLASS_COLOURS, edgePath, edgeStyle, markPoint, paintClasses, paintCurve, paintGrid, paintLossChart, paintPoints,
-  paintTicks, planePoint,
+  CLASS_COLOURS, edgePath, edgeStyle, markPoint, paintClasses, paintClassProbability, paintCurve, paintGrid,
+  paintLossChart, paintPoints, paintTicks, planePoint,
 } from "./draw.js";
 
 const $ = (id) => document.getElementById(id);
@@ -214,6 +214,10 @@ function paintNode(canvas, f, node, big = false) {
     const finite = values.filter((v) => v !== null);
     const range = big ? [f.domain[2], f.domain[3]] : [Math.min(...finite, -1), Math.max(...finite, 1)];
     return paintCurve(canvas, values, range, { lineWidth: big ? 3 : 1.5 });
+  }
+  if (f.probabilities && node.layer === f.neurons.length - 1) {  // a softmax output: its class's probability
+    return paintClassProbability(canvas, f.probabilities[node.index], f.predicted, node.index, f.resolution,
+      big && $("discrete").checked, big ? 0.7 : 1);
   }
   return paintGrid(canvas, values, f.resolution, big && $("discrete").checked, big ? 0.7 : 1);
 }
