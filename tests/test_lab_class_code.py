@@ -113,6 +113,9 @@ def test_a_class_link_opens_the_tab_for_the_student_to_type_only_their_id(chromi
     t.get_by_test_id("message").filter(has_text="ink for the class").wait_for()
     url = t.get_by_test_id("message").inner_text().split(": ", 1)[1].splitlines()[0].strip()
     assert url == f"{site}#class=ML%202026%20sheet%203&level=3&count=4"
+    assert t.get_by_test_id("exercise-seed").is_disabled()  # a class code: the seed is the class's
+    t.get_by_test_id("exercise-course").fill("")
+    assert t.get_by_test_id("exercise-seed").is_enabled()
     teacher.close()
     student = Opened(chromium, url, viewport=(1024, 768))
     p = student.page
@@ -121,6 +124,7 @@ def test_a_class_link_opens_the_tab_for_the_student_to_type_only_their_id(chromi
         assert p.get_by_test_id("exercise-course").input_value() == COURSE
         assert p.get_by_test_id("exercise-level").input_value() == "3"
         assert p.get_by_test_id("exercise-number").get_attribute("max") == "4"
+        assert p.get_by_test_id("exercise-seed").is_disabled()  # the class code and the id make the seed
         assert p.get_by_test_id("message").inner_text().startswith(f"Class {COURSE}: type your id")
         assert student("document.activeElement.id") == "exercise-student"
         p.get_by_test_id("exercise-student").fill("s042")

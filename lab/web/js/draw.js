@@ -206,12 +206,13 @@ export function paintLossChart(canvas, history) {
   context.fillRect(0, 0, width, height);
   const points = history.filter((p) => p[1] !== null);
   if (points.length < 1) return;
-  const lastStep = Math.max(1, points[points.length - 1][0]);
+  const lastStep = points[points.length - 1][0];
+  const span = Math.max(1, lastStep);  // the x axis's length in steps (at step 0, one)
   let top = 0;
   for (const [, train, test] of points) top = Math.max(top, train ?? 0, test ?? 0);
   top = top || 1;
   const pad = 4;
-  const x = (step) => pad + (step / lastStep) * (width - 2 * pad);
+  const x = (step) => pad + (step / span) * (width - 2 * pad);
   const y = (loss) => height - pad - (loss / top) * (height - 2 * pad - 14);
   const line = (index, style, dash) => {
     context.beginPath();

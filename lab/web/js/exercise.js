@@ -147,6 +147,7 @@ export function createExercise({ py, say, view }) {
     $("exercise-level").value = String(found.level);
     $("exercise-number").max = String(found.count);
     $("exercise-number").value = "1";
+    classCodeChanged();
     return true;
   }
 
@@ -170,6 +171,14 @@ export function createExercise({ py, say, view }) {
     }
     return url;
   }
+
+  // With a class code, the seed comes from it and the id: the seed field is not used, and says so.
+  function classCodeChanged() {
+    const classy = $("exercise-course").value.trim() !== "";
+    $("exercise-seed").disabled = classy;
+    $("exercise-seed").title = classy ? "The class code and your id make the seed" : "";
+  }
+  $("exercise-course").addEventListener("input", classCodeChanged);
 
   $("exercise-new").addEventListener("click", create);
   $("exercise-class-link").addEventListener("click", classLink);
