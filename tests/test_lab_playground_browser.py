@@ -214,6 +214,13 @@ def test_a_regression_point_of_target_near_0_shows_on_the_pale_plane(lab):
             [row[0], row[1], state["domain"]],
         )
         assert contrast_ratio(tuple(fill), tuple(darkest)) >= 3, (part, row, fill, darkest)
+    # The scale and the rings are said under the plane; not for classes.
+    legend = lab.page.get_by_test_id("scale-legend")
+    assert legend.is_visible() and "train points ringed grey, test points black" in legend.inner_text()
+    bar = legend.locator(".scale-bar").evaluate("e => getComputedStyle(e).backgroundImage")
+    assert "rgb(245, 147, 34)" in bar and "rgb(8, 119, 189)" in bar  # draw.js's ends of the scale
+    lab("c => window.lab.configure(c)", {**DEFAULTS, "dataset": "moons"})
+    assert legend.is_hidden()
 
 
 def test_editing_a_weight_changes_the_next_steps_loss_as_cpython_computes(lab):

@@ -116,6 +116,7 @@ function syncControls() {
     option.disabled = (regression && option.value !== "mse") || (config.classes > 2 && option.value !== "cross_entropy");
   }
   $("accuracy-head").textContent = regression ? "" : "accuracy";
+  $("scale-legend").hidden = !regression || curve;  // a number on the plane: its colour scale, and the rings
   $("edit").querySelectorAll(".classes").forEach((label) => (label.hidden = regression || Number(label.dataset.class ?? 0) >= config.classes));
   $("edit").querySelectorAll(".targets").forEach((label) => (label.hidden = !regression || curve));
   $("edit").querySelector(".regression").hidden = !curve;
