@@ -394,6 +394,10 @@ def test_step_mode_plays_backward_edge_by_edge(lab):
         assert shown[f"value-{i}"] == f"grad {node.grad:.4f}", f"value-{i}"
     lab.page.locator("body").press("End")
     assert lab.page.get_by_test_id("step-sentence").inner_text().startswith("update (SGD")
+    updated = lab("""() => [...document.querySelectorAll('#derive-graph g.node.hot-update polygon')]
+        .map(p => getComputedStyle(p).fill)""")  # filled as the legend's key for it says
+    key = lab("getComputedStyle(document.querySelector('[data-testid=legend] .swatch-box.updated')).backgroundColor")
+    assert updated and set(updated) == {key}, (updated, key)
     SHOTS.mkdir(parents=True, exist_ok=True)
     lab("k => window.lab.derivation.goTo(k)", forward + 12)
     lab.page.screenshot(path=SHOTS / "lab-step-mode.png")

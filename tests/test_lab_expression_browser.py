@@ -204,6 +204,24 @@ def test_the_tabs_legend_names_what_its_colours_mean_for_an_expression(fresh):
     assert "the variable explained" in keys and "on a path from the output to the variable" in keys
     assert "computed in this forward step" in keys and "variable, constant" in keys
     assert not any("parameter" in key or "optimizer" in key for key in keys), keys
+    # The fills told apart by colour alone (the traced, on-path and pending ones have a border or a
+    # fade of their own) are far apart: CIEDE2000 >= 15, where 2.3 is just noticeable.
+    from itertools import combinations
+
+    from tests.a11y import _linear, delta_e_2000, lab_of_linear
+
+    fills = lab("""() => Object.fromEntries(['receiving', 'passing', 'computed', 'input', 'output'].map(k =>
+        [k, getComputedStyle(document.querySelector(`[data-testid=legend] .swatch-box.${k}`)).backgroundColor]))""")
+    seen = {k: lab_of_linear(tuple(_linear(int(c)) for c in re.findall(r"\d+", v)[:3])) for k, v in fills.items()}
+    for a, b in combinations(seen, 2):
+        assert delta_e_2000(seen[a], seen[b]) >= 15, (a, b, fills[a], fills[b])
+    # And the graph is drawn in them: the node a forward step computes is filled as its key says.
+    lab.page.locator("#expression-first").click()
+    for _ in range(5):  # x, w, x * w (its op and its value): the forward pass as far as x * w + b
+        lab.page.locator("#expression-next").click()
+    computed = lab("""() => [...document.querySelectorAll('#derive-graph g.node.hot-forward polygon')]
+        .map(p => getComputedStyle(p).fill)""")
+    assert computed and set(computed) == {fills["computed"]}, (computed, fills["computed"])
     lab.page.locator("#tab-button-chain").click()  # the network's derivation: its own words again
     lab.page.wait_for_function("window.lab.derivation.current && !window.lab.worker.busy")
     keys = lab(shown_keys)
