@@ -346,9 +346,11 @@ def test_clicking_an_edge_opens_its_derivation(lab):
     graph = lab.page.get_by_test_id("derivation-graph").locator("svg")
     graph.wait_for()
     assert graph.locator("g.node.on-path").count() >= 5 and graph.locator("g.traced").count() == 1
-    assert lab.page.get_by_test_id("chain-steps").locator("li").count() == len(
-        lab("window.lab.derivation.current.steps")
-    )
+    current = lab("window.lab.derivation.current")
+    items = lab.page.get_by_test_id("chain-steps").locator("li").all_inner_texts()
+    assert len(items) == len(current["steps"])
+    for item, rule in zip(items, current["rules"]):  # each rule told apart from the step's numbers, once
+        assert item.count(rule) == 1 and (item.endswith(f"(rule: {rule})") or "(rule:" not in item), item
     assert "the gradient backward() leaves in" in lab.page.get_by_test_id("chain-paths").inner_text()
     SHOTS.mkdir(parents=True, exist_ok=True)
     lab.page.screenshot(path=SHOTS / "lab-derivation.png")

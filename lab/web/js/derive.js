@@ -338,7 +338,9 @@ export function createDerivation({ py, say, frame, onOpen }) {
         const li = element("li");
         const code = element("code");
         setSentence(code, text);
-        li.append(code, element("span", ` ${d.rules[i]}`, "rule-words"));
+        // The rule apart from the numbers ("= -1 (rule: d(a*b)/da = b)"), unless the step says it already.
+        if (!text.includes(d.rules[i])) li.append(code, element("span", ` (rule: ${d.rules[i]})`, "rule-words"));
+        else li.append(code);
         return li;
       }),
     );
