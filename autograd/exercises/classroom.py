@@ -9,7 +9,9 @@ A student's seed is `student_seed(course, id)`: the first 8 bytes, read as a big
 integer, of the SHA-256 of the UTF-8 text "backprop-lab student seed\\n{course}\\n{id}" (course and
 id with the spaces around them taken off and in Unicode NFC). The same on every machine and in
 every Python; one student's seed says nothing about another's. Anyone with the course key and an
-id can make that student's sheet, so the key is the teacher's (the Lab's class code would be it).
+id can make that student's sheet: the Lab's class code is the key, so a student who has it can make
+a classmate's exercise from the classmate's id (variants stop copied answers, not a determined
+student; for an exam, hand out sheets and keep the key).
 Exercise k (from 1) of a student is `exercise(seed + k - 1, level)`.
 
 The roster is a CSV file with a header: an id column (`id`, `student`, `student id` or
