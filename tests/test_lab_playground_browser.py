@@ -186,12 +186,14 @@ def test_a_regression_point_of_target_near_0_shows_on_the_pale_plane(lab):
     lab.page.locator("#show-test").check()
     lab.page.wait_for_function("!window.lab.worker.busy")
     state = lab.state()
+    x0, x1, y0, y1 = state["domain"]
     for part in ("train", "test"):
         rows = state["data"][part]
         others = state["data"]["train"] + state["data"]["test"]
 
-        def alone(row, rows=others):  # no other point within 4 % of the plane's width
-            return all(r is row or (r[0] - row[0]) ** 2 + (r[1] - row[1]) ** 2 > 0.5**2 for r in rows)
+        def alone(row, rows=others):  # no other point within 4 % of the plane's width, none of the ticks' corners
+            inner = x0 + 0.15 * (x1 - x0) < row[0] < x1 - 0.15 * (x1 - x0) and y0 + 0.15 * (y1 - y0) < row[1]
+            return inner and all(r is row or (r[0] - row[0]) ** 2 + (r[1] - row[1]) ** 2 > 0.5**2 for r in rows)
 
         row = min((r for r in rows if alone(r)), key=lambda r: abs(r[2]))
         assert abs(row[2]) < 0.05, row

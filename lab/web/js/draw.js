@@ -184,17 +184,26 @@ export function planePoint(canvas, event, domain) {
 }
 
 // Axes' tick labels around the plane.
-export function paintTicks(drawn, domain) {
+export function paintTicks(drawn, domain, [xName, yName] = ["x₁", "x₂"]) {
   const { context, width, height } = drawn;
   const [x0, x1, y0, y1] = domain;
-  context.fillStyle = "rgba(0, 0, 0, 0.65)";
   context.font = "13px system-ui, sans-serif";
+  const line = 16;
+  // Each on a pale backing, so that it reads over the points: the axis's name by its first number.
+  const label = (text, x, y, align) => {
+    const w = context.measureText(text).width;
+    const left = align === "right" ? x - w : x;
+    context.fillStyle = "rgba(255, 255, 255, 0.75)";
+    context.fillRect(left - 2, y - line + 2, w + 4, line);
+    context.fillStyle = "rgba(0, 0, 0, 0.8)";
+    context.textAlign = align;
+    context.fillText(text, x, y);
+  };
   context.textBaseline = "bottom";
-  context.fillText(x0.toFixed(1), 3, height - 2);
-  context.textAlign = "right";
-  context.fillText(x1.toFixed(1), width - 3, height - 2);
-  context.textBaseline = "top";
-  context.fillText(y1.toFixed(1), width - 3, 3);
+  label(`${xName} ${x0.toFixed(1)}`, 3, height - 2, "left");
+  label(x1.toFixed(1), width - 3, height - 2, "right");
+  label(y0.toFixed(1), 3, height - 2 - line, "left");
+  label(`${yName} ${y1.toFixed(1)}`, 3, 2 + line, "left");
   context.textAlign = "left";
 }
 

@@ -233,7 +233,7 @@ function drawPlane(f) {
   const kind = { regression: f.regression, curve: f.curve };
   paintPoints(drawn, f.data.train, f.domain, kind);
   if ($("show-test").checked) paintPoints(drawn, f.data.test, f.domain, { ...kind, test: true });
-  paintTicks(drawn, f.domain);
+  paintTicks(drawn, f.domain, f.curve ? ["x", "y"] : ["x₁", "x₂"]);
 }
 
 // The network: one column of nodes per layer (inputs first), edges between them.
