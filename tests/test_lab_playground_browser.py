@@ -300,3 +300,15 @@ def test_at_1024_the_layers_buttons_never_cover_each_other_or_a_neuron(lab):
                 if "BUTTON" in (a[4], b[4]):  # neurons are laid out apart already; the buttons among them
                     apart = a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]
                     assert apart, (hidden, a, b)
+
+
+def test_a_class_the_network_mostly_gets_wrong_is_in_bold(lab):
+    # Five blobs through the default 4-2 network: a class squeezed out by the 2-neuron layer is the
+    # one to point at, so its test accuracy stands out from the others'.
+    lab("c => window.lab.configure(c)", {**DEFAULTS, "dataset": "blobs", "classes": 5, "loss": "cross_entropy"})
+    lab("window.lab.step(100)")
+    accuracy = lab.state()["classAccuracy"]["test"]
+    weak = [k for k, a in enumerate(accuracy) if a is not None and a < 0.5]
+    assert weak, accuracy  # the case the bold is for
+    shown = lab.page.get_by_test_id("class-accuracy").locator("strong").all_inner_texts()
+    assert shown == [f"{k} ({CLASS_POINTS[k]}) {100 * accuracy[k]:.0f}%" for k in weak]

@@ -168,9 +168,12 @@ function render(f, follow = true) {
   $("test-accuracy").textContent = f.regression ? "" : f.testAccuracy === null ? "–" : `${(100 * f.testAccuracy).toFixed(1)}%`;
   const perClass = f.classAccuracy?.test;
   $("class-accuracy").hidden = !(f.classes > 2 && perClass);
-  if (f.classes > 2 && perClass) {
-    $("class-accuracy").textContent = "test accuracy per class: " + perClass
-      .map((a, k) => `${k} (${f.classPoints[k]}) ${a === null ? "–" : `${(100 * a).toFixed(0)}%`}`).join(", ");
+  if (f.classes > 2 && perClass) {  // a class the network gets wrong more often than right, in bold
+    const parts = perClass.map((a, k) => {
+      const text = `${k} (${f.classPoints[k]}) ${a === null ? "–" : `${(100 * a).toFixed(0)}%`}`;
+      return a !== null && a < 0.5 ? Object.assign(document.createElement("strong"), { textContent: text }) : text;
+    });
+    $("class-accuracy").replaceChildren("test accuracy per class: ", ...parts.flatMap((p, k) => (k ? [", ", p] : [p])));
   }
   drawNetwork(f);
   drawPlane(f);
