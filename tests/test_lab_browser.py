@@ -623,6 +623,26 @@ def test_when_pyodide_itself_fails_the_page_restarts_it_and_rebuilds_the_run(fre
     assert lab("window.lab.python('1 + 1')") == "2\n"  # a new console, which works
 
 
+def test_when_the_rebuild_itself_kills_pyodide_the_page_starts_from_the_settings(fresh):
+    # A rebuild is tried once: if taking the steps again fails Pyodide too, the new worker gets the
+    # run's settings and starts at step 0, and says so, rather than rebuilding for ever.
+    lab = fresh(f"?{to_query({**DEFAULTS, 'seed': 5})}")
+    lab("window.lab.step(7)")
+    lab.page.get_by_test_id("open-console").click()
+    lab("""() => {  // every restore kills Pyodide, as freeing 200,000 nested tuples does
+        const py = window.lab.worker, call = Object.getPrototypeOf(py).call;
+        const kill = {code: 't = ()\\nfor _ in range(200_000): t = (t,)\\n\\ndel t\\n'};
+        py.call = (method, args) => method === 'restore' ? call.call(py, 'python', kill) : call.call(py, method, args);
+    }""")
+    assert lab("window.lab.python('t = ()\\nfor _ in range(200_000): t = (t,)\\n')") == ""
+    assert lab("window.lab.python('del t')") == "the Python worker failed: Maximum call stack size exceeded"
+    lab.page.get_by_test_id("message").filter(has_text="again while rebuilding the run").wait_for()
+    lab.page.wait_for_function("!window.lab.worker.busy")
+    state = lab.state()
+    assert state["step"] == 0 and state["config"]["seed"] == 5
+    assert lab.page.get_by_test_id("step-count").inner_text() == "0"
+
+
 def test_the_console_runs_project_code(lab):
     lab("c => window.lab.configure(c)", DEFAULTS)
     lab.page.get_by_test_id("open-console").click()
@@ -698,6 +718,9 @@ def test_stop_interrupts_a_loop_in_the_console_and_a_long_step_and_undoes_the_st
     assert lab("crossOriginIsolated") and lab("window.lab.worker.interruptible")
     lab.page.get_by_test_id("open-console").click()
     lab.page.wait_for_function("!window.lab.worker.busy")  # the panel's own calls are done
+    # The console's first line asks for its banner first, a call of its own: had the Stop come while
+    # that ran, the loop, sent after it, would run on. So the banner first, then the loop alone.
+    assert lab("window.lab.python('0')") == "0\n"
     lab("() => { window.__loop = window.lab.python('while True: pass\\n'); }")  # not awaited
     lab.page.wait_for_timeout(300)
     lab("() => { window.__queued = window.lab.worker.call('step', {n: 1}).catch((error) => error.message); }")

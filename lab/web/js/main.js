@@ -625,12 +625,25 @@ async function rebuild(shown) {
 }
 
 // Pyodide failed (the browser's stack overflowed, memory ran out): python.js started a new worker.
+// Once: a rebuild that makes Pyodide fail again is not tried a second time.
+let rebuilding = false;
 py.onrestart = async (error) => {
   setPlaying(false);
+  if (rebuilding) {  // the new worker gets the settings only: the run starts again from step 0
+    await py.ready;
+    await guarded(configure(config));
+    say(`${error.message}, again while rebuilding the run: the Python worker is new and the run starts again from its settings, at step 0.`, "error");
+    return;
+  }
   const shown = frame;
   say(`${error.message}; restarting it and rebuilding the run …`, "error");
-  const rebuilt = await rebuild(shown);
-  if (rebuilt !== null) say(`${error.message}. The Python worker was restarted and ${rebuilt}`, "error");
+  rebuilding = true;
+  try {
+    const rebuilt = await rebuild(shown);
+    if (rebuilt !== null) say(`${error.message}. The Python worker was restarted and ${rebuilt}`, "error");
+  } finally {
+    rebuilding = false;
+  }
 };
 
 $("stop").addEventListener("click", stop);

@@ -44,11 +44,14 @@ self.onmessage = async (event) => {
     self.postMessage({ id, reply: JSON.stringify({ result: true }) });
     return;
   }
+  // A Stop meant for a call that has ended is not this one's: clear its signal, and only then look
+  // at the count, so that a Stop landing in between is seen by one or the other (the other way
+  // round, a Stop between the two was cleared away and the call ran on, uninterruptible).
+  if (interrupts) Atomics.store(interrupts, 0, 0);
   if (interrupts && stops < Atomics.load(interrupts, 1)) {  // stopped while it waited
     self.postMessage({ id, reply: JSON.stringify({ error: `Stopped: ${method} was not run` }) });
     return;
   }
-  if (interrupts) Atomics.store(interrupts, 0, 0);  // a Stop meant for a call that has ended is not this one's
   let reply;
   try {
     reply = lab.call(method, JSON.stringify(args ?? {}));
