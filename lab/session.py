@@ -833,9 +833,7 @@ class Lab:
         shows the Exercise tab with the class code and the level filled in and exercises 1 to `count`
         to choose from, so that a student types only their id (class_from_link reads it)."""
         checked = _class_link_checked(course, level, count)
-        return "#" + urlencode(
-            {"class": checked["course"], "level": checked["level"], "count": checked["count"]}, quote_via=quote
-        )
+        return "#" + urlencode({"class": checked.pop("course"), **checked}, quote_via=quote)
 
     @staticmethod
     @page_call

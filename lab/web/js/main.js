@@ -4,8 +4,8 @@ import { createDerivation } from "./derive.js";
 import { Python } from "./python.js";
 import { fmt } from "./show.js";
 import {
-  CLASS_COLOURS, edgePath, edgeStyle, markPoint, paintClasses, paintClassProbability, paintCurve, paintGrid,
-  paintLossChart, paintPoints, paintTicks, planePoint,
+  edgePath, edgeStyle, paintClasses, paintClassProbability, paintCurve, paintGrid, paintLossChart, paintPoints,
+  paintTicks, planePoint,
 } from "./draw.js";
 
 const $ = (id) => document.getElementById(id);
@@ -317,23 +317,18 @@ function describe() {
 }
 $("describe").addEventListener("click", describe);
 
-// A softmax output's tag, right of its neuron: its class's mark (colour and shape, as on the plane)
-// and number.
+// A softmax output's tag, right of its neuron: its class's mark (the "Click the plane to" legend's
+// dot: colour and shape, as on the plane) and number.
+const CLASS_DOTS = ["orange", "blue", "red", "sky", "navy"];
 function classTag(k, looks) {
   const tag = document.createElement("span");
   tag.className = "tag class-tag";
   tag.title = `class ${k} (${looks})`;
   tag.dataset.testid = `class-tag-${k}`;
-  const mark = document.createElement("canvas");
-  const ratio = window.devicePixelRatio || 1;
-  mark.width = mark.height = Math.round(14 * ratio);
-  mark.setAttribute("aria-hidden", "true");
-  const context = mark.getContext("2d");
-  context.scale(ratio, ratio);
-  markPoint(context, 7, 7, 4.5, k);
-  context.fillStyle = `rgb(${CLASS_COLOURS[k].join(", ")})`;
-  context.fill();
-  tag.append(mark, String(k));
+  const dot = document.createElement("span");
+  dot.className = `dot ${CLASS_DOTS[k]}`;
+  dot.setAttribute("aria-hidden", "true");
+  tag.append(dot, String(k));
   return tag;
 }
 
